@@ -1,0 +1,4 @@
+-- Append one console action; the database clock stamps it (UTC).
+INSERT INTO actions (account_id, kind, detail, body, until_date, undoes, reasons, author, created_at)
+VALUES (?, ?, ?, ?, ?::DATE, ?, ?, ?, now()::TIMESTAMP)
+RETURNING action_id

@@ -1,0 +1,55 @@
+-- The account's journey, newest first: contract, tickets, surveys, CSM activities, console
+-- actions and usage milestones (first use, sharp weekly drops, last use).
+-- $1 = as-of date, $2 = account_id.
+WITH
+until AS (SELECT CAST($1::DATE + 1 AS TIMESTAMP) AS e),
+weekly AS (
+    SELECT date_trunc('week', occurred_at)::DATE AS week, sum(count) AS events
+    FROM usage WHERE account_id = $2 AND occurred_at < (SELECT e FROM until)
+    GROUP BY 1
+),
+drops AS (
+    SELECT week, events, lag(events) OVER (ORDER BY week) AS before FROM weekly
+),
+entries AS (
+    SELECT contract_start::TIMESTAMP AS happened, 'contract' AS kind,
+           format('contract started ({} ARR)', arr) AS text
+    FROM accounts WHERE account_id = $2
+    UNION ALL
+    SELECT opened_at, 'ticket', format('#{} opened ({}) {}', ticket_id, priority, coalesce(subject, ''))
+    FROM tickets WHERE account_id = $2 AND opened_at < (SELECT e FROM until)
+    UNION ALL
+    SELECT closed_at, 'ticket', format('#{} closed after {} days', ticket_id, date_diff('day', opened_at, closed_at))
+    FROM tickets WHERE account_id = $2 AND closed_at < (SELECT e FROM until)
+    UNION ALL
+    SELECT responded_at, kind, format('{} {} from {}{}', upper(kind), score, coalesce(respondent, 'a respondent'),
+        CASE WHEN comment IS NOT NULL THEN format(': {}', comment) ELSE '' END)
+    FROM surveys WHERE account_id = $2 AND responded_at < (SELECT e FROM until)
+    UNION ALL
+    SELECT occurred_at, kind, format('{}{}', coalesce(summary, ''),
+        CASE WHEN author IS NOT NULL THEN format(' — {}', author) ELSE '' END)
+    FROM activities WHERE account_id = $2 AND occurred_at < (SELECT e FROM until)
+    UNION ALL
+    SELECT a.created_at, 'console', format('{}{}{}{} — {}{}',
+        replace(a.kind, '_', ' '),
+        CASE WHEN a.detail IS NOT NULL THEN format(' ({})', a.detail) ELSE '' END,
+        CASE WHEN a.body IS NOT NULL THEN format(': {}', a.body) ELSE '' END,
+        CASE WHEN a.until_date IS NOT NULL THEN format(' until {}', a.until_date) ELSE '' END,
+        a.author,
+        CASE WHEN u.action_id IS NOT NULL THEN ' [undone]' ELSE '' END)
+    FROM actions a
+    LEFT JOIN actions u ON u.kind = 'undo' AND u.undoes = a.action_id
+    WHERE a.account_id = $2 AND a.kind <> 'undo'
+    UNION ALL
+    SELECT min(occurred_at), 'usage', 'first product use'
+    FROM usage WHERE account_id = $2 AND occurred_at < (SELECT e FROM until)
+    HAVING count(*) > 0
+    UNION ALL
+    SELECT max(occurred_at), 'usage', 'last product use'
+    FROM usage WHERE account_id = $2 AND occurred_at < (SELECT e FROM until)
+    HAVING count(*) > 0
+    UNION ALL
+    SELECT week::TIMESTAMP, 'usage', format('weekly events fell to {} from {}', events, before)
+    FROM drops WHERE before >= 20 AND events < 0.5 * before
+)
+SELECT strftime(happened, '%Y-%m-%d'), kind, text FROM entries ORDER BY happened DESC, kind LIMIT 300

@@ -1,0 +1,1 @@
+CREATE OR REPLACE TEMP TABLE {{stage}} AS {{select}}

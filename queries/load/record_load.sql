@@ -1,0 +1,1 @@
+INSERT INTO load_info VALUES (?, ?, ?, ?, ?, ?, now()::TIMESTAMP)

@@ -1,0 +1,1 @@
+DELETE FROM retain_meta WHERE key = ?

@@ -1,0 +1,1 @@
+SELECT max(value) FROM retain_meta WHERE key = ?

@@ -1,0 +1,1 @@
+INSERT OR REPLACE INTO retain_meta VALUES (?, ?)

@@ -1,0 +1,379 @@
+//! The one keymap: the event loop resolves keys through it, and the help screen and hint bar
+//! are rendered from it, so help can never drift from the keys.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::{Action, Screen};
+
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    Everywhere,
+    Queue,
+    Account,
+    /// The review and renewals tabs.
+    Reports,
+    /// Wherever an account is selected: the queue and the account screen.
+    Accounts,
+}
+
+impl Context {
+    fn applies_to(self, screen: Screen) -> bool {
+        match self {
+            Context::Everywhere => true,
+            Context::Queue => screen == Screen::Queue,
+            Context::Account => screen == Screen::Account,
+            Context::Reports => matches!(screen, Screen::Review | Screen::Renewals),
+            Context::Accounts => matches!(screen, Screen::Queue | Screen::Account),
+        }
+    }
+}
+
+pub struct Binding {
+    pub keys: &'static [KeyCode],
+    pub label: &'static str,
+    pub context: Context,
+    pub action: Action,
+    pub description: &'static str,
+    /// The word shown for it in the hint bar at the bottom of the screen, if it is shown there.
+    pub hint: Option<&'static str>,
+}
+
+const fn bind(
+    keys: &'static [KeyCode],
+    label: &'static str,
+    context: Context,
+    action: Action,
+    description: &'static str,
+    hint: Option<&'static str>,
+) -> Binding {
+    Binding {
+        keys,
+        label,
+        context,
+        action,
+        description,
+        hint,
+    }
+}
+
+use Context::{Account, Accounts, Everywhere, Queue, Reports};
+use KeyCode::{Backspace, Char, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Up};
+
+pub const KEYMAP: &[Binding] = &[
+    bind(
+        &[Char('j'), Down],
+        "j/↓",
+        Everywhere,
+        Action::Down,
+        "move down",
+        None,
+    ),
+    bind(
+        &[Char('k'), Up],
+        "k/↑",
+        Everywhere,
+        Action::Up,
+        "move up",
+        None,
+    ),
+    bind(
+        &[PageDown, Char('f')],
+        "PgDn/f",
+        Everywhere,
+        Action::PageDown,
+        "page down",
+        None,
+    ),
+    bind(
+        &[PageUp, Char('b')],
+        "PgUp/b",
+        Everywhere,
+        Action::PageUp,
+        "page up",
+        None,
+    ),
+    bind(
+        &[Home, Char('g')],
+        "Home/g",
+        Everywhere,
+        Action::Top,
+        "first row",
+        None,
+    ),
+    bind(
+        &[End, Char('G')],
+        "End/G",
+        Everywhere,
+        Action::Bottom,
+        "last row",
+        None,
+    ),
+    bind(
+        &[Enter, Char('l')],
+        "Enter",
+        Queue,
+        Action::Open,
+        "open the account",
+        Some("open"),
+    ),
+    bind(
+        &[Esc, Char('h'), Left, Backspace],
+        "Esc",
+        Account,
+        Action::Back,
+        "back (to the queue, or the review when walking)",
+        Some("back"),
+    ),
+    bind(
+        &[Char('1')],
+        "1",
+        Everywhere,
+        Action::ShowQueue,
+        "the queue",
+        None,
+    ),
+    bind(
+        &[Char('2')],
+        "2",
+        Everywhere,
+        Action::ShowReview,
+        "the weekly review",
+        Some("review"),
+    ),
+    bind(
+        &[Char('3')],
+        "3",
+        Everywhere,
+        Action::ShowRenewals,
+        "renewals by month",
+        None,
+    ),
+    bind(
+        &[Char('w')],
+        "w",
+        Reports,
+        Action::Walk,
+        "walk the agenda account by account",
+        Some("walk"),
+    ),
+    bind(
+        &[Char('w')],
+        "w",
+        Account,
+        Action::Walk,
+        "next account of the agenda",
+        None,
+    ),
+    bind(
+        &[Char('/')],
+        "/",
+        Queue,
+        Action::Search,
+        "search name or id",
+        Some("search"),
+    ),
+    bind(
+        &[Char('s')],
+        "s",
+        Queue,
+        Action::CycleSort,
+        "sort: priority, health, ARR, renewal, trend",
+        Some("sort"),
+    ),
+    bind(
+        &[Char('m')],
+        "m",
+        Queue,
+        Action::ToggleMine,
+        "only my accounts",
+        Some("mine"),
+    ),
+    bind(
+        &[Char('a')],
+        "a",
+        Queue,
+        Action::ToggleAtRisk,
+        "at-risk only / all accounts",
+        Some("at-risk"),
+    ),
+    bind(
+        &[Char('B')],
+        "B",
+        Queue,
+        Action::CycleBand,
+        "filter by band",
+        None,
+    ),
+    bind(
+        &[Char('S')],
+        "S",
+        Queue,
+        Action::CycleSegment,
+        "filter by segment",
+        None,
+    ),
+    bind(
+        &[Char('R')],
+        "R",
+        Queue,
+        Action::CycleReason,
+        "filter by reason",
+        None,
+    ),
+    bind(
+        &[Char('H')],
+        "H",
+        Queue,
+        Action::ToggleHidden,
+        "show snoozed and resolved accounts",
+        None,
+    ),
+    bind(
+        &[Char('c'), Esc],
+        "c/Esc",
+        Queue,
+        Action::ClearFilters,
+        "clear filters and search",
+        None,
+    ),
+    bind(
+        &[Char('t')],
+        "t",
+        Accounts,
+        Action::LogTouch,
+        "log a touch (call, email, meeting, QBR, note)",
+        Some("touch"),
+    ),
+    bind(
+        &[Char('n')],
+        "n",
+        Accounts,
+        Action::NextStep,
+        "set the next step and its due date",
+        Some("next step"),
+    ),
+    bind(
+        &[Char('z')],
+        "z",
+        Accounts,
+        Action::Snooze,
+        "snooze until a date",
+        Some("snooze"),
+    ),
+    bind(
+        &[Char('x')],
+        "x",
+        Accounts,
+        Action::Flag,
+        "flag at risk, with a reason and expiry",
+        Some("flag"),
+    ),
+    bind(
+        &[Char('r')],
+        "r",
+        Accounts,
+        Action::Resolve,
+        "resolve with an outcome",
+        Some("resolve"),
+    ),
+    bind(
+        &[Char('u')],
+        "u",
+        Everywhere,
+        Action::Undo,
+        "undo your last action",
+        Some("undo"),
+    ),
+    bind(
+        &[Char('e')],
+        "e",
+        Queue,
+        Action::Export,
+        "export the queue as shown to CSV",
+        None,
+    ),
+    bind(
+        &[Char('?')],
+        "?",
+        Everywhere,
+        Action::Help,
+        "this help",
+        Some("help"),
+    ),
+    bind(
+        &[Char('q')],
+        "q",
+        Everywhere,
+        Action::Quit,
+        "quit",
+        Some("quit"),
+    ),
+];
+
+/// The action a key stands for on a screen, if any.
+pub fn action_for(key: KeyEvent, screen: Screen) -> Option<Action> {
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        return match key.code {
+            Char('c') => Some(Action::Quit),
+            Char('d') => Some(Action::PageDown),
+            Char('u') => Some(Action::PageUp),
+            _ => None,
+        };
+    }
+    KEYMAP
+        .iter()
+        .find(|b| b.context.applies_to(screen) && b.keys.contains(&key.code))
+        .map(|b| b.action.clone())
+}
+
+/// The bindings that apply to a screen, in keymap order.
+pub fn bindings_for(screen: Screen) -> impl Iterator<Item = &'static Binding> {
+    KEYMAP.iter().filter(move |b| b.context.applies_to(screen))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_key_is_bound_twice_on_a_screen() {
+        for screen in [
+            Screen::Queue,
+            Screen::Account,
+            Screen::Review,
+            Screen::Renewals,
+        ] {
+            let mut seen = Vec::new();
+            for binding in bindings_for(screen) {
+                for key in binding.keys {
+                    assert!(!seen.contains(key), "{key:?} bound twice on {screen:?}");
+                    seen.push(*key);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn keys_resolve_per_screen() {
+        let key = |c| KeyEvent::new(c, KeyModifiers::NONE);
+        assert_eq!(
+            action_for(key(Char('j')), Screen::Queue),
+            Some(Action::Down)
+        );
+        assert_eq!(action_for(key(Enter), Screen::Queue), Some(Action::Open));
+        assert_eq!(action_for(key(Enter), Screen::Account), None);
+        assert_eq!(action_for(key(Esc), Screen::Account), Some(Action::Back));
+        assert_eq!(
+            action_for(key(Char('t')), Screen::Account),
+            Some(Action::LogTouch)
+        );
+        assert_eq!(
+            action_for(
+                KeyEvent::new(Char('c'), KeyModifiers::CONTROL),
+                Screen::Queue
+            ),
+            Some(Action::Quit)
+        );
+    }
+}

@@ -1,0 +1,207 @@
+//! The command line: `retain` alone opens the console; subcommands script everything else.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::report::export::ExportFormat;
+use crate::report::review_format::ReviewFormat;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "retain",
+    version,
+    about = "A keyboard-driven console for customer-success managers: \
+health scores anyone can explain, an at-risk queue, and actions that are never lost."
+)]
+pub struct Cli {
+    /// The database file [default: $XDG_DATA_HOME/retain/retain.duckdb]
+    #[arg(long, global = true, env = "RETAIN_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Who you are, for "mine" filters and the author of actions [default: $USER]
+    #[arg(long = "as", global = true, env = "RETAIN_USER", value_name = "NAME")]
+    pub user: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load the data-contract files of a folder (accounts, usage, tickets, surveys, activities)
+    Load(LoadArgs),
+    /// Write a deterministic, realistic sample data set in the contract's shape
+    Sample(SampleArgs),
+    /// Score every account and store a snapshot (and the weekly history behind the trend)
+    Score(ScoreArgs),
+    /// List accounts with health, band, trend, coverage, reasons and priority
+    Accounts(AccountsArgs),
+    /// Explain one account's score line by line, and why it is at risk
+    Explain(ExplainArgs),
+    /// Export the action list (the queue) as CSV, JSON or Markdown
+    Export(ExportArgs),
+    /// Prepare the weekly account review (figures, agenda, renewals, data quality)
+    Review(ReviewArgs),
+    /// Flag an account at risk (shown as the FLAGGED reason until it expires)
+    Flag(FlagArgs),
+    /// Override an account's band; shown beside the computed score, never replacing it
+    Override(OverrideArgs),
+    /// Show or check a health model file
+    Model {
+        #[command(subcommand)]
+        command: ModelCommand,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct LoadArgs {
+    /// Folder holding accounts.csv (or .csv.gz / .parquet) and the optional tables
+    pub dir: PathBuf,
+    /// Load the good rows and write offending rows, with reasons, to a rejects file beside the database
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SampleArgs {
+    /// How many accounts to generate
+    #[arg(long, default_value_t = 300)]
+    pub accounts: usize,
+    /// Seed: the same seed always gives the same files
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// The folder to write into
+    #[arg(long)]
+    pub out: PathBuf,
+    /// The last date of generated data
+    #[arg(long, value_name = "DATE", default_value = "2026-11-20")]
+    pub as_of: NaiveDate,
+    /// Write .csv.gz files
+    #[arg(long)]
+    pub gzip: bool,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct Scoring {
+    /// Score as of this date (YYYY-MM-DD) [default: the data's freshness date]
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<NaiveDate>,
+    /// A health model file (see `retain model show`) [default: the built-in model]
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    #[command(flatten)]
+    pub scoring: Scoring,
+    /// Also make sure this many weekly snapshots (T, T−7, …) exist, computing missing ones
+    #[arg(long, value_name = "WEEKS", default_value_t = 12)]
+    pub history: u32,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq)]
+pub enum TableFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct FilterArgs {
+    /// Only this owner's accounts ("mine" means --as / $RETAIN_USER / $USER)
+    #[arg(long)]
+    pub owner: Option<String>,
+    #[arg(long)]
+    pub segment: Option<String>,
+    /// green, yellow or red (or a band of your model)
+    #[arg(long)]
+    pub band: Option<String>,
+    /// Only accounts with at least one at-risk reason
+    #[arg(long)]
+    pub at_risk: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AccountsArgs {
+    #[command(flatten)]
+    pub scoring: Scoring,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    #[command(flatten)]
+    pub scoring: Scoring,
+    /// Only this owner's accounts ("mine" means --as / $RETAIN_USER / $USER)
+    #[arg(long)]
+    pub owner: Option<String>,
+    #[arg(long, value_enum, default_value_t = ReviewFormat::Md)]
+    pub format: ReviewFormat,
+    /// Write to this file instead of standard output
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub scoring: Scoring,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// Include snoozed and resolved accounts (the queue hides them)
+    #[arg(long)]
+    pub all: bool,
+    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+    pub format: ExportFormat,
+    /// Write to this file instead of standard output
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Start a CSV with a UTF-8 byte-order mark (Excel then reads Japanese text correctly)
+    #[arg(long)]
+    pub bom: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    pub account_id: String,
+    #[command(flatten)]
+    pub scoring: Scoring,
+}
+
+#[derive(Debug, Args)]
+pub struct FlagArgs {
+    pub account_id: String,
+    /// Why the account is at risk
+    #[arg(long)]
+    pub reason: String,
+    /// The last day the flag holds (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub until: NaiveDate,
+}
+
+#[derive(Debug, Args)]
+pub struct OverrideArgs {
+    pub account_id: String,
+    /// The band you judge the account to be in
+    #[arg(long)]
+    pub band: String,
+    #[arg(long)]
+    pub reason: String,
+    /// The last day the override holds (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub until: NaiveDate,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelCommand {
+    /// Print the built-in model file (a starting point for your own)
+    Show,
+    /// Validate a model file; errors name the line and column
+    Check { file: PathBuf },
+}

@@ -1,0 +1,553 @@
+//! One function per subcommand: open what it needs, call the library, print the result.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::cli::{
+    AccountsArgs, Cli, Command, ExplainArgs, ExportArgs, FilterArgs, ModelCommand, Scoring,
+    TableFormat,
+};
+use crate::db::actions::{self, ActionKind, NewAction};
+use crate::db::load::{self, LoadEvent, LoadOptions};
+use crate::db::{self, Db};
+use crate::error::{Error, Result};
+use crate::model::Model;
+use crate::model::score::{self, AccountScore, AsOf};
+use crate::report::table::{Align, TextTable};
+use crate::sample::{self, SampleOptions};
+
+pub fn run(cli: Cli) -> Result<()> {
+    let db_path = cli.db.clone().unwrap_or_else(db::default_path);
+    let user = current_user(cli.user.as_deref());
+    match cli.command {
+        None => crate::tui::run(&db_path, &user),
+        Some(Command::Load(args)) => {
+            let db = Db::open(&db_path)?;
+            run_load(
+                &db,
+                &args.dir,
+                &LoadOptions {
+                    skip_bad_rows: args.skip_bad_rows,
+                },
+            )
+        }
+        Some(Command::Sample(args)) => {
+            let started = Instant::now();
+            let options = SampleOptions {
+                accounts: args.accounts,
+                seed: args.seed,
+                as_of: args.as_of,
+                gzip: args.gzip,
+            };
+            let summary =
+                sample::generate(&options, &args.out).map_err(|e| Error::io(&args.out, e))?;
+            for (path, rows) in &summary.files {
+                println!(
+                    "{:>12} rows  {}",
+                    group_digits(*rows as f64),
+                    path.display()
+                );
+            }
+            println!("done in {:.1} s", started.elapsed().as_secs_f64());
+            Ok(())
+        }
+        Some(Command::Score(args)) => run_score(&Db::open(&db_path)?, &args.scoring, args.history),
+        Some(Command::Accounts(args)) => run_accounts(&Db::open(&db_path)?, &args, &user),
+        Some(Command::Explain(args)) => run_explain(&Db::open(&db_path)?, &args),
+        Some(Command::Export(args)) => run_export(&Db::open(&db_path)?, &args, &user),
+        Some(Command::Review(args)) => {
+            let db = Db::open(&db_path)?;
+            let (model, as_of) = prepare_scoring(&db, &args.scoring)?;
+            let owner = args
+                .owner
+                .as_ref()
+                .map(|o| if o == "mine" { user.clone() } else { o.clone() });
+            let today = chrono::Utc::now().date_naive();
+            let review =
+                crate::db::review::build_review(&db, &model, as_of, owner.as_deref(), today)?;
+            write_output(args.output.as_deref(), |mut out| {
+                crate::report::review_format::write(&mut out, &review, args.format)
+            })
+        }
+        Some(Command::Flag(args)) => {
+            let db = Db::open(&db_path)?;
+            let mut action = NewAction::new(&args.account_id, ActionKind::Flag, &user);
+            action.body = Some(args.reason);
+            action.until = Some(args.until);
+            let id = actions::record(db.conn(), &action)?;
+            println!(
+                "flagged {} at risk until {} (action {id})",
+                args.account_id, args.until
+            );
+            Ok(())
+        }
+        Some(Command::Override(args)) => {
+            let db = Db::open(&db_path)?;
+            let model = Model::default_model();
+            if !model.bands.iter().any(|b| b.name == args.band) {
+                let names: Vec<&str> = model.bands.iter().map(|b| b.name.as_str()).collect();
+                return Err(Error::Usage(format!(
+                    "unknown band {:?}; bands: {}",
+                    args.band,
+                    names.join(", ")
+                )));
+            }
+            let mut action = NewAction::new(&args.account_id, ActionKind::Override, &user);
+            action.detail = Some(args.band.clone());
+            action.body = Some(args.reason);
+            action.until = Some(args.until);
+            let id = actions::record(db.conn(), &action)?;
+            println!(
+                "{} shown as {} (your judgement) until {} (action {id})",
+                args.account_id, args.band, args.until
+            );
+            Ok(())
+        }
+        Some(Command::Model {
+            command: ModelCommand::Show,
+        }) => {
+            print!("{}", crate::model::DEFAULT_TOML);
+            Ok(())
+        }
+        Some(Command::Model {
+            command: ModelCommand::Check { file },
+        }) => {
+            let model = Model::from_file(&file)?;
+            println!(
+                "{}: ok — {} measures, total weight {}, {} bands, hash {}",
+                file.display(),
+                model.measures.len(),
+                model.total_weight(),
+                model.bands.len(),
+                model.hash()
+            );
+            Ok(())
+        }
+    }
+}
+
+/// `--as`, then `$RETAIN_USER` (both through clap), then `$USER`.
+pub fn current_user(flag: Option<&str>) -> String {
+    flag.map(str::to_owned)
+        .or_else(|| std::env::var("USER").ok())
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// Where `--skip-bad-rows` writes the rows it sets aside: beside the database.
+pub fn rejects_path(db: &Db) -> PathBuf {
+    match db.path() {
+        Some(path) => path.with_extension("rejects.csv"),
+        None => PathBuf::from("retain.rejects.csv"),
+    }
+}
+
+pub fn run_load(db: &Db, dir: &Path, options: &LoadOptions) -> Result<()> {
+    let interactive = std::io::stderr().is_terminal();
+    let mut on_event = |event: LoadEvent| {
+        let mut err = std::io::stderr();
+        let _ = match event {
+            LoadEvent::Staging { table, file } if interactive => {
+                write!(err, "  {table:<10} reading {file} …")
+            }
+            LoadEvent::Staging { table, file } => writeln!(err, "{table}: reading {file}"),
+            LoadEvent::Staged {
+                table,
+                rows,
+                elapsed,
+            } => {
+                let clear = if interactive { "\r\x1b[2K" } else { "" };
+                writeln!(
+                    err,
+                    "{clear}  {table:<10} {:>12} rows  {:.1} s",
+                    group_digits(rows as f64),
+                    elapsed.as_secs_f64()
+                )
+            }
+        };
+    };
+    let summary = load::load(db, dir, options, &rejects_path(db), &mut on_event)?;
+    crate::sample_data::forget(db)?;
+    let mut table = TextTable::new(&[
+        ("table", Align::Left),
+        ("file", Align::Left),
+        ("rows", Align::Right),
+        ("orphans", Align::Right),
+        ("rejected", Align::Right),
+        ("ignored columns", Align::Left),
+    ]);
+    for t in &summary.tables {
+        table.row(vec![
+            t.table.to_owned(),
+            t.file.clone().unwrap_or_else(|| "—".to_owned()),
+            group_digits(t.rows as f64),
+            group_digits(t.orphans as f64),
+            group_digits(t.rejected as f64),
+            t.ignored_columns.join(", "),
+        ]);
+    }
+    println!(
+        "Loaded {} into {} in {:.1} s",
+        dir.display(),
+        db.display_path(),
+        summary.elapsed.as_secs_f64()
+    );
+    print!("{}", table.render());
+    match summary.freshness {
+        Some(date) => println!("Data freshness: {date}"),
+        None => println!("Data freshness: no dated rows"),
+    }
+    if let Some(path) = &summary.rejects_file {
+        println!("Rejected rows, with reasons: {}", path.display());
+    }
+    if summary.tables.iter().any(|t| t.orphans > 0) {
+        println!("Orphans are rows whose account_id is not in accounts; they were not loaded.");
+    }
+    Ok(())
+}
+
+/// Opens the scoring context a command asked for: the model installed, the as-of resolved.
+pub fn prepare_scoring(db: &Db, scoring: &Scoring) -> Result<(Model, AsOf)> {
+    let model = Model::load(scoring.model.as_deref())?;
+    score::install(db.conn(), &model)?;
+    Ok((model, AsOf::resolve(db, scoring.as_of)?))
+}
+
+fn run_score(db: &Db, scoring: &Scoring, weeks: u32) -> Result<()> {
+    let started = Instant::now();
+    let (model, as_of) = prepare_scoring(db, scoring)?;
+    let stored = db.in_transaction(|conn| score::store_snapshot(conn, &model, as_of))?;
+    let computed = score::ensure_history(db, &model, as_of, weeks.max(1))?;
+    let accounts = score::score_accounts(db.conn(), as_of)?;
+    let at_risk = accounts.iter().filter(|a| a.at_risk()).count();
+    println!(
+        "Scored {stored} accounts as of {} with model {} in {:.1} s",
+        as_of.date,
+        model.hash(),
+        started.elapsed().as_secs_f64()
+    );
+    for band in &model.bands {
+        let n = accounts
+            .iter()
+            .filter(|a| a.band.as_deref() == Some(band.name.as_str()))
+            .count();
+        println!("  {:<8} {n}", band.name);
+    }
+    println!(
+        "  {:<8} {}",
+        "no score",
+        accounts.iter().filter(|a| a.health.is_none()).count()
+    );
+    println!("At risk: {at_risk}");
+    println!(
+        "Weekly history: {} weeks stored ({} computed now)",
+        weeks.max(1),
+        computed.len()
+    );
+    Ok(())
+}
+
+/// The filters shared by `accounts`, `export` and the console's queue.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AccountFilter {
+    pub owner: Option<String>,
+    pub segment: Option<String>,
+    pub band: Option<String>,
+    pub at_risk: bool,
+}
+
+impl AccountFilter {
+    /// The command line's filters; an owner of "mine" means the current user.
+    pub fn from_args(args: &FilterArgs, user: &str) -> AccountFilter {
+        AccountFilter {
+            owner: args.owner.as_ref().map(|o| {
+                if o == "mine" {
+                    user.to_owned()
+                } else {
+                    o.clone()
+                }
+            }),
+            segment: args.segment.clone(),
+            band: args.band.clone(),
+            at_risk: args.at_risk,
+        }
+    }
+
+    pub fn matches(&self, a: &AccountScore) -> bool {
+        let eq = |want: &Option<String>, have: &Option<String>| {
+            want.as_ref()
+                .is_none_or(|w| have.as_ref().is_some_and(|h| h.eq_ignore_ascii_case(w)))
+        };
+        eq(&self.owner, &a.owner)
+            && eq(&self.segment, &a.segment)
+            && eq(&self.band, &a.band)
+            && (!self.at_risk || a.at_risk())
+    }
+}
+
+fn run_accounts(db: &Db, args: &AccountsArgs, user: &str) -> Result<()> {
+    let (model, as_of) = prepare_scoring(db, &args.scoring)?;
+    let filter = AccountFilter::from_args(&args.filters, user);
+    let accounts: Vec<AccountScore> = score::score_accounts(db.conn(), as_of)?
+        .into_iter()
+        .filter(|a| filter.matches(a))
+        .collect();
+    let mut out = std::io::stdout().lock();
+    let io = |e| Error::io("stdout", e);
+    match args.format {
+        TableFormat::Table => {
+            let mut table = TextTable::new(&[
+                ("account_id", Align::Left),
+                ("name", Align::Left),
+                ("owner", Align::Left),
+                ("health", Align::Right),
+                ("band", Align::Left),
+                ("trend", Align::Right),
+                ("coverage", Align::Right),
+                ("reasons", Align::Left),
+                ("priority", Align::Right),
+            ]);
+            for a in &accounts {
+                table.row(vec![
+                    a.account_id.clone(),
+                    a.name.clone(),
+                    a.owner.clone().unwrap_or_default(),
+                    health_text(a, &model),
+                    a.band.clone().unwrap_or_else(|| "—".into()),
+                    a.trend
+                        .map(|t| format!("{} {t:+}", a.trend_arrow(model.trend.threshold)))
+                        .unwrap_or_default(),
+                    format!("{:.0}%", a.coverage * 100.0),
+                    a.reason_codes().replace(';', " "),
+                    group_digits(a.priority),
+                ]);
+            }
+            write!(out, "{}", table.render()).map_err(io)?;
+            writeln!(out, "{} accounts as of {}", accounts.len(), as_of.date).map_err(io)?;
+        }
+        TableFormat::Csv => {
+            let header = [
+                "account_id",
+                "name",
+                "owner",
+                "segment",
+                "arr",
+                "health",
+                "band",
+                "trend",
+                "coverage",
+                "reasons",
+                "priority",
+                "urgency",
+                "days_to_renewal",
+            ];
+            crate::report::csv::write_row(&mut out, header).map_err(io)?;
+            for a in &accounts {
+                let cells = [
+                    a.account_id.clone(),
+                    a.name.clone(),
+                    a.owner.clone().unwrap_or_default(),
+                    a.segment.clone().unwrap_or_default(),
+                    format!("{:.2}", a.arr),
+                    a.health.map(|h| h.to_string()).unwrap_or_default(),
+                    a.band.clone().unwrap_or_default(),
+                    a.trend.map(|t| t.to_string()).unwrap_or_default(),
+                    format!("{:.4}", a.coverage),
+                    a.reason_codes(),
+                    format!("{:.2}", a.priority),
+                    format!("{}", a.urgency),
+                    a.days_to_renewal.map(|d| d.to_string()).unwrap_or_default(),
+                ];
+                crate::report::csv::write_safe_row(&mut out, cells.iter().map(String::as_str))
+                    .map_err(io)?;
+            }
+        }
+        TableFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &accounts)
+                .map_err(|e| Error::io("stdout", e.into()))?;
+            writeln!(out).map_err(io)?;
+        }
+    }
+    Ok(())
+}
+
+/// Health as shown to people: "—" when there is none, "?" marks low confidence.
+pub fn health_text(a: &AccountScore, model: &Model) -> String {
+    match a.health {
+        None => "—".to_owned(),
+        Some(h) if a.coverage < model.confidence.low_coverage_below => format!("{h}?"),
+        Some(h) => h.to_string(),
+    }
+}
+
+fn run_export(db: &Db, args: &ExportArgs, user: &str) -> Result<()> {
+    use crate::report::export::{self, ActionItem};
+    let (_, as_of) = prepare_scoring(db, &args.scoring)?;
+    let filter = AccountFilter::from_args(&args.filters, user);
+    let console = crate::db::console::console_state(db.conn())?;
+    let today = chrono::Utc::now().date_naive();
+    let items: Vec<ActionItem> = score::score_accounts(db.conn(), as_of)?
+        .iter()
+        .filter(|a| filter.matches(a))
+        .filter(|a| {
+            args.all
+                || !console
+                    .get(&a.account_id)
+                    .is_some_and(|s| s.hides(a, today))
+        })
+        .enumerate()
+        .map(|(i, a)| ActionItem::new(i + 1, a, console.get(&a.account_id)))
+        .collect();
+    write_output(args.output.as_deref(), |mut out| {
+        export::write(&mut out, &items, args.format, args.bom)
+    })
+}
+
+/// Runs `write` into the file named by `-o`, or standard output.
+fn write_output(
+    path: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    match path {
+        Some(path) => {
+            let io = |e| Error::io(path, e);
+            let mut file = std::io::BufWriter::new(std::fs::File::create(path).map_err(io)?);
+            write(&mut file).map_err(io)?;
+            file.flush().map_err(io)?;
+            eprintln!("written to {}", path.display());
+            Ok(())
+        }
+        None => write(&mut std::io::stdout().lock()).map_err(|e| Error::io("stdout", e)),
+    }
+}
+
+fn run_explain(db: &Db, args: &ExplainArgs) -> Result<()> {
+    let (model, as_of) = prepare_scoring(db, &args.scoring)?;
+    let accounts = score::score_accounts(db.conn(), as_of)?;
+    let account = accounts
+        .iter()
+        .find(|a| a.account_id == args.account_id)
+        .ok_or_else(|| {
+            Error::NotFound(format!(
+                "no account {:?} in the portfolio as of {}",
+                args.account_id, as_of.date
+            ))
+        })?;
+    print!("{}", explain_text(account, &model, as_of));
+    Ok(())
+}
+
+/// The line-by-line explanation of one account's score.
+pub fn explain_text(a: &AccountScore, model: &Model, as_of: AsOf) -> String {
+    let mut out = format!(
+        "{} — {} (as of {}, model {})\n",
+        a.account_id,
+        a.name,
+        as_of.date,
+        model.hash()
+    );
+    let band = a.band.clone().unwrap_or_else(|| "no band".into());
+    out.push_str(&format!(
+        "Health {} ({band}), coverage {:.0}%{}, trend {}\n",
+        health_text(a, model),
+        a.coverage * 100.0,
+        if a.coverage < model.confidence.low_coverage_below {
+            " (low confidence)"
+        } else {
+            ""
+        },
+        a.trend.map_or("—".to_owned(), |t| format!(
+            "{} {t:+} vs a week earlier",
+            a.trend_arrow(model.trend.threshold)
+        )),
+    ));
+    if let Some(o) = &a.band_override {
+        out.push_str(&format!(
+            "CSM override: {} by {}{} — computed band stays {band}\n",
+            o.band,
+            o.author,
+            o.until
+                .as_ref()
+                .map(|u| format!(" until {u}"))
+                .unwrap_or_default()
+        ));
+    }
+    let mut table = TextTable::new(&[
+        ("measure", Align::Left),
+        ("raw value", Align::Right),
+        ("score", Align::Right),
+        ("weight", Align::Right),
+        ("contribution", Align::Right),
+        ("points lost", Align::Right),
+    ]);
+    let fix_first = a.fix_first().map(|m| m.measure.clone());
+    for m in &a.measures {
+        let marker = if fix_first.as_deref() == Some(m.measure.as_str()) {
+            "  ← fix first"
+        } else {
+            ""
+        };
+        table.row(vec![
+            format!("{}{marker}", m.measure),
+            m.value.map_or("—".into(), format_value),
+            m.score.map_or("—".into(), |s| format!("{s:.0}")),
+            format!("{}", m.weight),
+            a.contribution(m).map_or("—".into(), |c| format!("{c:.1}")),
+            a.points_lost(m).map_or("—".into(), |p| format!("{p:.1}")),
+        ]);
+    }
+    out.push_str(&table.render());
+    let thin = model.confidence.thin_sample_below;
+    for (label, figure) in [("NPS", a.nps), ("CSAT", a.csat), ("CES", a.ces)] {
+        if figure.n > 0 {
+            let value = figure.value.map_or("—".into(), format_value);
+            let note = if figure.n < thin {
+                " (thin sample)"
+            } else {
+                ""
+            };
+            out.push_str(&format!("{label} {value} (n={}){note}\n", figure.n));
+        }
+    }
+    if a.reasons.is_empty() {
+        out.push_str("Not at risk.\n");
+    } else {
+        out.push_str("At risk because:\n");
+        for r in &a.reasons {
+            out.push_str(&format!("  {:<13} {}\n", r.code, r.fact));
+        }
+    }
+    out.push_str(&format!(
+        "Priority {} = ARR {} × (100 − {}) / 100 × urgency {}\n",
+        group_digits(a.priority),
+        group_digits(a.arr),
+        a.health
+            .map_or(format!("{} (no score)", model.queue.missing_health), |h| h
+                .to_string()),
+        a.urgency
+    ));
+    out
+}
+
+/// Metric values: whole numbers plainly, fractions with two decimals.
+pub fn format_value(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+/// 1234567.8 → "1,234,568".
+pub fn group_digits(v: f64) -> String {
+    let digits = format!("{:.0}", v.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if v < -0.5 { format!("-{out}") } else { out }
+}

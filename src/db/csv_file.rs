@@ -1,0 +1,241 @@
+//! The little CSV reading Rust does itself: the header row (to match column names and pick the
+//! delimiter) and, only when something is wrong, the line numbers and text of offending records.
+//! DuckDB parses the data.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+/// The delimiters real exports use, in order of preference on a tie.
+const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    pub delimiter: u8,
+    pub names: Vec<String>,
+}
+
+#[derive(Debug, PartialEq)]
+pub enum HeaderError {
+    Empty,
+    NotUtf8 { column: usize },
+    Io(String),
+}
+
+pub fn open(path: &Path) -> std::io::Result<Box<dyn BufRead>> {
+    let file = File::open(path)?;
+    let is_gzip = path.to_string_lossy().to_ascii_lowercase().ends_with(".gz");
+    Ok(if is_gzip {
+        Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(file)))
+    } else {
+        Box::new(BufReader::new(file))
+    })
+}
+
+/// Reads the first record of the file.
+pub fn read_header(path: &Path) -> Result<Header, HeaderError> {
+    let mut reader = open(path).map_err(|e| HeaderError::Io(e.to_string()))?;
+    let mut records = Records::new(&mut reader);
+    let raw = match records.next_record() {
+        Ok(Some(raw)) => raw,
+        Ok(None) => return Err(HeaderError::Empty),
+        Err(e) => return Err(HeaderError::Io(e.to_string())),
+    };
+    let raw = raw
+        .strip_prefix("\u{feff}".as_bytes())
+        .unwrap_or(&raw)
+        .to_vec();
+    let text = String::from_utf8(raw).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        HeaderError::NotUtf8 {
+            column: String::from_utf8_lossy(valid).chars().count() + 1,
+        }
+    })?;
+    let text = text.trim_end_matches(['\r', '\n']);
+    if text.trim().is_empty() {
+        return Err(HeaderError::Empty);
+    }
+    let delimiter = detect_delimiter(text);
+    Ok(Header {
+        delimiter,
+        names: split_record(text, delimiter),
+    })
+}
+
+/// The delimiter that occurs most often outside quotes in the header line.
+fn detect_delimiter(header: &str) -> u8 {
+    let mut counts = [0usize; DELIMITERS.len()];
+    let mut quoted = false;
+    for byte in header.bytes() {
+        if byte == b'"' {
+            quoted = !quoted;
+        } else if !quoted && let Some(i) = DELIMITERS.iter().position(|d| *d == byte) {
+            counts[i] += 1;
+        }
+    }
+    let best =
+        (0..DELIMITERS.len()).fold(0, |best, i| if counts[i] > counts[best] { i } else { best });
+    DELIMITERS[best]
+}
+
+/// Splits one record into its fields, removing RFC 4180 quotes.
+pub fn split_record(record: &str, delimiter: u8) -> Vec<String> {
+    let delimiter = delimiter as char;
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = record.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            c if c == delimiter && !quoted => fields.push(std::mem::take(&mut field)),
+            c => field.push(c),
+        }
+    }
+    fields.push(field);
+    fields
+}
+
+/// A quote-aware reader of raw records that tracks the line each record starts on.
+struct Records<'a> {
+    reader: &'a mut dyn BufRead,
+    line: u64,
+}
+
+impl<'a> Records<'a> {
+    fn new(reader: &'a mut dyn BufRead) -> Self {
+        Records { reader, line: 1 }
+    }
+
+    /// The next raw record (with its line ending), or None at the end of the file.
+    fn next_record(&mut self) -> std::io::Result<Option<Vec<u8>>> {
+        let mut record = Vec::new();
+        let mut quotes = 0usize;
+        loop {
+            let before = record.len();
+            if self.reader.read_until(b'\n', &mut record)? == 0 {
+                return Ok((!record.is_empty()).then_some(record));
+            }
+            self.line += 1;
+            quotes += record[before..].iter().filter(|b| **b == b'"').count();
+            // An odd number of quotes so far means the newline sits inside a quoted field.
+            if quotes % 2 == 0 {
+                return Ok(Some(record));
+            }
+        }
+    }
+}
+
+/// For data records (0-based, counted after the header), the line each starts on and its text.
+/// Records starting on a line of `skipped_lines` (rows the reader set aside) are not counted.
+/// Used only on the error path, so a rescan of the file is fine.
+pub fn locate_records(
+    path: &Path,
+    wanted: &[u64],
+    skipped_lines: &[u64],
+) -> std::io::Result<Vec<(u64, String)>> {
+    let mut wanted: Vec<u64> = wanted.to_vec();
+    wanted.sort_unstable();
+    let mut reader = open(path)?;
+    let mut records = Records::new(&mut reader);
+    let mut found = Vec::with_capacity(wanted.len());
+    records.next_record()?; // the header
+    let mut index = 0u64;
+    let mut next = wanted.iter().peekable();
+    while let Some(&&target) = next.peek() {
+        let line = records.line;
+        let Some(raw) = records.next_record()? else {
+            break;
+        };
+        if skipped_lines.contains(&line) {
+            continue;
+        }
+        if index == target {
+            let text = String::from_utf8_lossy(&raw)
+                .trim_end_matches(['\r', '\n'])
+                .to_owned();
+            found.push((line, text));
+            next.next();
+        }
+        index += 1;
+    }
+    Ok(found)
+}
+
+/// Reads a whole small file to check it is not empty, for files DuckDB reads directly.
+pub fn is_empty(path: &Path) -> std::io::Result<bool> {
+    let mut buf = [0u8; 1];
+    Ok(File::open(path)?.read(&mut buf)? == 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    #[test]
+    fn header_strips_bom_and_crlf_and_unquotes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            &dir,
+            "a.csv",
+            "\u{feff}account_id,\"Na,me\",arr\r\nA,B,1\r\n".as_bytes(),
+        );
+        let header = read_header(&path).unwrap();
+        assert_eq!(header.delimiter, b',');
+        assert_eq!(header.names, ["account_id", "Na,me", "arr"]);
+    }
+
+    #[test]
+    fn delimiter_is_detected_from_the_header() {
+        assert_eq!(detect_delimiter("a;b;c"), b';');
+        assert_eq!(detect_delimiter("a\tb\tc"), b'\t');
+        assert_eq!(detect_delimiter("\"a;b\",c"), b',');
+        assert_eq!(detect_delimiter("single"), b',');
+    }
+
+    #[test]
+    fn empty_and_non_utf8_headers_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(
+            read_header(&write(&dir, "e.csv", b"")),
+            Err(HeaderError::Empty)
+        );
+        assert_eq!(
+            read_header(&write(&dir, "n.csv", b"\r\n")),
+            Err(HeaderError::Empty)
+        );
+        let latin1 = write(&dir, "l.csv", b"account_id,na\xefme\n");
+        assert_eq!(
+            read_header(&latin1),
+            Err(HeaderError::NotUtf8 { column: 14 })
+        );
+    }
+
+    #[test]
+    fn records_spanning_lines_are_located_by_their_first_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "a,b\n1,\"two\nlines\"\n2,x\n3,\"\"\"q\"\"\"\n4,y\n";
+        let path = write(&dir, "m.csv", text.as_bytes());
+        let found = locate_records(&path, &[3, 1, 0], &[]).unwrap();
+        assert_eq!(
+            found,
+            [
+                (2, "1,\"two\nlines\"".to_owned()),
+                (4, "2,x".to_owned()),
+                (6, "4,y".to_owned())
+            ]
+        );
+        let after_skip = locate_records(&path, &[1], &[4]).unwrap();
+        assert_eq!(after_skip, [(5, "3,\"\"\"q\"\"\"".to_owned())]);
+    }
+}

@@ -1,0 +1,780 @@
+//! `retain load DIR`: the five input tables of the data contract, all or nothing.
+//!
+//! Each file is staged by DuckDB into a temporary table that holds typed values and, per row,
+//! the first contract rule the row breaks. Only when no rule is broken (or `--skip-bad-rows`
+//! sets the offenders aside) are the input tables replaced, in one transaction.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use super::csv_file::{self, HeaderError};
+use super::{Db, queries};
+use crate::error::{Error, Result};
+
+/// How many offending rows an error message lists before it gives the total.
+const SHOWN_PROBLEMS: usize = 5;
+
+pub struct ColumnSpec {
+    pub name: &'static str,
+    pub required: bool,
+}
+
+const fn col(name: &'static str, required: bool) -> ColumnSpec {
+    ColumnSpec { name, required }
+}
+
+pub struct TableSpec {
+    pub name: &'static str,
+    pub columns: &'static [ColumnSpec],
+    stage_sql: &'static str,
+    unique_key: Option<&'static str>,
+}
+
+/// The data contract (docs/data-contract.md), in load order: accounts first, because every
+/// other table's rows are checked against the accounts being loaded.
+pub const TABLES: &[TableSpec] = &[
+    TableSpec {
+        name: "accounts",
+        columns: &[
+            col("account_id", true),
+            col("name", true),
+            col("owner", false),
+            col("segment", false),
+            col("plan", false),
+            col("arr", true),
+            col("seats", false),
+            col("contract_start", true),
+            col("renewal_date", false),
+            col("churned_on", false),
+        ],
+        stage_sql: queries::STAGE_ACCOUNTS,
+        unique_key: Some("account_id"),
+    },
+    TableSpec {
+        name: "usage",
+        columns: &[
+            col("account_id", true),
+            col("user_id", true),
+            col("occurred_at", true),
+            col("feature", false),
+            col("count", false),
+        ],
+        stage_sql: queries::STAGE_USAGE,
+        unique_key: None,
+    },
+    TableSpec {
+        name: "tickets",
+        columns: &[
+            col("ticket_id", true),
+            col("account_id", true),
+            col("opened_at", true),
+            col("closed_at", false),
+            col("priority", true),
+            col("subject", false),
+        ],
+        stage_sql: queries::STAGE_TICKETS,
+        unique_key: Some("ticket_id"),
+    },
+    TableSpec {
+        name: "surveys",
+        columns: &[
+            col("account_id", true),
+            col("responded_at", true),
+            col("kind", true),
+            col("score", true),
+            col("respondent", false),
+            col("comment", false),
+        ],
+        stage_sql: queries::STAGE_SURVEYS,
+        unique_key: None,
+    },
+    TableSpec {
+        name: "activities",
+        columns: &[
+            col("account_id", true),
+            col("occurred_at", true),
+            col("kind", true),
+            col("summary", false),
+            col("author", false),
+        ],
+        stage_sql: queries::STAGE_ACTIVITIES,
+        unique_key: None,
+    },
+];
+
+/// One row that breaks a rule: where it is and what is wrong.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub file: String,
+    /// The line the record starts on (CSV), or the 1-based row (Parquet).
+    pub line: u64,
+    /// 1-based position of the column in the file; 0 when the problem is the whole row.
+    pub column_index: usize,
+    pub column: String,
+    pub rule: String,
+    pub value: String,
+    /// The record as it appears in the file (CSV only).
+    pub record: Option<String>,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)?;
+        if self.column_index > 0 {
+            write!(f, ":{}", self.column_index)?;
+        }
+        write!(f, ": {} {}", self.column, self.rule)?;
+        if !self.value.is_empty() {
+            write!(f, " (found {:?})", self.value)?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{0}: no such folder")]
+    NoFolder(PathBuf),
+    #[error(
+        "{dir}: no accounts file (rule: accounts.csv, accounts.csv.gz or accounts.parquet is required)"
+    )]
+    NoAccounts { dir: PathBuf },
+    #[error("{dir}: both {first} and {second} are present; keep one file per table")]
+    Ambiguous {
+        dir: PathBuf,
+        first: String,
+        second: String,
+    },
+    #[error("{file}: {message}")]
+    File { file: String, message: String },
+    /// A problem at a place in the file: `line` or `line:column`.
+    #[error("{file}:{position}: {message}")]
+    At {
+        file: String,
+        position: String,
+        message: String,
+    },
+    #[error(
+        "{file}:1:{column_index}: column {column} appears twice in the header (rule: each column once)"
+    )]
+    DuplicateColumn {
+        file: String,
+        column: String,
+        column_index: usize,
+    },
+    #[error("{file}:1: missing required column {column} (rule: {table} needs {required})")]
+    MissingColumn {
+        file: String,
+        table: &'static str,
+        column: &'static str,
+        required: String,
+    },
+    #[error("{}", rule_report(.file, .problems, *.total))]
+    Rules {
+        file: String,
+        problems: Vec<Problem>,
+        total: u64,
+    },
+}
+
+fn rule_report(file: &str, problems: &[Problem], total: u64) -> String {
+    let noun = if total == 1 {
+        "row breaks"
+    } else {
+        "rows break"
+    };
+    let mut text = format!("{file}: {total} {noun} the data contract; nothing was loaded");
+    for problem in problems {
+        text.push_str(&format!("\n  {problem}"));
+    }
+    let more = total - problems.len() as u64;
+    if more > 0 {
+        text.push_str(&format!("\n  … and {more} more"));
+    }
+    text.push_str("\n  (--skip-bad-rows loads the rest and writes these rows to a rejects file)");
+    text
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct LoadOptions {
+    pub skip_bad_rows: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableSummary {
+    pub table: &'static str,
+    pub file: Option<String>,
+    pub rows: u64,
+    pub orphans: u64,
+    pub rejected: u64,
+    pub ignored_columns: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LoadSummary {
+    pub tables: Vec<TableSummary>,
+    pub rejects_file: Option<PathBuf>,
+    pub freshness: Option<chrono::NaiveDate>,
+    pub elapsed: Duration,
+}
+
+/// What the loader reports as it goes, so the CLI can show progress.
+pub enum LoadEvent<'a> {
+    Staging {
+        table: &'static str,
+        file: &'a str,
+    },
+    Staged {
+        table: &'static str,
+        rows: u64,
+        elapsed: Duration,
+    },
+}
+
+/// A file found for a table, and how its columns map onto the contract.
+struct Source {
+    spec: &'static TableSpec,
+    path: PathBuf,
+    file: String,
+    format: Format,
+    /// For each contract column, its 0-based position in the file.
+    positions: Vec<Option<usize>>,
+    ignored: Vec<String>,
+}
+
+enum Format {
+    Csv {
+        delimiter: u8,
+        columns: usize,
+    },
+    /// Parquet column names are file content: they reach SQL only as quoted identifiers.
+    Parquet {
+        quoted_names: Vec<String>,
+    },
+}
+
+/// Finds each table's file in `dir`: `<table>.csv`, `.csv.gz` or `.parquet`, any case.
+fn find_files(dir: &Path) -> Result<Vec<(&'static TableSpec, PathBuf)>> {
+    let entries = std::fs::read_dir(dir).map_err(|_| LoadError::NoFolder(dir.to_path_buf()))?;
+    let mut names: Vec<(String, PathBuf)> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| (e.file_name().to_string_lossy().to_lowercase(), e.path()))
+        .collect();
+    names.sort();
+    let mut found = Vec::new();
+    for spec in TABLES {
+        let candidates: Vec<&(String, PathBuf)> = names
+            .iter()
+            .filter(|(n, _)| {
+                [".csv", ".csv.gz", ".parquet"]
+                    .iter()
+                    .any(|ext| *n == format!("{}{ext}", spec.name))
+            })
+            .collect();
+        match candidates.as_slice() {
+            [] if spec.name == "accounts" => {
+                return Err(LoadError::NoAccounts {
+                    dir: dir.to_path_buf(),
+                }
+                .into());
+            }
+            [] => {}
+            [(_, path)] => found.push((spec, path.clone())),
+            [first, second, ..] => {
+                return Err(LoadError::Ambiguous {
+                    dir: dir.to_path_buf(),
+                    first: first.0.clone(),
+                    second: second.0.clone(),
+                }
+                .into());
+            }
+        }
+    }
+    Ok(found)
+}
+
+fn file_error(file: &str, message: impl Into<String>) -> Error {
+    LoadError::File {
+        file: file.to_owned(),
+        message: message.into(),
+    }
+    .into()
+}
+
+/// Reads the header (CSV) or schema (Parquet) and maps its columns onto the contract.
+fn inspect(db: &Db, spec: &'static TableSpec, path: PathBuf) -> Result<Source> {
+    let file = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if path.is_dir() {
+        return Err(file_error(&file, "is a directory, not a file"));
+    }
+    let is_parquet = file.to_lowercase().ends_with(".parquet");
+    let (names, format) = if is_parquet {
+        if csv_file::is_empty(&path).map_err(|e| Error::io(&path, e))? {
+            return Err(file_error(
+                &file,
+                "is empty (rule: a Parquet file with the table's columns)",
+            ));
+        }
+        let mut stmt = db.conn().prepare(queries::PARQUET_COLUMNS)?;
+        let names: Vec<String> = stmt
+            .query_map([path.to_string_lossy()], |r| r.get(0))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| {
+                file_error(
+                    &file,
+                    format!("is not a readable Parquet file: {}", first_line(&e)),
+                )
+            })?;
+        let quoted_names = names
+            .iter()
+            .map(|n| format!("\"{}\"", n.replace('"', "\"\"")))
+            .collect();
+        (names, Format::Parquet { quoted_names })
+    } else {
+        let header = csv_file::read_header(&path).map_err(|e| match e {
+            HeaderError::Empty => {
+                file_error(&file, "is empty (rule: the first line names the columns)")
+            }
+            HeaderError::NotUtf8 { column } => LoadError::At {
+                file: file.clone(),
+                position: format!("1:{column}"),
+                message: NOT_UTF8.to_owned(),
+            }
+            .into(),
+            HeaderError::Io(message) => file_error(&file, message),
+        })?;
+        let format = Format::Csv {
+            delimiter: header.delimiter,
+            columns: header.names.len(),
+        };
+        (header.names, format)
+    };
+
+    let mut positions = vec![None; spec.columns.len()];
+    let mut ignored = Vec::new();
+    for (position, raw_name) in names.iter().enumerate() {
+        let name = raw_name.trim().to_lowercase();
+        match spec.columns.iter().position(|c| c.name == name) {
+            Some(i) if positions[i].is_some() => {
+                return Err(LoadError::DuplicateColumn {
+                    file,
+                    column: spec.columns[i].name.to_owned(),
+                    column_index: position + 1,
+                }
+                .into());
+            }
+            Some(i) => positions[i] = Some(position),
+            None => ignored.push(raw_name.trim().to_owned()),
+        }
+    }
+    if let Some(missing) = spec
+        .columns
+        .iter()
+        .zip(&positions)
+        .find(|(c, p)| c.required && p.is_none())
+    {
+        let required: Vec<&str> = spec
+            .columns
+            .iter()
+            .filter(|c| c.required)
+            .map(|c| c.name)
+            .collect();
+        return Err(LoadError::MissingColumn {
+            file,
+            table: spec.name,
+            column: missing.0.name,
+            required: required.join(", "),
+        }
+        .into());
+    }
+    Ok(Source {
+        spec,
+        path,
+        file,
+        format,
+        positions,
+        ignored,
+    })
+}
+
+impl Source {
+    /// The table function that reads the file, with the path as the one bound parameter.
+    fn reader_sql(&self, store_rejects: bool) -> String {
+        match &self.format {
+            Format::Csv { delimiter, columns } => {
+                let columns: Vec<String> = (0..*columns)
+                    .map(|i| format!("'c{i}': 'VARCHAR'"))
+                    .collect();
+                format!(
+                    "read_csv(?, header = false, skip = 1, delim = '{}', quote = '\"', escape = '\"', \
+                     auto_detect = false, columns = {{{}}}, store_rejects = {store_rejects})",
+                    *delimiter as char,
+                    columns.join(", ")
+                )
+            }
+            Format::Parquet { .. } => "read_parquet(?)".to_owned(),
+        }
+    }
+
+    /// The SQL for one contract column: the file's column as text, or NULL when it is absent.
+    fn column_sql(&self, index: usize) -> String {
+        match (self.positions[index], &self.format) {
+            (None, _) => "NULL::VARCHAR".to_owned(),
+            (Some(p), Format::Csv { .. }) => format!("c{p}"),
+            (Some(p), Format::Parquet { quoted_names }) => {
+                format!("CAST({} AS VARCHAR)", quoted_names[p])
+            }
+        }
+    }
+
+    fn stage_table(&self) -> String {
+        format!("stage_{}", self.spec.name)
+    }
+
+    fn column_index(&self, column: &str) -> usize {
+        self.spec
+            .columns
+            .iter()
+            .position(|c| c.name == column)
+            .and_then(|i| self.positions[i])
+            .map_or(0, |p| p + 1)
+    }
+
+    fn is_csv(&self) -> bool {
+        matches!(self.format, Format::Csv { .. })
+    }
+}
+
+struct Staged {
+    /// Rows that break no rule and belong to a loaded account.
+    loaded: u64,
+    orphans: u64,
+    /// Rows set aside (only with --skip-bad-rows).
+    rejected: Vec<Problem>,
+}
+
+fn first_line(e: &duckdb::Error) -> String {
+    e.to_string().lines().next().unwrap_or_default().to_owned()
+}
+
+const NOT_UTF8: &str =
+    "is not UTF-8 text (rule: files are UTF-8; save the export as \"CSV UTF-8\")";
+
+/// DuckDB's CSV reader stops at rows it cannot split; turn its message into ours.
+fn reader_error(source: &Source, e: &duckdb::Error) -> Error {
+    let text = e.to_string();
+    let number_after = |label: &str| {
+        text.split(label)
+            .nth(1)
+            .and_then(|rest| {
+                rest.trim_start()
+                    .split(|c: char| !c.is_ascii_digit())
+                    .next()
+            })
+            .and_then(|n| n.parse::<u64>().ok())
+    };
+    let message = if text.contains("Invalid unicode") {
+        NOT_UTF8.to_owned()
+    } else if let (Some(expected), Some(found)) = (
+        number_after("Expected Number of Columns:"),
+        number_after("Found:"),
+    ) {
+        format!(
+            "the row has {found} fields, the header has {expected} (rule: every row has the header's fields)"
+        )
+    } else if text.contains("unterminated quote") {
+        "a quoted value is never closed (rule: quotes come in pairs)".to_owned()
+    } else {
+        format!(
+            "{} (rule: a readable {} file)",
+            first_line(e),
+            if source.is_csv() { "CSV" } else { "Parquet" }
+        )
+    };
+    match number_after("Line:") {
+        Some(line) => LoadError::At {
+            file: source.file.clone(),
+            position: line.to_string(),
+            message,
+        }
+        .into(),
+        None => file_error(&source.file, message),
+    }
+}
+
+fn stage(db: &Db, source: &Source, skip_bad_rows: bool) -> Result<Staged> {
+    let conn = db.conn();
+    let stage = source.stage_table();
+    let mut fills: Vec<(&str, String)> = source
+        .spec
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.name, source.column_sql(i)))
+        .collect();
+    fills.push((
+        "source",
+        source.reader_sql(skip_bad_rows && source.is_csv()),
+    ));
+    let fills: Vec<(&str, &str)> = fills.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let select = queries::fill(source.spec.stage_sql, &fills);
+    conn.execute_batch(queries::RESET_READER_REJECTS)?;
+    let create = queries::fill(
+        queries::CREATE_STAGE,
+        &[("stage", &stage), ("select", &select)],
+    );
+    conn.execute(&create, [source.path.to_string_lossy()])
+        .map_err(|e| reader_error(source, &e))?;
+    if let Some(key) = source.spec.unique_key {
+        conn.execute(
+            &queries::fill(queries::MARK_DUPLICATES, &[("stage", &stage), ("key", key)]),
+            [],
+        )?;
+    }
+    let (problems, orphans, total): (u64, u64, u64) = conn.query_row(
+        &queries::fill(queries::STAGE_COUNTS, &[("stage", &stage)]),
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    // Rows DuckDB could not split at all (only recorded with --skip-bad-rows).
+    let unreadable = if skip_bad_rows && source.is_csv() {
+        unreadable_rows(db, source)?
+    } else {
+        Vec::new()
+    };
+    let limit = if skip_bad_rows {
+        i64::MAX
+    } else {
+        SHOWN_PROBLEMS as i64
+    };
+    let mut rows = Vec::new();
+    if problems > 0 {
+        let mut stmt = conn.prepare(&queries::fill(
+            queries::STAGE_PROBLEMS,
+            &[("stage", &stage)],
+        ))?;
+        let found = stmt.query_map([limit], |r| {
+            Ok((
+                r.get::<_, u64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        for row in found {
+            let (rowid, column, rule, value) = row?;
+            rows.push((
+                rowid,
+                Problem {
+                    file: source.file.clone(),
+                    line: rowid + 1,
+                    column_index: source.column_index(&column),
+                    column,
+                    rule,
+                    value,
+                    record: None,
+                },
+            ));
+        }
+        if source.is_csv() {
+            let skipped: Vec<u64> = unreadable.iter().map(|p| p.line).collect();
+            let rowids: Vec<u64> = rows.iter().map(|(r, _)| *r).collect();
+            let located = csv_file::locate_records(&source.path, &rowids, &skipped)
+                .map_err(|e| Error::io(&source.path, e))?;
+            for ((_, problem), (line, record)) in rows.iter_mut().zip(located) {
+                problem.line = line;
+                problem.record = Some(record);
+            }
+        }
+    }
+    let mut listed: Vec<Problem> = rows.into_iter().map(|(_, p)| p).chain(unreadable).collect();
+    listed.sort_by_key(|p| p.line);
+    if !skip_bad_rows && problems > 0 {
+        return Err(LoadError::Rules {
+            file: source.file.clone(),
+            problems: listed,
+            total: problems,
+        }
+        .into());
+    }
+    Ok(Staged {
+        loaded: total - problems - orphans,
+        orphans,
+        rejected: listed,
+    })
+}
+
+/// The rows DuckDB's CSV reader set aside with `store_rejects`.
+fn unreadable_rows(db: &Db, source: &Source) -> Result<Vec<Problem>> {
+    let mut stmt = db.conn().prepare(queries::READER_REJECTS)?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Problem {
+            file: source.file.clone(),
+            line: r.get(0)?,
+            column_index: r.get(1)?,
+            column: r.get::<_, String>(2)?,
+            rule: format!("{}: {}", r.get::<_, String>(3)?, r.get::<_, String>(4)?),
+            value: String::new(),
+            record: Some(r.get(5)?),
+        })
+    })?;
+    let mut problems: Vec<Problem> = rows.collect::<Result<_, _>>()?;
+    // The reader may report one row several times (once per column it tripped on).
+    problems.dedup_by_key(|p| p.line);
+    Ok(problems)
+}
+
+/// Loads every contract file of `dir`, replacing the input tables in one transaction.
+pub fn load(
+    db: &Db,
+    dir: &Path,
+    options: &LoadOptions,
+    rejects_file: &Path,
+    on_event: &mut dyn FnMut(LoadEvent),
+) -> Result<LoadSummary> {
+    let start = Instant::now();
+    let sources: Vec<Source> = find_files(dir)?
+        .into_iter()
+        .map(|(spec, path)| inspect(db, spec, path))
+        .collect::<Result<_>>()?;
+    let staged = stage_all(db, &sources, options, on_event);
+    let result = staged.and_then(|staged| {
+        let rejected: Vec<&Problem> = staged.iter().flat_map(|s| &s.rejected).collect();
+        let rejects_file = if rejected.is_empty() {
+            None
+        } else {
+            write_rejects(rejects_file, &sources, &staged)?;
+            Some(rejects_file.to_path_buf())
+        };
+        db.in_transaction(|conn| {
+            for spec in TABLES {
+                match sources.iter().position(|s| s.spec.name == spec.name) {
+                    Some(i) => {
+                        let fills = [("table", spec.name), ("stage", &sources[i].stage_table())];
+                        conn.execute_batch(&queries::fill(queries::REPLACE_TABLE, &fills))?;
+                    }
+                    None => conn.execute_batch(&queries::fill(
+                        queries::CLEAR_TABLE,
+                        &[("table", spec.name)],
+                    ))?,
+                }
+            }
+            conn.execute_batch(queries::CLEAR_LOAD_INFO)?;
+            for (source, staged) in sources.iter().zip(&staged) {
+                conn.execute(
+                    queries::RECORD_LOAD,
+                    duckdb::params![
+                        source.spec.name,
+                        source.file,
+                        staged.loaded,
+                        staged.orphans,
+                        staged.rejected.len() as u64,
+                        source.ignored.join(", "),
+                    ],
+                )?;
+            }
+            Ok(())
+        })?;
+        let tables = TABLES
+            .iter()
+            .map(
+                |spec| match sources.iter().position(|s| s.spec.name == spec.name) {
+                    Some(i) => TableSummary {
+                        table: spec.name,
+                        file: Some(sources[i].file.clone()),
+                        rows: staged[i].loaded,
+                        orphans: staged[i].orphans,
+                        rejected: staged[i].rejected.len() as u64,
+                        ignored_columns: sources[i].ignored.clone(),
+                    },
+                    None => TableSummary {
+                        table: spec.name,
+                        file: None,
+                        rows: 0,
+                        orphans: 0,
+                        rejected: 0,
+                        ignored_columns: Vec::new(),
+                    },
+                },
+            )
+            .collect();
+        Ok(LoadSummary {
+            tables,
+            rejects_file,
+            freshness: db.freshness()?,
+            elapsed: start.elapsed(),
+        })
+    });
+    for source in &sources {
+        // Stage tables are temporary; dropping them early just frees memory.
+        let _ = db.conn().execute_batch(&queries::fill(
+            queries::DROP_STAGE,
+            &[("stage", &source.stage_table())],
+        ));
+    }
+    result
+}
+
+fn stage_all(
+    db: &Db,
+    sources: &[Source],
+    options: &LoadOptions,
+    on_event: &mut dyn FnMut(LoadEvent),
+) -> Result<Vec<Staged>> {
+    let mut staged = Vec::new();
+    for source in sources {
+        on_event(LoadEvent::Staging {
+            table: source.spec.name,
+            file: &source.file,
+        });
+        let started = Instant::now();
+        let outcome = stage(db, source, options.skip_bad_rows)?;
+        let read = outcome.loaded + outcome.orphans + outcome.rejected.len() as u64;
+        if source.spec.name == "accounts" && read == 0 {
+            return Err(file_error(
+                &source.file,
+                "has no rows (rule: accounts needs at least one account)",
+            ));
+        }
+        on_event(LoadEvent::Staged {
+            table: source.spec.name,
+            rows: outcome.loaded,
+            elapsed: started.elapsed(),
+        });
+        staged.push(outcome);
+    }
+    Ok(staged)
+}
+
+/// The rows set aside by `--skip-bad-rows`, each with where it was and why.
+fn write_rejects(path: &Path, sources: &[Source], staged: &[Staged]) -> Result<()> {
+    use std::io::Write;
+    let io = |e| Error::io(path, e);
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).map_err(io)?);
+    crate::report::csv::write_row(
+        &mut out,
+        ["table", "file", "line", "column", "rule", "value", "record"],
+    )
+    .map_err(io)?;
+    for (source, staged) in sources.iter().zip(staged) {
+        for p in &staged.rejected {
+            let line = p.line.to_string();
+            let record = p.record.as_deref().unwrap_or_default();
+            let row = [
+                source.spec.name,
+                &p.file,
+                &line,
+                &p.column,
+                &p.rule,
+                &p.value,
+                record,
+            ];
+            crate::report::csv::write_row(&mut out, row).map_err(io)?;
+        }
+    }
+    out.flush().map_err(io)
+}

@@ -1,0 +1,167 @@
+//! The one DuckDB file: opening it, migrating its schema, and the SQL registry.
+
+pub mod actions;
+pub mod console;
+pub mod csv_file;
+pub mod load;
+pub mod queries;
+pub mod review;
+
+use std::path::{Path, PathBuf};
+
+use duckdb::Connection;
+
+use crate::error::{Error, Result};
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: u32 = queries::MIGRATIONS.len() as u32;
+
+pub struct Db {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+impl Db {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Db> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        let conn = Connection::open_with_flags(path, config()?).map_err(|e| open_error(path, e))?;
+        Db::prepare(conn, Some(path.to_path_buf()))
+    }
+
+    pub fn open_in_memory() -> Result<Db> {
+        Db::prepare(Connection::open_in_memory_with_flags(config()?)?, None)
+    }
+
+    fn prepare(conn: Connection, path: Option<PathBuf>) -> Result<Db> {
+        let db = Db { conn, path };
+        db.migrate()?;
+        db.conn.execute_batch(queries::LOAD_CHECKS)?;
+        crate::model::score::install(&db.conn, &crate::model::Model::default_model())?;
+        db.conn.execute_batch(queries::HEALTH)?;
+        Ok(db)
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Where the database lives, for messages.
+    pub fn display_path(&self) -> String {
+        self.path
+            .as_ref()
+            .map_or_else(|| ":memory:".to_owned(), |p| p.display().to_string())
+    }
+
+    pub fn schema_version(&self) -> Result<u32> {
+        Ok(self
+            .meta("schema_version")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
+    }
+
+    /// Applies every migration newer than the file's version, each in its own transaction.
+    fn migrate(&self) -> Result<()> {
+        self.conn.execute_batch(queries::META)?;
+        let found = self.schema_version()?;
+        if found > SCHEMA_VERSION {
+            return Err(Error::NewerSchema {
+                path: self.path.clone().unwrap_or_default(),
+                found,
+                known: SCHEMA_VERSION,
+            });
+        }
+        for (index, migration) in queries::MIGRATIONS.iter().enumerate().skip(found as usize) {
+            let version = (index + 1).to_string();
+            self.conn.execute_batch("BEGIN TRANSACTION")?;
+            let applied = self.conn.execute_batch(migration).and_then(|()| {
+                self.conn
+                    .execute(queries::META_SET, ["schema_version", &version])
+            });
+            match applied {
+                Ok(_) => self.conn.execute_batch("COMMIT")?,
+                Err(e) => {
+                    self.conn.execute_batch("ROLLBACK")?;
+                    return Err(e.into());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A value of the `retain_meta` table.
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(queries::META_GET, [key], |r| r.get(0))?)
+    }
+
+    pub fn set_meta(&self, key: &str, value: Option<&str>) -> Result<()> {
+        match value {
+            Some(value) => self.conn.execute(queries::META_SET, [key, value])?,
+            None => self.conn.execute(queries::META_DELETE, [key])?,
+        };
+        Ok(())
+    }
+
+    /// The latest date of any activity in the input tables, if there is any.
+    pub fn freshness(&self) -> Result<Option<chrono::NaiveDate>> {
+        let text: Option<String> = self.conn.query_row(queries::FRESHNESS, [], |r| r.get(0))?;
+        Ok(text.and_then(|t| t.parse().ok()))
+    }
+
+    /// Runs `work` inside one transaction: committed when it succeeds, rolled back otherwise.
+    pub fn in_transaction<T>(&self, work: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("BEGIN TRANSACTION")?;
+        match work(&self.conn) {
+            Ok(value) => {
+                self.conn.execute_batch("COMMIT")?;
+                Ok(value)
+            }
+            Err(e) => {
+                // The rollback can only fail if the transaction is already gone.
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+}
+
+/// Everything retain needs is compiled in; never try to download an extension.
+fn config() -> Result<duckdb::Config> {
+    Ok(duckdb::Config::default().enable_autoload_extension(false)?)
+}
+
+/// DuckDB refuses a second writer with a lock error that names the holder's PID; say so plainly.
+fn open_error(path: &Path, e: duckdb::Error) -> Error {
+    let text = e.to_string();
+    if text.contains("lock") {
+        let detail = text
+            .split("Conflicting lock is held in")
+            .nth(1)
+            .map(|holder| format!("held by{}", holder.trim_end_matches('.')))
+            .unwrap_or(text.clone());
+        return Error::Locked {
+            path: path.to_path_buf(),
+            detail,
+        };
+    }
+    Error::Db(e)
+}
+
+/// The default database file: `$XDG_DATA_HOME/retain/retain.duckdb`, else
+/// `~/.local/share/retain/retain.duckdb`.
+pub fn default_path() -> PathBuf {
+    let data_home = std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    data_home.join("retain").join("retain.duckdb")
+}

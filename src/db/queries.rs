@@ -1,0 +1,128 @@
+//! Every SQL file of `queries/`, embedded in the binary. A test checks that each file on disk
+//! is registered here and that each query prepares against the schema.
+
+macro_rules! sql {
+    ($path:literal) => {
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/queries/", $path))
+    };
+}
+
+pub const META: &str = sql!("meta.sql");
+pub const META_GET: &str = sql!("meta_get.sql");
+pub const META_SET: &str = sql!("meta_set.sql");
+pub const META_DELETE: &str = sql!("meta_delete.sql");
+pub const ACCOUNT_COUNT: &str = sql!("account_count.sql");
+/// Schema migrations in order; the schema version of a database is the number of the last one
+/// it has applied.
+pub const MIGRATIONS: &[&str] = &[sql!("migrations/001_initial.sql")];
+
+pub const LOAD_CHECKS: &str = sql!("load/checks.sql");
+pub const STAGE_ACCOUNTS: &str = sql!("load/stage_accounts.sql");
+pub const STAGE_USAGE: &str = sql!("load/stage_usage.sql");
+pub const STAGE_TICKETS: &str = sql!("load/stage_tickets.sql");
+pub const STAGE_SURVEYS: &str = sql!("load/stage_surveys.sql");
+pub const STAGE_ACTIVITIES: &str = sql!("load/stage_activities.sql");
+pub const MARK_DUPLICATES: &str = sql!("load/mark_duplicates.sql");
+pub const REPLACE_TABLE: &str = sql!("load/replace.sql");
+pub const STAGE_COUNTS: &str = sql!("load/counts.sql");
+pub const STAGE_PROBLEMS: &str = sql!("load/problems.sql");
+pub const FRESHNESS: &str = sql!("freshness.sql");
+pub const PARQUET_COLUMNS: &str = sql!("load/parquet_columns.sql");
+pub const RECORD_LOAD: &str = sql!("load/record_load.sql");
+pub const CLEAR_TABLE: &str = sql!("load/clear_table.sql");
+pub const CLEAR_LOAD_INFO: &str = sql!("load/clear_load_info.sql");
+pub const CREATE_STAGE: &str = sql!("load/create_stage.sql");
+pub const DROP_STAGE: &str = sql!("load/drop_stage.sql");
+pub const RESET_READER_REJECTS: &str = sql!("load/reset_reader_rejects.sql");
+pub const READER_REJECTS: &str = sql!("load/reader_rejects.sql");
+
+/// Every registered file by its path under `queries/`.
+pub const ALL: &[(&str, &str)] = &[
+    ("meta.sql", META),
+    ("meta_get.sql", META_GET),
+    ("meta_set.sql", META_SET),
+    ("meta_delete.sql", META_DELETE),
+    ("account_count.sql", ACCOUNT_COUNT),
+    ("load/parquet_columns.sql", PARQUET_COLUMNS),
+    ("load/record_load.sql", RECORD_LOAD),
+    ("load/clear_table.sql", CLEAR_TABLE),
+    ("load/clear_load_info.sql", CLEAR_LOAD_INFO),
+    ("load/create_stage.sql", CREATE_STAGE),
+    ("load/drop_stage.sql", DROP_STAGE),
+    ("load/reset_reader_rejects.sql", RESET_READER_REJECTS),
+    ("load/reader_rejects.sql", READER_REJECTS),
+    ("migrations/001_initial.sql", MIGRATIONS[0]),
+    ("load/checks.sql", LOAD_CHECKS),
+    ("load/stage_accounts.sql", STAGE_ACCOUNTS),
+    ("load/stage_usage.sql", STAGE_USAGE),
+    ("load/stage_tickets.sql", STAGE_TICKETS),
+    ("load/stage_surveys.sql", STAGE_SURVEYS),
+    ("load/stage_activities.sql", STAGE_ACTIVITIES),
+    ("load/mark_duplicates.sql", MARK_DUPLICATES),
+    ("load/replace.sql", REPLACE_TABLE),
+    ("load/counts.sql", STAGE_COUNTS),
+    ("load/problems.sql", STAGE_PROBLEMS),
+    ("freshness.sql", FRESHNESS),
+    ("health.sql", HEALTH),
+    ("model_tables.sql", MODEL_TABLES),
+    ("model_insert.sql", MODEL_INSERT),
+    ("scored_accounts.sql", SCORED_ACCOUNTS),
+    ("snapshot.sql", SNAPSHOT),
+    ("snapshot_dates.sql", SNAPSHOT_DATES),
+    ("action_insert.sql", ACTION_INSERT),
+    ("account_exists.sql", ACCOUNT_EXISTS),
+    ("console/state.sql", CONSOLE_STATE),
+    ("console/daily_usage.sql", DAILY_USAGE),
+    ("console/tickets.sql", ACCOUNT_TICKETS),
+    ("console/surveys.sql", ACCOUNT_SURVEYS),
+    ("console/timeline.sql", ACCOUNT_TIMELINE),
+    ("review/table_freshness.sql", REVIEW_TABLE_FRESHNESS),
+    ("review/orphans.sql", REVIEW_ORPHANS),
+    ("review/weekly_health.sql", REVIEW_WEEKLY_HEALTH),
+    ("review/retention.sql", REVIEW_RETENTION),
+];
+
+/// Fills `{{name}}` placeholders. Only identifiers and fragments the program generates are
+/// substituted this way; user text always travels as a bound parameter.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut sql = template.to_owned();
+    for (name, value) in values {
+        sql = sql.replace(&format!("{{{{{name}}}}}"), value);
+    }
+    debug_assert!(!sql.contains("{{"), "unfilled placeholder in:\n{sql}");
+    sql
+}
+
+pub const HEALTH: &str = sql!("health.sql");
+pub const MODEL_TABLES: &str = sql!("model_tables.sql");
+pub const MODEL_INSERT: &str = sql!("model_insert.sql");
+pub const SCORED_ACCOUNTS: &str = sql!("scored_accounts.sql");
+pub const SNAPSHOT: &str = sql!("snapshot.sql");
+pub const SNAPSHOT_DATES: &str = sql!("snapshot_dates.sql");
+
+/// The four inserts of model_insert.sql: measure, band, urgency step, parameters.
+pub fn model_inserts() -> [&'static str; 4] {
+    let mut parts = MODEL_INSERT
+        .split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    std::array::from_fn(|_| {
+        parts
+            .next()
+            .expect("model_insert.sql holds four statements")
+    })
+}
+
+pub const ACTION_INSERT: &str = sql!("action_insert.sql");
+pub const ACCOUNT_EXISTS: &str = sql!("account_exists.sql");
+
+pub const CONSOLE_STATE: &str = sql!("console/state.sql");
+pub const DAILY_USAGE: &str = sql!("console/daily_usage.sql");
+pub const ACCOUNT_TICKETS: &str = sql!("console/tickets.sql");
+pub const ACCOUNT_SURVEYS: &str = sql!("console/surveys.sql");
+pub const ACCOUNT_TIMELINE: &str = sql!("console/timeline.sql");
+
+pub const REVIEW_TABLE_FRESHNESS: &str = sql!("review/table_freshness.sql");
+pub const REVIEW_ORPHANS: &str = sql!("review/orphans.sql");
+pub const REVIEW_WEEKLY_HEALTH: &str = sql!("review/weekly_health.sql");
+pub const REVIEW_RETENTION: &str = sql!("review/retention.sql");

@@ -1,0 +1,81 @@
+//! Gathers what the weekly review needs: scores at T, a week and two weeks earlier, the weekly
+//! history, the console's state and the load's data-quality facts.
+
+use chrono::{Days, NaiveDate};
+
+use super::{Db, console, queries};
+use crate::error::Result;
+use crate::model::Model;
+use crate::model::score::{self, AsOf};
+use crate::report::review::{self, RetentionPeriod, Review, ReviewInput, WeekPoint};
+
+const HISTORY_WEEKS: u32 = 12;
+
+pub fn build_review(
+    db: &Db,
+    model: &Model,
+    as_of: AsOf,
+    owner: Option<&str>,
+    today: NaiveDate,
+) -> Result<Review> {
+    let conn = db.conn();
+    let weeks_back = |n: u64| {
+        AsOf::historical(
+            as_of
+                .date
+                .checked_sub_days(Days::new(7 * n))
+                .unwrap_or(as_of.date),
+        )
+    };
+    let now = score::score_accounts(conn, as_of)?;
+    let week_ago = score::score_accounts(conn, weeks_back(1))?;
+    let two_weeks_ago = score::score_accounts(conn, weeks_back(2))?;
+    score::ensure_history(db, model, as_of, HISTORY_WEEKS)?;
+    let date = as_of.date.format("%Y-%m-%d").to_string();
+
+    let mut stmt = conn.prepare(queries::REVIEW_WEEKLY_HEALTH)?;
+    let weekly = stmt
+        .query_map(duckdb::params![model.hash(), date, HISTORY_WEEKS], |r| {
+            Ok(WeekPoint {
+                as_of: r.get(0)?,
+                mean_health: r.get(1)?,
+                at_risk: r.get(2)?,
+            })
+        })?
+        .collect::<duckdb::Result<_>>()?;
+    let mut stmt = conn.prepare(queries::REVIEW_TABLE_FRESHNESS)?;
+    let table_freshness = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<duckdb::Result<_>>()?;
+    let mut stmt = conn.prepare(queries::REVIEW_ORPHANS)?;
+    let orphans = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<duckdb::Result<_>>()?;
+    let mut stmt = conn.prepare(queries::REVIEW_RETENTION)?;
+    let retention = stmt
+        .query_map([&date], |r| {
+            Ok(RetentionPeriod {
+                first_day: r.get(0)?,
+                last_day: r.get(1)?,
+                start_arr: r.get(2)?,
+                churned_arr: r.get(3)?,
+                churned_accounts: r.get(4)?,
+            })
+        })?
+        .collect::<duckdb::Result<_>>()?;
+    let console = console::console_state(conn)?;
+    Ok(review::build(&ReviewInput {
+        model,
+        as_of: as_of.date,
+        today,
+        owner,
+        now: &now,
+        week_ago: &week_ago,
+        two_weeks_ago: &two_weeks_ago,
+        console: &console,
+        table_freshness,
+        orphans,
+        weekly,
+        retention,
+    }))
+}

@@ -1,0 +1,15 @@
+//! `retain`: a terminal console for customer-success managers over an embedded DuckDB.
+
+pub mod app;
+pub mod cli;
+pub mod commands;
+pub mod db;
+pub mod error;
+pub mod model;
+pub mod report;
+pub mod sample;
+pub mod sample_data;
+pub mod tui;
+pub mod ui;
+
+pub use commands::run;

@@ -1,0 +1,492 @@
+//! The health model: HEALTH.md's tables as a TOML file, validated with file:line:column errors.
+//! The default ships inside the binary; `--model FILE` replaces it.
+
+pub mod score;
+
+use std::fmt;
+use std::ops::Range;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use toml::Spanned;
+
+pub const DEFAULT_TOML: &str = include_str!("default.toml");
+
+/// Every metric the SQL computes per account (queries/health.sql), which a measure may use.
+pub const METRICS: &[&str] = &[
+    "active_users_30d",
+    "utilization",
+    "events_30d",
+    "events_prev_30d",
+    "usage_trend",
+    "features_30d",
+    "days_since_last_use",
+    "open_ticket_load",
+    "oldest_escalation_days",
+    "nps_180d",
+    "csat_180d",
+    "ces_180d",
+    "days_since_touch",
+    "days_to_renewal",
+];
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Model {
+    pub measures: Vec<Measure>,
+    pub bands: Vec<Band>,
+    pub ticket_load: TicketLoad,
+    pub rules: Rules,
+    pub trend: Trend,
+    pub confidence: Confidence,
+    pub queue: Queue,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Measure {
+    pub name: String,
+    pub group: String,
+    pub metric: String,
+    pub bad: f64,
+    pub good: f64,
+    pub weight: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Band {
+    pub name: String,
+    pub min: i64,
+    pub max: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TicketLoad {
+    pub urgent: f64,
+    pub high: f64,
+    pub normal: f64,
+    pub low: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    pub red: RedRule,
+    pub usage_drop: UsageDropRule,
+    pub gone_dark: GoneDarkRule,
+    pub detractor: DetractorRule,
+    pub escalation: EscalationRule,
+    pub low_adoption: LowAdoptionRule,
+    pub renewal_risk: RenewalRiskRule,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedRule {
+    pub health_below: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UsageDropRule {
+    pub min_prev_events: i64,
+    pub ratio_below: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GoneDarkRule {
+    pub days: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DetractorRule {
+    pub max_score: i64,
+    pub within_days: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationRule {
+    pub open_more_than_days: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LowAdoptionRule {
+    pub min_tenure_days: i64,
+    pub utilization_below: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RenewalRiskRule {
+    pub within_days: i64,
+    pub health_below: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Trend {
+    pub threshold: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Confidence {
+    pub low_coverage_below: f64,
+    pub thin_sample_below: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Queue {
+    pub missing_health: f64,
+    pub urgency: Vec<Urgency>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Urgency {
+    pub within_days: i64,
+    pub factor: f64,
+}
+
+/// A model file that cannot be used, and where.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{file}:{line}:{column}: {message}")]
+pub struct ModelError {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawModel {
+    measure: Vec<Spanned<RawMeasure>>,
+    band: Vec<Spanned<RawBand>>,
+    ticket_load: TicketLoad,
+    rules: Rules,
+    trend: Trend,
+    confidence: Confidence,
+    queue: Queue,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMeasure {
+    name: Spanned<String>,
+    group: String,
+    metric: Spanned<String>,
+    bad: f64,
+    good: Spanned<f64>,
+    weight: Spanned<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBand {
+    name: String,
+    min: Spanned<i64>,
+    max: Spanned<i64>,
+}
+
+impl Model {
+    pub fn default_model() -> Model {
+        Model::parse("default model", DEFAULT_TOML).expect("the embedded default model is valid")
+    }
+
+    /// Reads and validates a model file.
+    pub fn from_file(path: &Path) -> Result<Model, crate::error::Error> {
+        let text = std::fs::read_to_string(path).map_err(|e| crate::error::Error::io(path, e))?;
+        Ok(Model::parse(&path.display().to_string(), &text)?)
+    }
+
+    /// The model named on the command line, or the default.
+    pub fn load(path: Option<&Path>) -> Result<Model, crate::error::Error> {
+        path.map_or_else(|| Ok(Model::default_model()), Model::from_file)
+    }
+
+    pub fn parse(file: &str, text: &str) -> Result<Model, ModelError> {
+        let at = |span: Range<usize>, message: String| {
+            let (line, column) = line_column(text, span.start);
+            ModelError {
+                file: file.to_owned(),
+                line,
+                column,
+                message,
+            }
+        };
+        let raw: RawModel = toml::from_str(text)
+            .map_err(|e| at(e.span().unwrap_or(0..0), e.message().trim().to_owned()))?;
+
+        if raw.measure.is_empty() {
+            return Err(at(
+                0..0,
+                "the model needs at least one [[measure]]".to_owned(),
+            ));
+        }
+        let mut measures = Vec::new();
+        for spanned in &raw.measure {
+            let m = spanned.get_ref();
+            let name = m.name.get_ref().clone();
+            if measures.iter().any(|x: &Measure| x.name == name) {
+                return Err(at(
+                    m.name.span(),
+                    format!("measure {name:?} is defined twice"),
+                ));
+            }
+            if !METRICS.contains(&m.metric.get_ref().as_str()) {
+                return Err(at(
+                    m.metric.span(),
+                    format!(
+                        "unknown metric {:?}; known metrics: {}",
+                        m.metric.get_ref(),
+                        METRICS.join(", ")
+                    ),
+                ));
+            }
+            if m.weight.get_ref().partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+                return Err(at(
+                    m.weight.span(),
+                    format!("measure {name:?}: weight must be > 0"),
+                ));
+            }
+            if m.bad == *m.good.get_ref() {
+                return Err(at(
+                    m.good.span(),
+                    format!("measure {name:?}: bad and good must differ"),
+                ));
+            }
+            measures.push(Measure {
+                name,
+                group: m.group.clone(),
+                metric: m.metric.get_ref().clone(),
+                bad: m.bad,
+                good: *m.good.get_ref(),
+                weight: *m.weight.get_ref(),
+            });
+        }
+
+        let mut bands: Vec<&Spanned<RawBand>> = raw.band.iter().collect();
+        if bands.is_empty() {
+            return Err(at(
+                0..0,
+                "the model needs [[band]] entries covering 0–100".to_owned(),
+            ));
+        }
+        bands.sort_by_key(|b| *b.get_ref().min.get_ref());
+        let mut expected_min = 0;
+        for band in &bands {
+            let b = band.get_ref();
+            let (min, max) = (*b.min.get_ref(), *b.max.get_ref());
+            if max < min {
+                return Err(at(
+                    b.max.span(),
+                    format!("band {:?}: max {max} is below min {min}", b.name),
+                ));
+            }
+            if min > expected_min {
+                return Err(at(
+                    b.min.span(),
+                    format!(
+                        "bands leave a gap: no band covers {expected_min}–{}",
+                        min - 1
+                    ),
+                ));
+            }
+            if min < expected_min {
+                return Err(at(
+                    b.min.span(),
+                    format!("band {:?} overlaps another band at {min}", b.name),
+                ));
+            }
+            expected_min = max + 1;
+        }
+        if expected_min != 101 {
+            let last = &bands[bands.len() - 1].get_ref().max;
+            return Err(at(
+                last.span(),
+                format!("bands must end at 100, not {}", expected_min - 1),
+            ));
+        }
+        let bands = raw
+            .band
+            .iter()
+            .map(|b| {
+                let b = b.get_ref();
+                Band {
+                    name: b.name.clone(),
+                    min: *b.min.get_ref(),
+                    max: *b.max.get_ref(),
+                }
+            })
+            .collect();
+
+        Ok(Model {
+            measures,
+            bands,
+            ticket_load: raw.ticket_load,
+            rules: raw.rules,
+            trend: raw.trend,
+            confidence: raw.confidence,
+            queue: raw.queue,
+        })
+    }
+
+    /// A short, stable fingerprint of what the model computes (not of its comments or layout).
+    pub fn hash(&self) -> String {
+        let canonical = serde_json::to_string(self).expect("a model always serialises");
+        let digest = Sha256::digest(canonical.as_bytes());
+        digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+    }
+
+    pub fn total_weight(&self) -> f64 {
+        self.measures.iter().map(|m| m.weight).sum()
+    }
+
+    pub fn band_for(&self, health: i64) -> Option<&str> {
+        self.bands
+            .iter()
+            .find(|b| (b.min..=b.max).contains(&health))
+            .map(|b| b.name.as_str())
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .count()
+        + 1;
+    (line, column)
+}
+
+impl fmt::Display for Model {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for m in &self.measures {
+            writeln!(
+                f,
+                "{:<16} {:<13} {:<24} bad {:>6} good {:>6} weight {:>4}",
+                m.name, m.group, m.metric, m.bad, m.good, m.weight
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_model_matches_health_md() {
+        let model = Model::default_model();
+        assert_eq!(model.measures.len(), 9);
+        assert_eq!(model.total_weight(), 100.0);
+        let utilization = &model.measures[0];
+        assert_eq!(
+            (utilization.bad, utilization.good, utilization.weight),
+            (0.2, 0.8, 20.0)
+        );
+        assert_eq!(model.band_for(70), Some("green"));
+        assert_eq!(model.band_for(69), Some("yellow"));
+        assert_eq!(model.band_for(40), Some("yellow"));
+        assert_eq!(model.band_for(39), Some("red"));
+        assert_eq!(model.band_for(0), Some("red"));
+        assert_eq!(model.band_for(100), Some("green"));
+    }
+
+    #[test]
+    fn hash_ignores_comments_but_not_numbers() {
+        let commented = format!("# a note\n{DEFAULT_TOML}");
+        let a = Model::parse("a", &commented).unwrap();
+        assert_eq!(a.hash(), Model::default_model().hash());
+        let changed = DEFAULT_TOML.replace("weight = 20", "weight = 25");
+        assert_ne!(Model::parse("b", &changed).unwrap().hash(), a.hash());
+    }
+
+    fn error_for(from: &str, to: &str) -> ModelError {
+        assert!(DEFAULT_TOML.contains(from), "{from}");
+        Model::parse("m.toml", &DEFAULT_TOML.replacen(from, to, 1)).unwrap_err()
+    }
+
+    fn position_of(needle: &str, to: &str) -> (usize, usize) {
+        let text = DEFAULT_TOML.replacen(needle, to, 1);
+        line_column(&text, text.find(to).unwrap())
+    }
+
+    #[test]
+    fn unknown_metric_is_named_with_its_position() {
+        let e = error_for("metric = \"utilization\"", "metric = \"utilisation\"");
+        let (line, column) = position_of("metric = \"utilization\"", "metric = \"utilisation\"");
+        assert_eq!((e.line, e.column), (line, column + "metric = ".len()));
+        assert!(
+            e.message.starts_with("unknown metric \"utilisation\""),
+            "{}",
+            e.message
+        );
+        assert_eq!(
+            e.to_string(),
+            format!("m.toml:{}:{}: {}", e.line, e.column, e.message)
+        );
+    }
+
+    #[test]
+    fn weight_must_be_positive() {
+        let e = error_for("weight = 20", "weight = 0");
+        let (line, column) = position_of("weight = 20", "weight = 0");
+        assert_eq!((e.line, e.column), (line, column + "weight = ".len()));
+        assert_eq!(e.message, "measure \"utilization\": weight must be > 0");
+        let e = error_for("weight = 20", "weight = -3");
+        assert_eq!(e.message, "measure \"utilization\": weight must be > 0");
+    }
+
+    #[test]
+    fn bad_equal_to_good_is_rejected() {
+        let e = error_for("good = 0.8", "good = 0.2");
+        assert_eq!(
+            e.message,
+            "measure \"utilization\": bad and good must differ"
+        );
+        let (line, column) = position_of("good = 0.8", "good = 0.2");
+        assert_eq!((e.line, e.column), (line, column + "good = ".len()));
+    }
+
+    #[test]
+    fn band_gaps_and_overlaps_are_rejected() {
+        let gap = error_for("min = 40\nmax = 69", "min = 41\nmax = 69");
+        assert_eq!(gap.message, "bands leave a gap: no band covers 40–40");
+        let (line, _) = position_of("min = 40\nmax = 69", "min = 41\nmax = 69");
+        assert_eq!(gap.line, line);
+        let overlap = error_for("min = 70\nmax = 100", "min = 65\nmax = 100");
+        assert_eq!(
+            overlap.message,
+            "band \"green\" overlaps another band at 65"
+        );
+        let short = error_for("min = 70\nmax = 100", "min = 70\nmax = 99");
+        assert_eq!(short.message, "bands must end at 100, not 99");
+    }
+
+    #[test]
+    fn syntax_errors_and_unknown_keys_carry_positions() {
+        let e = error_for("[trend]\n", "[trend]\nthreshhold = 5\n");
+        assert!(
+            e.message.contains("unknown field `threshhold`"),
+            "{}",
+            e.message
+        );
+        let (line, _) = position_of("[trend]\n", "[trend]\nthreshhold = 5\n");
+        assert_eq!(e.line, line + 1);
+        let e = Model::parse("m.toml", "[[measure]\nname = 1").unwrap_err();
+        assert_eq!((e.file.as_str(), e.line), ("m.toml", 1));
+    }
+}

@@ -1,0 +1,388 @@
+//! Scoring calls into SQL (queries/health.sql): install the model as tables, then read every
+//! account's score at a date in one set-based query.
+
+use chrono::{Days, NaiveDate};
+use duckdb::Connection;
+use serde::Serialize;
+
+use super::Model;
+use crate::db::{Db, queries};
+use crate::error::{Error, Result};
+
+/// The date scores are computed at, and whether console actions after it still count.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AsOf {
+    pub date: NaiveDate,
+    /// The live view (as of the data's freshness): every console action counts, including those
+    /// logged after the last data date. A past date counts only actions up to its end.
+    pub live: bool,
+}
+
+impl AsOf {
+    /// `--as-of` if given, else the data's freshness date (live).
+    pub fn resolve(db: &Db, requested: Option<NaiveDate>) -> Result<AsOf> {
+        let freshness = db.freshness()?;
+        let today = chrono::Utc::now().date_naive();
+        Ok(match (requested, freshness) {
+            (Some(date), Some(fresh)) => AsOf {
+                date,
+                live: date >= fresh,
+            },
+            (Some(date), None) => AsOf {
+                date,
+                live: date >= today,
+            },
+            (None, Some(fresh)) => AsOf {
+                date: fresh,
+                live: true,
+            },
+            (None, None) => AsOf {
+                date: today,
+                live: true,
+            },
+        })
+    }
+
+    pub fn historical(date: NaiveDate) -> AsOf {
+        AsOf { date, live: false }
+    }
+
+    fn date_param(&self) -> String {
+        self.date.format("%Y-%m-%d").to_string()
+    }
+
+    fn cutoff_param(&self) -> String {
+        if self.live {
+            "infinity".to_owned()
+        } else {
+            let next = self
+                .date
+                .checked_add_days(Days::new(1))
+                .unwrap_or(self.date);
+            format!("{} 00:00:00", next.format("%Y-%m-%d"))
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MeasureScore {
+    pub measure: String,
+    pub group: String,
+    pub metric: String,
+    pub value: Option<f64>,
+    pub score: Option<f64>,
+    pub weight: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reason {
+    pub code: String,
+    pub fact: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BandOverride {
+    pub band: String,
+    pub author: String,
+    pub body: Option<String>,
+    pub until: Option<String>,
+}
+
+/// A survey figure with the number of responses behind it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct SurveyFigure {
+    pub value: Option<f64>,
+    pub n: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AccountScore {
+    pub account_id: String,
+    pub name: String,
+    pub owner: Option<String>,
+    pub segment: Option<String>,
+    pub plan: Option<String>,
+    pub arr: f64,
+    pub seats: Option<i64>,
+    pub contract_start: String,
+    pub renewal_date: Option<String>,
+    pub days_to_renewal: Option<i64>,
+    pub health: Option<i64>,
+    pub band: Option<String>,
+    pub coverage: f64,
+    pub trend: Option<i64>,
+    pub measures: Vec<MeasureScore>,
+    pub reasons: Vec<Reason>,
+    pub priority: f64,
+    pub urgency: f64,
+    pub last_touch: Option<String>,
+    pub band_override: Option<BandOverride>,
+    pub nps: SurveyFigure,
+    pub csat: SurveyFigure,
+    pub ces: SurveyFigure,
+}
+
+impl AccountScore {
+    pub fn at_risk(&self) -> bool {
+        !self.reasons.is_empty()
+    }
+
+    pub fn reason_codes(&self) -> String {
+        self.reasons
+            .iter()
+            .map(|r| r.code.as_str())
+            .collect::<Vec<_>>()
+            .join(";")
+    }
+
+    /// Points a measure loses: its share of the weight present × (100 − score).
+    pub fn points_lost(&self, measure: &MeasureScore) -> Option<f64> {
+        Some(measure.weight / self.weight_present()? * (100.0 - measure.score?))
+    }
+
+    /// Points a measure contributes to health: its share of the weight present × score.
+    pub fn contribution(&self, measure: &MeasureScore) -> Option<f64> {
+        Some(measure.weight / self.weight_present()? * measure.score?)
+    }
+
+    fn weight_present(&self) -> Option<f64> {
+        let sum: f64 = self
+            .measures
+            .iter()
+            .filter(|m| m.score.is_some())
+            .map(|m| m.weight)
+            .sum();
+        (sum > 0.0).then_some(sum)
+    }
+
+    /// The measure that loses the most points: what to fix first.
+    pub fn fix_first(&self) -> Option<&MeasureScore> {
+        self.measures
+            .iter()
+            .filter_map(|m| Some((m, self.points_lost(m)?)))
+            .filter(|(_, lost)| *lost > 0.0)
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(m, _)| m)
+    }
+
+    pub fn trend_arrow(&self, threshold: i64) -> &'static str {
+        match self.trend {
+            Some(t) if t >= threshold => "↑",
+            Some(t) if t <= -threshold => "↓",
+            Some(_) => "→",
+            None => " ",
+        }
+    }
+}
+
+/// Fills the model tables that queries/health.sql reads.
+pub fn install(conn: &Connection, model: &Model) -> Result<()> {
+    conn.execute_batch(queries::MODEL_TABLES)?;
+    let [measure_sql, band_sql, urgency_sql, params_sql] = queries::model_inserts();
+    let mut insert = conn.prepare(measure_sql)?;
+    for (position, m) in model.measures.iter().enumerate() {
+        insert.execute(duckdb::params![
+            position as i64,
+            m.name,
+            m.group,
+            m.metric,
+            m.bad,
+            m.good,
+            m.weight
+        ])?;
+    }
+    let mut insert = conn.prepare(band_sql)?;
+    for b in &model.bands {
+        insert.execute(duckdb::params![b.name, b.min, b.max])?;
+    }
+    let mut insert = conn.prepare(urgency_sql)?;
+    for u in &model.queue.urgency {
+        insert.execute(duckdb::params![u.within_days, u.factor])?;
+    }
+    let (r, load) = (&model.rules, &model.ticket_load);
+    conn.execute(
+        params_sql,
+        duckdb::params![
+            load.urgent,
+            load.high,
+            load.normal,
+            load.low,
+            r.red.health_below,
+            r.usage_drop.min_prev_events,
+            r.usage_drop.ratio_below,
+            r.gone_dark.days,
+            r.detractor.max_score,
+            r.detractor.within_days,
+            r.escalation.open_more_than_days,
+            r.low_adoption.min_tenure_days,
+            r.low_adoption.utilization_below,
+            r.renewal_risk.within_days,
+            r.renewal_risk.health_below,
+            model.queue.missing_health,
+        ],
+    )?;
+    Ok(())
+}
+
+/// Reading DuckDB's nested values (lists of structs) without the JSON extension.
+mod nested {
+    use duckdb::types::{OrderedMap, Value};
+
+    pub fn text(v: Option<&Value>) -> Option<String> {
+        match v? {
+            Value::Text(t) => Some(t.clone()),
+            _ => None,
+        }
+    }
+
+    pub fn number(v: Option<&Value>) -> Option<f64> {
+        match v? {
+            Value::Double(x) => Some(*x),
+            Value::Float(x) => Some(f64::from(*x)),
+            Value::Int(x) => Some(f64::from(*x)),
+            Value::BigInt(x) => Some(*x as f64),
+            _ => None,
+        }
+    }
+
+    pub fn structs(v: &Value) -> Vec<&OrderedMap<String, Value>> {
+        match v {
+            Value::List(items) => items
+                .iter()
+                .filter_map(|item| match item {
+                    Value::Struct(fields) => Some(fields),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn get<'a>(fields: &'a OrderedMap<String, Value>, key: &str) -> Option<&'a Value> {
+        fields.get(&key.to_owned())
+    }
+}
+
+fn measures(v: &duckdb::types::Value) -> Vec<MeasureScore> {
+    nested::structs(v)
+        .into_iter()
+        .map(|f| MeasureScore {
+            measure: nested::text(nested::get(f, "measure")).unwrap_or_default(),
+            group: nested::text(nested::get(f, "group")).unwrap_or_default(),
+            metric: nested::text(nested::get(f, "metric")).unwrap_or_default(),
+            value: nested::number(nested::get(f, "value")),
+            score: nested::number(nested::get(f, "score")),
+            weight: nested::number(nested::get(f, "weight")).unwrap_or_default(),
+        })
+        .collect()
+}
+
+fn reasons(v: &duckdb::types::Value) -> Vec<Reason> {
+    nested::structs(v)
+        .into_iter()
+        .map(|f| Reason {
+            code: nested::text(nested::get(f, "code")).unwrap_or_default(),
+            fact: nested::text(nested::get(f, "fact")).unwrap_or_default(),
+        })
+        .collect()
+}
+
+fn band_override(v: &duckdb::types::Value) -> Option<BandOverride> {
+    let duckdb::types::Value::Struct(f) = v else {
+        return None;
+    };
+    Some(BandOverride {
+        band: nested::text(nested::get(f, "band"))?,
+        author: nested::text(nested::get(f, "author")).unwrap_or_default(),
+        body: nested::text(nested::get(f, "body")),
+        until: nested::text(nested::get(f, "until")),
+    })
+}
+
+/// Every account in the portfolio at `as_of`, scored by the installed model, in queue order.
+pub fn score_accounts(conn: &Connection, as_of: AsOf) -> Result<Vec<AccountScore>> {
+    let mut stmt = conn.prepare(queries::SCORED_ACCOUNTS)?;
+    let rows = stmt.query_map([as_of.date_param(), as_of.cutoff_param()], |r| {
+        Ok(AccountScore {
+            account_id: r.get(0)?,
+            name: r.get(1)?,
+            owner: r.get(2)?,
+            segment: r.get(3)?,
+            plan: r.get(4)?,
+            arr: r.get(5)?,
+            seats: r.get(6)?,
+            contract_start: r.get(7)?,
+            renewal_date: r.get(8)?,
+            days_to_renewal: r.get(9)?,
+            health: r.get(10)?,
+            band: r.get(11)?,
+            coverage: r.get(12)?,
+            trend: r.get(13)?,
+            measures: measures(&r.get(14)?),
+            reasons: reasons(&r.get(15)?),
+            priority: r.get(16)?,
+            urgency: r.get(17)?,
+            last_touch: r.get(18)?,
+            band_override: band_override(&r.get(19)?),
+            nps: SurveyFigure {
+                value: r.get(20)?,
+                n: r.get(21)?,
+            },
+            csat: SurveyFigure {
+                value: r.get(22)?,
+                n: r.get(23)?,
+            },
+            ces: SurveyFigure {
+                value: r.get(24)?,
+                n: r.get(25)?,
+            },
+        })
+    })?;
+    Ok(rows.collect::<duckdb::Result<_>>()?)
+}
+
+/// Stores a snapshot at `as_of` under the model's hash; returns how many accounts it holds.
+pub fn store_snapshot(conn: &Connection, model: &Model, as_of: AsOf) -> Result<usize> {
+    Ok(conn.execute(
+        queries::SNAPSHOT,
+        [
+            as_of.date_param(),
+            model.hash(),
+            as_of.date_param(),
+            as_of.cutoff_param(),
+        ],
+    )?)
+}
+
+/// Makes sure the weekly snapshots T, T−7, … (`weeks` of them) exist for the model, computing
+/// only the missing ones. Returns the dates it computed.
+pub fn ensure_history(db: &Db, model: &Model, as_of: AsOf, weeks: u32) -> Result<Vec<NaiveDate>> {
+    let conn = db.conn();
+    let mut stmt = conn.prepare(queries::SNAPSHOT_DATES)?;
+    let existing: Vec<String> = stmt
+        .query_map([model.hash()], |r| r.get(0))?
+        .collect::<duckdb::Result<_>>()?;
+    let mut computed = Vec::new();
+    for week in 0..weeks {
+        let date = as_of
+            .date
+            .checked_sub_days(Days::new(7 * u64::from(week)))
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "{} weeks before {} is out of range",
+                    week, as_of.date
+                ))
+            })?;
+        if existing.contains(&date.format("%Y-%m-%d").to_string()) {
+            continue;
+        }
+        let at = if week == 0 {
+            as_of
+        } else {
+            AsOf::historical(date)
+        };
+        db.in_transaction(|conn| store_snapshot(conn, model, at))?;
+        computed.push(date);
+    }
+    Ok(computed)
+}

@@ -1,0 +1,181 @@
+//! The action list: the queue as a file a CSM can hand out (CSV for Excel and Google Sheets,
+//! JSON for scripts, Markdown for a chat or a ticket).
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::csv::write_safe_row;
+use crate::app::ConsoleState;
+use crate::model::score::{AccountScore, Reason};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+    Md,
+}
+
+/// One row of the action list. The JSON schema is these fields, in this order (README).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActionItem {
+    pub rank: usize,
+    pub account_id: String,
+    pub name: String,
+    pub owner: Option<String>,
+    pub segment: Option<String>,
+    pub arr: f64,
+    pub health: Option<i64>,
+    pub band: Option<String>,
+    pub trend: Option<i64>,
+    pub reasons: Vec<Reason>,
+    pub renewal_date: Option<String>,
+    pub days_to_renewal: Option<i64>,
+    pub next_step: Option<String>,
+    pub next_step_due: Option<String>,
+    pub last_touch: Option<String>,
+    pub priority: f64,
+}
+
+impl ActionItem {
+    pub fn new(rank: usize, a: &AccountScore, state: Option<&ConsoleState>) -> ActionItem {
+        ActionItem {
+            rank,
+            account_id: a.account_id.clone(),
+            name: a.name.clone(),
+            owner: a.owner.clone(),
+            segment: a.segment.clone(),
+            arr: a.arr,
+            health: a.health,
+            band: a.band.clone(),
+            trend: a.trend,
+            reasons: a.reasons.clone(),
+            renewal_date: a.renewal_date.clone(),
+            days_to_renewal: a.days_to_renewal,
+            next_step: state.and_then(|s| s.next_step.clone()),
+            next_step_due: state.and_then(|s| s.next_due.map(|d| d.to_string())),
+            last_touch: a.last_touch.clone(),
+            priority: (a.priority * 100.0).round() / 100.0,
+        }
+    }
+}
+
+const HEADER: [&str; 17] = [
+    "rank",
+    "account_id",
+    "name",
+    "owner",
+    "segment",
+    "arr",
+    "health",
+    "band",
+    "trend",
+    "reasons",
+    "reason_facts",
+    "renewal_date",
+    "days_to_renewal",
+    "next_step",
+    "next_step_due",
+    "last_touch",
+    "priority",
+];
+
+fn opt<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map(ToString::to_string).unwrap_or_default()
+}
+
+fn cells(item: &ActionItem) -> [String; 17] {
+    [
+        item.rank.to_string(),
+        item.account_id.clone(),
+        item.name.clone(),
+        opt(&item.owner),
+        opt(&item.segment),
+        format!("{:.2}", item.arr),
+        opt(&item.health),
+        opt(&item.band),
+        opt(&item.trend),
+        item.reasons
+            .iter()
+            .map(|r| r.code.as_str())
+            .collect::<Vec<_>>()
+            .join(";"),
+        item.reasons
+            .iter()
+            .map(|r| format!("{}: {}", r.code, r.fact))
+            .collect::<Vec<_>>()
+            .join("; "),
+        opt(&item.renewal_date),
+        opt(&item.days_to_renewal),
+        opt(&item.next_step),
+        opt(&item.next_step_due),
+        opt(&item.last_touch),
+        format!("{:.2}", item.priority),
+    ]
+}
+
+/// Writes the action list. `bom` starts a CSV with a UTF-8 byte-order mark so that Excel reads
+/// Japanese text correctly.
+pub fn write(
+    out: &mut impl Write,
+    items: &[ActionItem],
+    format: ExportFormat,
+    bom: bool,
+) -> io::Result<()> {
+    match format {
+        ExportFormat::Csv => {
+            if bom {
+                out.write_all("\u{feff}".as_bytes())?;
+            }
+            write_safe_row(out, HEADER)?;
+            for item in items {
+                let row = cells(item);
+                write_safe_row(out, row.iter().map(String::as_str))?;
+            }
+            Ok(())
+        }
+        ExportFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, items).map_err(io::Error::other)?;
+            writeln!(out)
+        }
+        ExportFormat::Md => {
+            writeln!(
+                out,
+                "| # | account | owner | ARR | health | reasons | renewal | next step | last touch |"
+            )?;
+            writeln!(out, "|---:|---|---|---:|---:|---|---|---|---|")?;
+            for item in items {
+                let c = cells(item);
+                let health = match (&item.health, &item.band) {
+                    (Some(h), Some(b)) => format!("{h} {b}"),
+                    _ => "—".to_owned(),
+                };
+                let next = match (&item.next_step, &item.next_step_due) {
+                    (Some(step), Some(due)) => format!("{step} (due {due})"),
+                    (Some(step), None) => step.clone(),
+                    _ => String::new(),
+                };
+                let row = [
+                    c[0].clone(),
+                    format!("{} ({})", item.name, item.account_id),
+                    c[3].clone(),
+                    c[5].clone(),
+                    health,
+                    c[10].clone(),
+                    match (&item.renewal_date, item.days_to_renewal) {
+                        (Some(d), Some(n)) => format!("{d} ({n}d)"),
+                        _ => String::new(),
+                    },
+                    next,
+                    c[15].clone(),
+                ];
+                let escaped: Vec<String> = row
+                    .iter()
+                    .map(|s| s.replace('|', "\\|").replace('\n', " "))
+                    .collect();
+                writeln!(out, "| {} |", escaped.join(" | "))?;
+            }
+            Ok(())
+        }
+    }
+}

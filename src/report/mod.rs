@@ -1,0 +1,5 @@
+pub mod csv;
+pub mod export;
+pub mod review;
+pub mod review_format;
+pub mod table;

@@ -1,0 +1,430 @@
+//! The review as Markdown, HTML (self-contained: inline CSS and SVG), CSV or JSON.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use super::review::{Entry, Review};
+use crate::commands::group_digits;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReviewFormat {
+    Md,
+    Html,
+    Csv,
+    Json,
+}
+
+pub fn write(out: &mut impl Write, review: &Review, format: ReviewFormat) -> io::Result<()> {
+    match format {
+        ReviewFormat::Md => out.write_all(markdown(review).as_bytes()),
+        ReviewFormat::Html => out.write_all(html(review).as_bytes()),
+        ReviewFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, review).map_err(io::Error::other)?;
+            writeln!(out)
+        }
+        ReviewFormat::Csv => csv(out, review),
+    }
+}
+
+fn delta(now: f64, before: f64) -> String {
+    let d = now - before;
+    if d.abs() < 0.5 {
+        "±0".into()
+    } else {
+        format!(
+            "{}{}",
+            if d > 0.0 { "+" } else { "−" },
+            group_digits(d.abs())
+        )
+    }
+}
+
+fn value(v: Option<f64>) -> String {
+    v.map_or("—".into(), |v| format!("{v:.1}"))
+}
+
+fn health(e: &Entry) -> String {
+    match (&e.health, &e.band) {
+        (Some(h), Some(b)) => format!("{h} {b}"),
+        _ => "—".into(),
+    }
+}
+
+fn title(review: &Review) -> String {
+    let scope = review
+        .owner
+        .as_ref()
+        .map_or("portfolio".to_owned(), |o| format!("{o}'s accounts"));
+    format!(
+        "Weekly account review — {scope}, as of {} (vs {})",
+        review.as_of, review.week_ago
+    )
+}
+
+fn md_cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+pub fn markdown(r: &Review) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "# {}\n", title(r));
+    let _ = writeln!(
+        s,
+        "## Portfolio\n\n| figure | now | a week ago | change |\n|---|---:|---:|---:|"
+    );
+    for f in &r.figures {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} |",
+            f.name,
+            group_digits(f.now),
+            group_digits(f.week_ago),
+            delta(f.now, f.week_ago)
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\n### Accounts per band\n\n| band | now | a week ago | |\n|---|---:|---:|---|"
+    );
+    let most = r.bands.iter().map(|b| b.1).max().unwrap_or(1).max(1);
+    for (band, now, before) in &r.bands {
+        let _ = writeln!(
+            s,
+            "| {band} | {now} | {before} | {} |",
+            "█".repeat(now * 20 / most)
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\n### Surveys (last 180 days)\n\n| survey | now | n | a week ago |\n|---|---:|---:|---:|"
+    );
+    for v in &r.surveys {
+        let thin = if v.thin { " (thin sample)" } else { "" };
+        let _ = writeln!(
+            s,
+            "| {} | {} | {}{thin} | {} |",
+            v.kind,
+            value(v.value),
+            v.n,
+            value(v.week_ago)
+        );
+    }
+    let _ = writeln!(s, "\n## Agenda");
+    for item in &r.agenda {
+        let _ = writeln!(s, "\n### {} ({})\n", item.title, item.entries.len());
+        if item.entries.is_empty() {
+            let _ = writeln!(s, "None.");
+            continue;
+        }
+        let _ = writeln!(
+            s,
+            "| account | owner | ARR | health | facts |\n|---|---|---:|---|---|"
+        );
+        for e in &item.entries {
+            let _ = writeln!(
+                s,
+                "| {} ({}) | {} | {} | {} | {} |",
+                md_cell(&e.name),
+                e.account_id,
+                md_cell(e.owner.as_deref().unwrap_or("unassigned")),
+                group_digits(e.arr),
+                health(e),
+                md_cell(&e.fact)
+            );
+        }
+    }
+    let _ = writeln!(
+        s,
+        "\n## Renewals, next 6 months\n\n| month | accounts | ARR due | ARR at risk |\n|---|---:|---:|---:|"
+    );
+    for m in &r.renewals {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} |",
+            m.month,
+            m.accounts.len(),
+            group_digits(m.arr_due),
+            group_digits(m.arr_at_risk)
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\n### Gross revenue retention (closed quarters)\n\n| quarter | ARR at start | churned ARR | churned accounts | GRR |\n|---|---:|---:|---:|---:|"
+    );
+    for p in &r.retention {
+        let grr = p
+            .gross_retention()
+            .map_or("—".into(), |g| format!("{:.1}%", g * 100.0));
+        let _ = writeln!(
+            s,
+            "| {} – {} | {} | {} | {} | {grr} |",
+            p.first_day,
+            p.last_day,
+            group_digits(p.start_arr),
+            group_digits(p.churned_arr),
+            p.churned_accounts
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\nNet retention needs ARR history (expansion and contraction), which the data contract does not carry."
+    );
+    let _ = writeln!(
+        s,
+        "\n## 12-week portfolio health\n\n| week | mean health | at risk |\n|---|---:|---:|"
+    );
+    for w in &r.weekly {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} |",
+            w.as_of,
+            value(w.mean_health),
+            w.at_risk
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\n## Data quality\n\n| table | latest date | rows |\n|---|---|---:|"
+    );
+    for (table, date, rows) in &r.freshness {
+        let _ = writeln!(
+            s,
+            "| {table} | {} | {} |",
+            date.as_deref().unwrap_or("—"),
+            group_digits(*rows as f64)
+        );
+    }
+    if r.orphans.is_empty() {
+        let _ = writeln!(s, "\nNo orphan rows in the last load.");
+    } else {
+        for (table, n) in &r.orphans {
+            let _ = writeln!(
+                s,
+                "\n{n} {table} rows named an unknown account and were not loaded."
+            );
+        }
+    }
+    let _ = writeln!(
+        s,
+        "\nAccounts with low coverage (score on less than half the model's weight): {}",
+        r.low_coverage.len()
+    );
+    let _ = writeln!(s, "\n_Model {}._", r.model);
+    s
+}
+
+fn esc(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn band_color(band: &str) -> &'static str {
+    match band {
+        "green" => "#2e7d32",
+        "yellow" => "#f9a825",
+        "red" => "#c62828",
+        _ => "#9e9e9e",
+    }
+}
+
+/// A horizontal bar chart of the band distribution.
+fn band_svg(r: &Review) -> String {
+    let most = r.bands.iter().map(|b| b.1).max().unwrap_or(1).max(1) as f64;
+    let mut svg = format!(
+        "<svg width=\"420\" height=\"{}\" role=\"img\" aria-label=\"accounts per band\">",
+        r.bands.len() * 26 + 4
+    );
+    for (i, (band, n, _)) in r.bands.iter().enumerate() {
+        let y = i * 26 + 2;
+        let w = (*n as f64 / most * 300.0).round();
+        let _ = write!(
+            svg,
+            "<text x=\"0\" y=\"{}\" font-size=\"13\">{}</text><rect x=\"70\" y=\"{y}\" width=\"{w}\" height=\"20\" fill=\"{}\"/><text x=\"{}\" y=\"{}\" font-size=\"13\">{n}</text>",
+            y + 15,
+            esc(band),
+            band_color(band),
+            76.0 + w,
+            y + 15
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// A line of mean portfolio health per week.
+fn trend_svg(r: &Review) -> String {
+    let points: Vec<(usize, f64)> = r
+        .weekly
+        .iter()
+        .enumerate()
+        .filter_map(|(i, w)| Some((i, w.mean_health?)))
+        .collect();
+    let (width, height) = (420.0, 120.0);
+    let step = if r.weekly.len() > 1 {
+        (width - 40.0) / (r.weekly.len() - 1) as f64
+    } else {
+        0.0
+    };
+    let coords: Vec<String> = points
+        .iter()
+        .map(|(i, h)| {
+            format!(
+                "{:.1},{:.1}",
+                20.0 + *i as f64 * step,
+                height - 10.0 - h / 100.0 * (height - 20.0)
+            )
+        })
+        .collect();
+    let mut svg = format!(
+        "<svg width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"mean health per week\">"
+    );
+    let _ = write!(
+        svg,
+        "<rect x=\"0\" y=\"0\" width=\"{width}\" height=\"{height}\" fill=\"#fafafa\"/>"
+    );
+    let _ = write!(
+        svg,
+        "<polyline fill=\"none\" stroke=\"#1565c0\" stroke-width=\"2\" points=\"{}\"/>",
+        coords.join(" ")
+    );
+    for c in &coords {
+        let (x, y) = c.split_once(',').unwrap_or(("0", "0"));
+        let _ = write!(
+            svg,
+            "<circle cx=\"{x}\" cy=\"{y}\" r=\"3\" fill=\"#1565c0\"/>"
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+pub fn html(r: &Review) -> String {
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title>",
+        esc(&title(r))
+    );
+    s.push_str("<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:4px 8px;text-align:left}td.n{text-align:right}h3{margin-top:1.5em}</style></head><body>");
+    let _ = write!(
+        s,
+        "<h1>{}</h1><h2>Portfolio</h2><table><tr><th>figure</th><th>now</th><th>a week ago</th><th>change</th></tr>",
+        esc(&title(r))
+    );
+    for f in &r.figures {
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+            esc(&f.name),
+            group_digits(f.now),
+            group_digits(f.week_ago),
+            delta(f.now, f.week_ago)
+        );
+    }
+    s.push_str("</table><h3>Accounts per band</h3>");
+    s.push_str(&band_svg(r));
+    s.push_str("<h3>Surveys (last 180 days)</h3><table><tr><th>survey</th><th>now</th><th>n</th><th>a week ago</th></tr>");
+    for v in &r.surveys {
+        let thin = if v.thin { " (thin sample)" } else { "" };
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td class=n>{}</td><td class=n>{}{thin}</td><td class=n>{}</td></tr>",
+            v.kind,
+            value(v.value),
+            v.n,
+            value(v.week_ago)
+        );
+    }
+    s.push_str("</table><h3>12-week portfolio health</h3>");
+    s.push_str(&trend_svg(r));
+    s.push_str("<h2>Agenda</h2>");
+    for item in &r.agenda {
+        let _ = write!(s, "<h3>{} ({})</h3>", esc(item.title), item.entries.len());
+        if item.entries.is_empty() {
+            s.push_str("<p>None.</p>");
+            continue;
+        }
+        s.push_str("<table><tr><th>account</th><th>owner</th><th>ARR</th><th>health</th><th>facts</th></tr>");
+        for e in &item.entries {
+            let _ = write!(
+                s,
+                "<tr><td>{} ({})</td><td>{}</td><td class=n>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&e.name),
+                esc(&e.account_id),
+                esc(e.owner.as_deref().unwrap_or("unassigned")),
+                group_digits(e.arr),
+                esc(&health(e)),
+                esc(&e.fact)
+            );
+        }
+        s.push_str("</table>");
+    }
+    s.push_str("<h2>Renewals, next 6 months</h2><table><tr><th>month</th><th>accounts</th><th>ARR due</th><th>ARR at risk</th></tr>");
+    for m in &r.renewals {
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+            m.month,
+            m.accounts.len(),
+            group_digits(m.arr_due),
+            group_digits(m.arr_at_risk)
+        );
+    }
+    s.push_str("</table><h2>Data quality</h2><table><tr><th>table</th><th>latest date</th><th>rows</th></tr>");
+    for (table, date, rows) in &r.freshness {
+        let _ = write!(
+            s,
+            "<tr><td>{table}</td><td>{}</td><td class=n>{}</td></tr>",
+            date.as_deref().unwrap_or("—"),
+            group_digits(*rows as f64)
+        );
+    }
+    let orphans: Vec<String> = r.orphans.iter().map(|(t, n)| format!("{t} {n}")).collect();
+    let orphans = if orphans.is_empty() {
+        "none".to_owned()
+    } else {
+        orphans.join(", ")
+    };
+    let _ = writeln!(
+        s,
+        "</table><p>Orphan rows in the last load: {orphans}. Accounts with low coverage: {}.</p><p><small>Model {}.</small></p></body></html>",
+        r.low_coverage.len(),
+        r.model
+    );
+    s
+}
+
+/// One row per agenda entry: the review as a list to filter and sort.
+fn csv(out: &mut impl Write, r: &Review) -> io::Result<()> {
+    super::csv::write_safe_row(
+        out,
+        [
+            "section",
+            "account_id",
+            "name",
+            "owner",
+            "arr",
+            "health",
+            "band",
+            "fact",
+        ],
+    )?;
+    for item in &r.agenda {
+        for e in &item.entries {
+            let cells = [
+                item.key.to_owned(),
+                e.account_id.clone(),
+                e.name.clone(),
+                e.owner.clone().unwrap_or_default(),
+                format!("{:.2}", e.arr),
+                e.health.map(|h| h.to_string()).unwrap_or_default(),
+                e.band.clone().unwrap_or_default(),
+                e.fact.clone(),
+            ];
+            super::csv::write_safe_row(out, cells.iter().map(String::as_str))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,203 @@
+//! The terminal side of the console: set-up and restore, the database worker, and a thin loop
+//! of key → action → update → effects → draw.
+
+use std::collections::VecDeque;
+use std::path::Path;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use ratatui::DefaultTerminal;
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind,
+};
+use ratatui::crossterm::execute;
+
+use crate::app::{self, Action, App, Effect, InputKey, keymap};
+use crate::db::actions::{self, NewAction};
+use crate::db::{Db, console};
+use crate::error::{Error, Result};
+use crate::model::Model;
+use crate::model::score::AsOf;
+use crate::ui::{self, theme::Theme};
+
+/// Work the database thread does for the console.
+enum Request {
+    Reload,
+    Detail {
+        account_id: String,
+        as_of: NaiveDate,
+    },
+    Record(NewAction),
+    Review {
+        today: NaiveDate,
+    },
+}
+
+/// Owns the one connection; every answer comes back as an `Action`.
+fn spawn_worker(db: Db, replies: Sender<Action>) -> (Sender<Request>, JoinHandle<()>) {
+    let (requests, inbox) = mpsc::channel::<Request>();
+    let handle = std::thread::spawn(move || {
+        while let Ok(request) = inbox.recv() {
+            let reply = match request {
+                Request::Reload => console::load_dataset(&db).map(|d| Action::Loaded(Box::new(d))),
+                Request::Detail { account_id, as_of } => {
+                    console::load_detail(db.conn(), as_of, &account_id)
+                        .map(|d| Action::DetailLoaded(Box::new(d)))
+                }
+                Request::Review { today } => {
+                    let model = Model::default_model();
+                    AsOf::resolve(&db, None)
+                        .and_then(|as_of| {
+                            crate::db::review::build_review(&db, &model, as_of, None, today)
+                        })
+                        .map(|r| Action::ReviewLoaded(Box::new(r)))
+                }
+                Request::Record(action) => {
+                    actions::record(db.conn(), &action).map(|id| Action::Saved { id, action })
+                }
+            };
+            let reply = reply.unwrap_or_else(|e| Action::Failed(e.to_string()));
+            if replies.send(reply).is_err() {
+                break;
+            }
+        }
+    });
+    (requests, handle)
+}
+
+/// The key as an action: text while typing, the keymap otherwise.
+fn key_action(app: &App, key: KeyEvent) -> Option<Action> {
+    if !app.text_mode() {
+        return keymap::action_for(key, app.screen);
+    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let input = match key.code {
+        KeyCode::Char('c') if ctrl => InputKey::Esc,
+        KeyCode::Char(_) if ctrl => return None,
+        KeyCode::Char(c) => InputKey::Char(c),
+        KeyCode::Backspace => InputKey::Backspace,
+        KeyCode::Left => InputKey::Left,
+        KeyCode::Right => InputKey::Right,
+        KeyCode::Tab => InputKey::Tab,
+        KeyCode::BackTab => InputKey::BackTab,
+        KeyCode::Enter => InputKey::Enter,
+        KeyCode::Esc => InputKey::Esc,
+        _ => return None,
+    };
+    Some(Action::Input(input))
+}
+
+/// `e` in the queue: the rows as shown, to a CSV (with BOM, for Excel) in the current folder.
+fn export_queue(items: &[crate::report::export::ActionItem], today: NaiveDate) -> Result<Action> {
+    use crate::report::export::{self, ExportFormat};
+    let path = std::env::current_dir()
+        .map_err(|e| Error::io(".", e))?
+        .join(format!("retain-actions-{today}.csv"));
+    let io = |e| Error::io(&path, e);
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&path).map_err(io)?);
+    export::write(&mut file, items, ExportFormat::Csv, true).map_err(io)?;
+    std::io::Write::flush(&mut file).map_err(io)?;
+    Ok(Action::Exported(path.display().to_string()))
+}
+
+pub fn run(db_path: &Path, user: &str) -> Result<()> {
+    // Open (and take the write lock) before touching the terminal, so a second console gets a
+    // plain error message.
+    let db = Db::open(db_path)?;
+    let showing_sample = crate::sample_data::load_if_empty(&db)?;
+    let today = chrono::Utc::now().date_naive();
+    let mut app = App::new(Model::default_model(), user, today, &db.display_path());
+    if showing_sample {
+        app.banner = Some("SAMPLE DATA — load your own with `retain load DIR`".into());
+    }
+    let (reply_tx, replies) = mpsc::channel();
+    let (requests, worker) = spawn_worker(db, reply_tx);
+    let _ = requests.send(Request::Reload);
+
+    let mut terminal = ratatui::try_init().map_err(|e| Error::io("terminal", e))?;
+    let _ = execute!(std::io::stdout(), EnableBracketedPaste, EnableMouseCapture);
+    let outcome = event_loop(&mut terminal, &mut app, &requests, &replies);
+    let _ = execute!(
+        std::io::stdout(),
+        DisableBracketedPaste,
+        DisableMouseCapture
+    );
+    ratatui::restore();
+    // Let the worker finish every write already sent before the process ends.
+    drop(requests);
+    let _ = worker.join();
+    outcome
+}
+
+fn event_loop(
+    terminal: &mut DefaultTerminal,
+    app: &mut App,
+    requests: &Sender<Request>,
+    replies: &Receiver<Action>,
+) -> Result<()> {
+    let theme = Theme::from_env();
+    let io = |e| Error::io("terminal", e);
+    let size = terminal.size().map_err(io)?;
+    app::update(
+        app,
+        Action::Resize {
+            width: size.width,
+            height: size.height,
+        },
+    );
+    let mut pending: VecDeque<Action> = VecDeque::new();
+    let mut dirty = true;
+    loop {
+        if dirty {
+            terminal
+                .draw(|frame| ui::render(app, theme, frame))
+                .map_err(io)?;
+            dirty = false;
+        }
+        pending.extend(replies.try_iter());
+        if pending.is_empty() && event::poll(Duration::from_millis(30)).map_err(io)? {
+            let action = match event::read().map_err(io)? {
+                Event::Key(key) if key.kind == KeyEventKind::Press => key_action(app, key),
+                Event::Paste(text) if app.text_mode() => Some(Action::Input(InputKey::Paste(text))),
+                Event::Mouse(mouse) => match mouse.kind {
+                    MouseEventKind::ScrollDown => Some(Action::Down),
+                    MouseEventKind::ScrollUp => Some(Action::Up),
+                    _ => None,
+                },
+                Event::Resize(width, height) => Some(Action::Resize { width, height }),
+                _ => None,
+            };
+            pending.extend(action);
+        }
+        while let Some(action) = pending.pop_front() {
+            dirty = true;
+            for effect in app::update(app, action) {
+                let request = match effect {
+                    Effect::Quit => return Ok(()),
+                    Effect::Reload => Request::Reload,
+                    Effect::LoadReview => Request::Review { today: app.today },
+                    Effect::Record(action) => Request::Record(action),
+                    Effect::LoadDetail(account_id) => match &app.data {
+                        Some(data) => Request::Detail {
+                            account_id,
+                            as_of: data.as_of,
+                        },
+                        None => continue,
+                    },
+                    Effect::Export(items) => {
+                        pending.push_back(
+                            export_queue(&items, app.today)
+                                .unwrap_or_else(|e| Action::Failed(e.to_string())),
+                        );
+                        continue;
+                    }
+                };
+                // The worker only stops when the loop does.
+                let _ = requests.send(request);
+            }
+        }
+    }
+}

@@ -1,0 +1,271 @@
+//! One account on one screen: who they are, why the score is what it is, what happened.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Sparkline, Table, Wrap};
+
+use super::money;
+use super::theme::Theme;
+use crate::app::{AccountDetail, App};
+use crate::commands::{format_value, health_text};
+use crate::model::score::AccountScore;
+
+pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let Some(a) = app.selected_account() else {
+        frame.render_widget(Paragraph::new("No account selected."), area);
+        return;
+    };
+    let explain_rows = a.measures.len() as u16 + 2;
+    let [top, middle, bottom] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(explain_rows),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    render_summary(app, theme, a, frame, top);
+    let [left, right] =
+        Layout::horizontal([Constraint::Length(46), Constraint::Fill(1)]).areas(middle);
+    render_explanation(theme, a, frame, left);
+    render_reasons(app, theme, a, frame, right);
+    render_history(app, theme, a, frame, bottom);
+}
+
+fn render_summary(app: &App, theme: Theme, a: &AccountScore, frame: &mut Frame, area: Rect) {
+    let dash = || "—".to_owned();
+    let first = Line::from(vec![
+        Span::styled(a.name.clone(), theme.title()),
+        Span::raw(format!("  {}  ", a.account_id)),
+        Span::styled(
+            format!("health {}", health_text(a, &app.model)),
+            theme.band(a.band.as_deref()),
+        ),
+        Span::raw(format!(
+            " {} {}  coverage {:.0}%",
+            a.band.clone().unwrap_or_else(dash),
+            a.trend.map_or(String::new(), |t| format!(
+                "{} {t:+}",
+                a.trend_arrow(app.model.trend.threshold)
+            )),
+            a.coverage * 100.0
+        )),
+        Span::styled(
+            a.band_override.as_ref().map_or(String::new(), |o| {
+                format!("  CSM says {} ({})", o.band, o.author)
+            }),
+            theme.warn(),
+        ),
+        Span::styled(
+            if app.walk.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "  agenda {}/{} (w next)",
+                    app.walk_position + 1,
+                    app.walk.len()
+                )
+            },
+            theme.highlight(),
+        ),
+    ]);
+    let second = Line::from(format!(
+        "owner {} · {} · plan {} · ARR {} · seats {} · renews {} · last touch {}",
+        a.owner.clone().unwrap_or_else(|| "unassigned".into()),
+        a.segment.clone().unwrap_or_else(dash),
+        a.plan.clone().unwrap_or_else(dash),
+        money(a.arr),
+        a.seats
+            .filter(|s| *s > 0)
+            .map_or_else(dash, |s| s.to_string()),
+        match (&a.renewal_date, a.days_to_renewal) {
+            (Some(date), Some(days)) => format!("{date} ({days}d)"),
+            _ => dash(),
+        },
+        a.last_touch.clone().unwrap_or_else(|| "never".into()),
+    ));
+    frame.render_widget(Paragraph::new(vec![first, second]), area);
+}
+
+fn render_explanation(theme: Theme, a: &AccountScore, frame: &mut Frame, area: Rect) {
+    let fix_first = a.fix_first().map(|m| m.measure.as_str());
+    let header = Row::new(["measure", "raw", "score", "weight", "lost"]).style(theme.header());
+    let rows = a.measures.iter().map(|m| {
+        let style = if Some(m.measure.as_str()) == fix_first {
+            theme.highlight()
+        } else {
+            Style::new()
+        };
+        let lost = a.points_lost(m).map_or("—".into(), |p| format!("{p:.1}"));
+        Row::new([
+            Cell::from(if Some(m.measure.as_str()) == fix_first {
+                format!("▶ {}", m.measure)
+            } else {
+                format!("  {}", m.measure)
+            }),
+            Cell::from(Line::from(m.value.map_or("—".into(), format_value)).right_aligned()),
+            Cell::from(
+                Line::from(m.score.map_or("—".into(), |s| format!("{s:.0}"))).right_aligned(),
+            ),
+            Cell::from(Line::from(format!("{}", m.weight)).right_aligned()),
+            Cell::from(Line::from(lost).right_aligned()),
+        ])
+        .style(style)
+    });
+    let widths = [
+        Constraint::Length(17),
+        Constraint::Length(7),
+        Constraint::Length(5),
+        Constraint::Length(6),
+        Constraint::Length(5),
+    ];
+    let table = Table::new(rows, widths)
+        .header(header)
+        .column_spacing(1)
+        .block(
+            Block::new()
+                .borders(Borders::RIGHT)
+                .title(Span::styled("Health, line by line", theme.title())),
+        );
+    frame.render_widget(table, area);
+}
+
+fn render_reasons(app: &App, theme: Theme, a: &AccountScore, frame: &mut Frame, area: Rect) {
+    let mut lines = vec![Line::from(Span::styled(
+        if a.reasons.is_empty() {
+            "Not at risk"
+        } else {
+            "At risk because"
+        },
+        theme.title(),
+    ))];
+    for r in &a.reasons {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{} ", r.code), theme.error()),
+            Span::raw(r.fact.clone()),
+        ]));
+    }
+    let thin = app.model.confidence.thin_sample_below;
+    let surveys: Vec<String> = [("NPS", a.nps), ("CSAT", a.csat), ("CES", a.ces)]
+        .iter()
+        .filter(|(_, f)| f.n > 0)
+        .map(|(label, f)| {
+            let mark = if f.n < thin { " thin" } else { "" };
+            format!(
+                "{label} {} n={}{mark}",
+                f.value.map_or("—".into(), format_value),
+                f.n
+            )
+        })
+        .collect();
+    if !surveys.is_empty() {
+        lines.push(Line::from(surveys.join(" · ")));
+    }
+    let spark_rows = 2u16;
+    let text_height = area.height.saturating_sub(spark_rows * 2);
+    let [text_area, events_area, users_area] = Layout::vertical([
+        Constraint::Length(text_height),
+        Constraint::Length(spark_rows),
+        Constraint::Length(spark_rows),
+    ])
+    .areas(area);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: true }),
+        text_area.inner(ratatui::layout::Margin::new(1, 0)),
+    );
+    if let Some(detail) = app.detail.as_ref().filter(|d| d.account_id == a.account_id) {
+        render_spark(
+            theme,
+            frame,
+            events_area,
+            "events/day, 90d",
+            &detail.daily_events,
+        );
+        render_spark(
+            theme,
+            frame,
+            users_area,
+            "active users/day",
+            &detail.daily_users,
+        );
+    }
+}
+
+fn render_spark(theme: Theme, frame: &mut Frame, area: Rect, label: &str, data: &[u64]) {
+    let [title, chart] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)])
+        .areas(area.inner(ratatui::layout::Margin::new(1, 0)));
+    let peak = data.iter().max().copied().unwrap_or(0);
+    frame.render_widget(
+        Paragraph::new(Span::styled(format!("{label} (peak {peak})"), theme.dim())),
+        title,
+    );
+    // Show the most recent days that fit.
+    let shown = &data[data.len().saturating_sub(usize::from(chart.width))..];
+    frame.render_widget(
+        Sparkline::default()
+            .data(shown.iter().copied())
+            .style(theme.band(Some("green"))),
+        chart,
+    );
+}
+
+/// Tickets, surveys and the journey timeline in one scrollable panel.
+fn history_lines(detail: &AccountDetail, theme: Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    lines.push(Line::from(Span::styled(
+        "Open and recent tickets",
+        theme.title(),
+    )));
+    if detail.tickets.is_empty() {
+        lines.push(Line::from("  none"));
+    }
+    for t in &detail.tickets {
+        let state = t
+            .closed
+            .as_ref()
+            .map_or("open".to_owned(), |c| format!("closed {c}"));
+        lines.push(Line::from(format!(
+            "  #{} {} {} {} — {}",
+            t.ticket_id, t.priority, t.opened, state, t.subject
+        )));
+    }
+    lines.push(Line::from(Span::styled("Survey responses", theme.title())));
+    if detail.surveys.is_empty() {
+        lines.push(Line::from("  none"));
+    }
+    for s in &detail.surveys {
+        let comment = s.comment.replace(['\n', '\r'], " ");
+        lines.push(Line::from(format!(
+            "  {} {} {} {} {comment}",
+            s.date, s.kind, s.score, s.respondent
+        )));
+    }
+    lines.push(Line::from(Span::styled(
+        "Journey (newest first)",
+        theme.title(),
+    )));
+    for e in &detail.timeline {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {} {:<9}", e.date, e.kind), theme.dim()),
+            Span::raw(format!(" {}", e.text.replace(['\n', '\r'], " "))),
+        ]));
+    }
+    lines
+}
+
+fn render_history(app: &App, theme: Theme, a: &AccountScore, frame: &mut Frame, area: Rect) {
+    let block = Block::new()
+        .borders(Borders::TOP)
+        .title(Span::styled("PgDn/PgUp scroll", theme.dim()));
+    match app.detail.as_ref().filter(|d| d.account_id == a.account_id) {
+        None => frame.render_widget(
+            Paragraph::new("Loading tickets, surveys and the journey…").block(block),
+            area,
+        ),
+        Some(detail) => {
+            let lines = history_lines(detail, theme);
+            let scroll = app.detail_scroll.min(lines.len().saturating_sub(1)) as u16;
+            frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
+        }
+    }
+}

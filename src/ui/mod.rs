@@ -1,0 +1,183 @@
+//! `render(&App, &mut Frame)`: reads state, never changes it. One file per screen.
+
+mod account;
+mod help;
+mod queue;
+mod review;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use crate::app::form::FieldValue;
+use crate::app::{App, Level, Screen};
+use crate::commands::group_digits;
+use theme::Theme;
+
+pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
+    let [header, body, message, hints] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(frame.area());
+    render_header(app, theme, frame, header);
+    match app.screen {
+        Screen::Queue => queue::render(app, theme, frame, body),
+        Screen::Account => account::render(app, theme, frame, body),
+        Screen::Review => review::render_review(app, theme, frame, body),
+        Screen::Renewals => review::render_renewals(app, theme, frame, body),
+    }
+    render_message(app, theme, frame, message);
+    frame.render_widget(Paragraph::new(help::hint_line(app, theme)), hints);
+    if app.show_help {
+        help::render(app, theme, frame);
+    }
+    if app.form.is_some() {
+        render_form(app, theme, frame);
+    }
+}
+
+/// Compact money: 950, 48.5k, 1.2M.
+pub fn money(v: f64) -> String {
+    match v.abs() {
+        a if a >= 1e6 => format!("{:.1}M", v / 1e6),
+        a if a >= 1e3 => format!("{:.1}k", v / 1e3),
+        _ => format!("{v:.0}"),
+    }
+}
+
+fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let mut first = vec![Span::styled("retain", theme.title())];
+    let mut second = Vec::new();
+    match &app.data {
+        None => first.push(Span::raw("  loading…")),
+        Some(data) => {
+            first.push(Span::raw(format!("  as of {}", data.as_of)));
+            match data.freshness {
+                Some(fresh) => {
+                    let age = (app.today - fresh).num_days();
+                    let style = if age > 7 { theme.warn() } else { Style::new() };
+                    first.push(Span::styled(format!(" (data {age}d old)"), style));
+                }
+                None => first.push(Span::styled("  no data loaded", theme.warn())),
+            }
+            let at_risk: Vec<_> = data.accounts.iter().filter(|a| a.at_risk()).collect();
+            let arr_at_risk: f64 = at_risk.iter().map(|a| a.arr).sum();
+            first.push(Span::raw(format!(
+                "  {} accounts · {} at risk · ARR at risk {}",
+                group_digits(data.accounts.len() as f64),
+                group_digits(at_risk.len() as f64),
+                money(arr_at_risk)
+            )));
+        }
+    }
+    first.push(Span::styled(format!("  {}", app.db_label), theme.dim()));
+    if let Some(banner) = &app.banner {
+        second.push(Span::styled(format!("{banner}  "), theme.warn()));
+    }
+    second.push(Span::styled(queue::filter_summary(app), theme.dim()));
+    frame.render_widget(
+        Paragraph::new(vec![Line::from(first), Line::from(second)]),
+        area,
+    );
+}
+
+fn render_message(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let line = if let Some(input) = &app.searching {
+        Line::from(vec![
+            Span::styled("/", theme.highlight()),
+            Span::raw(input.text.clone()),
+        ])
+    } else if let Some((level, text)) = &app.message {
+        let style = match level {
+            Level::Info => Style::new(),
+            Level::Success => theme.success(),
+            Level::Error => theme.error(),
+        };
+        Line::from(Span::styled(text.clone(), style))
+    } else {
+        Line::default()
+    };
+    frame.render_widget(Paragraph::new(line), area);
+    if let Some(input) = &app.searching {
+        let x = area.x + 1 + input.cursor_column() as u16;
+        frame.set_cursor_position((x.min(area.right().saturating_sub(1)), area.y));
+    }
+}
+
+/// A centred box of at most `width` × `height`.
+pub fn popup(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}
+
+fn render_form(app: &App, theme: Theme, frame: &mut Frame) {
+    let Some(form) = &app.form else { return };
+    let name = app
+        .accounts()
+        .iter()
+        .find(|a| a.account_id == form.account_id)
+        .map_or("", |a| a.name.as_str());
+    let area = popup(frame.area(), 72, form.fields.len() as u16 * 2 + 4);
+    let block = Block::bordered().title(format!(" {} — {} ", form.kind.title(), name));
+    let inner = block.inner(area);
+    frame.render_widget(Clear, area);
+    frame.render_widget(block, area);
+    let mut lines = Vec::new();
+    let mut cursor = None;
+    for (i, field) in form.fields.iter().enumerate() {
+        let focused = i == form.focus;
+        let label_style = if focused {
+            theme.highlight()
+        } else {
+            Style::new()
+        };
+        let label = format!("{:>14}: ", field.label);
+        let value = match &field.value {
+            FieldValue::Text(input) => {
+                if focused {
+                    cursor = Some((
+                        inner.x + label.len() as u16 + input.cursor_column() as u16,
+                        inner.y + lines.len() as u16,
+                    ));
+                }
+                Span::raw(input.text.clone())
+            }
+            FieldValue::Choice { options, index } => Span::styled(
+                options
+                    .iter()
+                    .enumerate()
+                    .map(|(j, o)| {
+                        if j == *index {
+                            format!("[{o}]")
+                        } else {
+                            format!(" {o} ")
+                        }
+                    })
+                    .collect::<String>(),
+                Style::new(),
+            ),
+        };
+        lines.push(Line::from(vec![Span::styled(label, label_style), value]));
+        lines.push(Line::default());
+    }
+    lines.push(Line::from(Span::styled(
+        "Tab next field · ←/→ choose · Enter save · Esc cancel",
+        theme.dim(),
+    )));
+    frame.render_widget(Paragraph::new(lines), inner);
+    if let Some((x, y)) = cursor {
+        frame.set_cursor_position((x.min(inner.right().saturating_sub(1)), y));
+    }
+}

@@ -1,0 +1,261 @@
+//! The queue: one row per account, only the visible window is built.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
+
+use super::money;
+use super::theme::Theme;
+use crate::app::App;
+use crate::commands::health_text;
+use crate::model::score::AccountScore;
+
+/// Short reason codes for the narrow column.
+pub fn short_code(code: &str) -> &str {
+    match code {
+        "USAGE_DROP" => "DROP",
+        "GONE_DARK" => "DARK",
+        "DETRACTOR" => "DETR",
+        "ESCALATION" => "ESC",
+        "LOW_ADOPTION" => "ADOPT",
+        "RENEWAL_RISK" => "RENEW",
+        "FLAGGED" => "FLAG",
+        other => other,
+    }
+}
+
+pub fn filter_summary(app: &App) -> String {
+    let f = &app.filter;
+    let mut parts = vec![format!("sort {}", app.sort.label())];
+    if f.mine {
+        parts.push(format!("owner {}", app.user));
+    }
+    if f.at_risk_only {
+        parts.push("at risk only".into());
+    }
+    for (label, value) in [
+        ("band", &f.band),
+        ("segment", &f.segment),
+        ("reason", &f.reason),
+    ] {
+        if let Some(v) = value {
+            parts.push(format!("{label} {v}"));
+        }
+    }
+    if !f.search.is_empty() {
+        parts.push(format!("search \"{}\"", f.search));
+    }
+    if f.show_hidden {
+        parts.push("showing snoozed/resolved".into());
+    }
+    parts.push(format!("{} shown", app.view.len()));
+    parts.join(" · ")
+}
+
+struct Column {
+    title: &'static str,
+    width: Constraint,
+    /// Columns are dropped from the highest level down until the table fits.
+    drop_level: u8,
+    min: u16,
+}
+
+const COLUMNS: &[Column] = &[
+    Column {
+        title: "#",
+        width: Constraint::Length(4),
+        drop_level: 0,
+        min: 4,
+    },
+    Column {
+        title: "account",
+        width: Constraint::Fill(3),
+        drop_level: 0,
+        min: 16,
+    },
+    Column {
+        title: "owner",
+        width: Constraint::Length(12),
+        drop_level: 2,
+        min: 12,
+    },
+    Column {
+        title: "segment",
+        width: Constraint::Length(11),
+        drop_level: 4,
+        min: 11,
+    },
+    Column {
+        title: "ARR",
+        width: Constraint::Length(7),
+        drop_level: 0,
+        min: 7,
+    },
+    Column {
+        title: "health",
+        width: Constraint::Length(6),
+        drop_level: 0,
+        min: 6,
+    },
+    Column {
+        title: "reasons",
+        width: Constraint::Fill(2),
+        drop_level: 0,
+        min: 12,
+    },
+    Column {
+        title: "renews",
+        width: Constraint::Length(6),
+        drop_level: 1,
+        min: 6,
+    },
+    Column {
+        title: "next step",
+        width: Constraint::Fill(2),
+        drop_level: 3,
+        min: 16,
+    },
+    Column {
+        title: "touch",
+        width: Constraint::Length(5),
+        drop_level: 1,
+        min: 5,
+    },
+];
+
+/// The columns that fit `width`, widest set first.
+fn visible_columns(width: u16) -> Vec<usize> {
+    for level in (0..=4).rev() {
+        let chosen: Vec<usize> = (0..COLUMNS.len())
+            .filter(|&i| COLUMNS[i].drop_level <= level)
+            .collect();
+        let needed: u16 = chosen.iter().map(|&i| COLUMNS[i].min + 1).sum();
+        if needed <= width {
+            return chosen;
+        }
+    }
+    (0..COLUMNS.len())
+        .filter(|&i| COLUMNS[i].drop_level == 0)
+        .collect()
+}
+
+fn days_text(days: Option<i64>) -> String {
+    days.map_or("—".into(), |d| format!("{d}d"))
+}
+
+fn cell(app: &App, theme: Theme, a: &AccountScore, rank: usize, column: usize) -> Cell<'static> {
+    let as_of = app.data.as_ref().map(|d| d.as_of);
+    match COLUMNS[column].title {
+        "#" => Cell::from(format!("{rank:>3}")),
+        "account" => Cell::from(a.name.clone()),
+        "owner" => Cell::from(a.owner.clone().unwrap_or_else(|| "unassigned".into())),
+        "segment" => Cell::from(a.segment.clone().unwrap_or_default()),
+        "ARR" => Cell::from(Line::from(money(a.arr)).right_aligned()),
+        "health" => Cell::from(Line::from(vec![
+            Span::styled(
+                format!("{:>3}", health_text(a, &app.model)),
+                theme.band(a.band.as_deref()),
+            ),
+            Span::raw(format!(" {}", a.trend_arrow(app.model.trend.threshold))),
+        ])),
+        "reasons" => Cell::from(
+            a.reasons
+                .iter()
+                .map(|r| short_code(&r.code))
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        "renews" => Cell::from(Line::from(days_text(a.days_to_renewal)).right_aligned()),
+        "next step" => {
+            let state = app.console_state(&a.account_id);
+            let text = state.and_then(|s| {
+                let step = s.next_step.clone()?;
+                Some(match s.next_due {
+                    Some(due) => format!("{} {step}", due.format("%m-%d")),
+                    None => step,
+                })
+            });
+            let overdue = state
+                .and_then(|s| s.next_due)
+                .is_some_and(|due| due < app.today);
+            let style = if overdue {
+                theme.warn()
+            } else {
+                ratatui::style::Style::new()
+            };
+            Cell::from(Span::styled(text.unwrap_or_default(), style))
+        }
+        "touch" => {
+            let days = a
+                .last_touch
+                .as_deref()
+                .and_then(|t| t.parse::<chrono::NaiveDate>().ok())
+                .zip(as_of)
+                .map(|(t, as_of)| (as_of - t).num_days().max(0));
+            Cell::from(Line::from(days_text(days)).right_aligned())
+        }
+        _ => Cell::from(""),
+    }
+}
+
+pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    if app.data.is_none() {
+        frame.render_widget(Paragraph::new("Scoring accounts…"), area);
+        return;
+    }
+    if app.view.is_empty() {
+        let text = if app.accounts().is_empty() {
+            "No accounts yet. Load your data with `retain load DIR` (see docs/data-contract.md)."
+        } else {
+            "No account matches the filters. Press c to clear them, H to show snoozed and resolved."
+        };
+        frame.render_widget(Paragraph::new(text), area);
+        return;
+    }
+    let columns = visible_columns(area.width);
+    let header =
+        Row::new(columns.iter().map(|&c| Cell::from(COLUMNS[c].title))).style(theme.header());
+    let rows_visible = usize::from(area.height.saturating_sub(1));
+    let end = (app.offset + rows_visible).min(app.view.len());
+    let rows = (app.offset..end).map(|position| {
+        let account = &app.accounts()[app.view[position]];
+        let row = Row::new(
+            columns
+                .iter()
+                .map(|&c| cell(app, theme, account, position + 1, c)),
+        );
+        if position == app.selected {
+            row.style(theme.selected())
+        } else {
+            row
+        }
+    });
+    let widths: Vec<Constraint> = columns.iter().map(|&c| COLUMNS[c].width).collect();
+    frame.render_widget(
+        Table::new(rows, widths).header(header).column_spacing(1),
+        area,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn narrow_terminals_drop_the_least_needed_columns() {
+        let titles = |w| {
+            visible_columns(w)
+                .iter()
+                .map(|&i| COLUMNS[i].title)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            titles(80),
+            [
+                "#", "account", "owner", "ARR", "health", "reasons", "renews", "touch"
+            ]
+        );
+        assert_eq!(titles(160).len(), COLUMNS.len());
+    }
+}

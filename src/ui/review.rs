@@ -1,0 +1,206 @@
+//! The review and renewals tabs: the same content as `retain review`, to look at and walk.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Sparkline};
+
+use super::money;
+use super::theme::Theme;
+use crate::app::App;
+use crate::commands::group_digits;
+use crate::report::review::Review;
+
+fn loading(frame: &mut Frame, area: Rect) {
+    frame.render_widget(
+        Paragraph::new("Preparing the review (scores a week and two weeks back, 12-week history)…"),
+        area,
+    );
+}
+
+fn change(now: f64, before: f64) -> String {
+    let d = now - before;
+    if d.abs() < 0.5 {
+        "±0".into()
+    } else {
+        format!(
+            "{}{}",
+            if d > 0.0 { "+" } else { "−" },
+            group_digits(d.abs())
+        )
+    }
+}
+
+fn agenda_lines(review: &Review, theme: Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for item in &review.agenda {
+        lines.push(Line::from(Span::styled(
+            format!("{} ({})", item.title, item.entries.len()),
+            theme.title(),
+        )));
+        for e in &item.entries {
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!("  {:>3} ", e.health.map_or("—".into(), |h| h.to_string())),
+                    theme.band(e.band.as_deref()),
+                ),
+                Span::raw(format!("{} · {} · ", e.name, money(e.arr))),
+                Span::styled(e.fact.clone(), theme.dim()),
+            ]));
+        }
+    }
+    lines.push(Line::from(Span::styled("Data quality", theme.title())));
+    for (table, date, rows) in &review.freshness {
+        lines.push(Line::from(format!(
+            "  {table}: latest {} · {} rows",
+            date.as_deref().unwrap_or("—"),
+            group_digits(*rows as f64)
+        )));
+    }
+    for (table, n) in &review.orphans {
+        lines.push(Line::from(format!("  {table}: {n} orphan rows skipped")));
+    }
+    lines.push(Line::from(format!(
+        "  {} accounts with low coverage",
+        review.low_coverage.len()
+    )));
+    lines
+}
+
+pub fn render_review(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let Some(review) = &app.review else {
+        return loading(frame, area);
+    };
+    let [figures, body] =
+        Layout::horizontal([Constraint::Length(40), Constraint::Fill(1)]).areas(area);
+    let [numbers, bands, trend] = Layout::vertical([
+        Constraint::Length(9),
+        Constraint::Fill(1),
+        Constraint::Length(4),
+    ])
+    .areas(figures);
+    let mut lines = vec![Line::from(Span::styled(
+        format!("Week to {} (vs {})", review.as_of, review.week_ago),
+        theme.title(),
+    ))];
+    for f in &review.figures {
+        let shown = if f.name.contains("ARR") {
+            money(f.now)
+        } else {
+            group_digits(f.now)
+        };
+        lines.push(Line::from(format!(
+            "{:<17}{:>9} {:>9}",
+            f.name,
+            shown,
+            change(f.now, f.week_ago)
+        )));
+    }
+    for s in &review.surveys {
+        let thin = if s.thin { " thin" } else { "" };
+        lines.push(Line::from(format!(
+            "{:<17}{:>9} n={}{thin}",
+            s.kind,
+            s.value.map_or("—".into(), |v| format!("{v:.1}")),
+            s.n
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines), numbers);
+    let bars: Vec<Bar> = review
+        .bands
+        .iter()
+        .map(|(band, n, _)| {
+            Bar::default()
+                .label(Line::from(band.clone()))
+                .value(*n as u64)
+                .style(theme.band(Some(band)))
+        })
+        .collect();
+    frame.render_widget(
+        BarChart::default()
+            .data(BarGroup::default().bars(&bars))
+            .bar_width(7)
+            .bar_gap(2),
+        bands,
+    );
+    let health: Vec<u64> = review
+        .weekly
+        .iter()
+        .map(|w| w.mean_health.unwrap_or(0.0).round() as u64)
+        .collect();
+    let [label, spark] =
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(trend);
+    frame.render_widget(
+        Paragraph::new(Span::styled("12-week mean health", theme.dim())),
+        label,
+    );
+    frame.render_widget(Sparkline::default().data(health).max(100), spark);
+    let scroll = app.review_scroll.min(u16::MAX as usize) as u16;
+    frame.render_widget(
+        Paragraph::new(agenda_lines(review, theme)).scroll((scroll, 0)),
+        body,
+    );
+}
+
+pub fn render_renewals(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let Some(review) = &app.review else {
+        return loading(frame, area);
+    };
+    let mut lines = vec![Line::from(Span::styled(
+        format!(
+            "{:<9}{:>9}{:>13}{:>13}",
+            "month", "accounts", "ARR due", "ARR at risk"
+        ),
+        theme.header(),
+    ))];
+    for m in &review.renewals {
+        lines.push(Line::from(format!(
+            "{:<9}{:>9}{:>13}{:>13}",
+            m.month,
+            m.accounts.len(),
+            money(m.arr_due),
+            money(m.arr_at_risk)
+        )));
+    }
+    lines.push(Line::default());
+    for m in &review.renewals {
+        if m.accounts.is_empty() {
+            continue;
+        }
+        lines.push(Line::from(Span::styled(m.month.clone(), theme.title())));
+        for e in &m.accounts {
+            let style = if e.fact.contains("at risk") {
+                theme.warn()
+            } else {
+                Style::new()
+            };
+            lines.push(Line::from(vec![
+                Span::raw(format!("  {} · {} · ", e.name, money(e.arr))),
+                Span::styled(e.fact.clone(), style),
+            ]));
+        }
+    }
+    lines.push(Line::from(Span::styled(
+        "Gross revenue retention (closed quarters)",
+        theme.title(),
+    )));
+    for p in &review.retention {
+        lines.push(Line::from(format!(
+            "  {} – {}: {} of {} ARR churned ({} accounts), GRR {}",
+            p.first_day,
+            p.last_day,
+            money(p.churned_arr),
+            money(p.start_arr),
+            p.churned_accounts,
+            p.gross_retention()
+                .map_or("—".into(), |g| format!("{:.1}%", g * 100.0))
+        )));
+    }
+    lines.push(Line::from(Span::styled(
+        "  Net retention needs ARR history, which the data contract does not carry.",
+        theme.dim(),
+    )));
+    let scroll = app.review_scroll.min(u16::MAX as usize) as u16;
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), area);
+}

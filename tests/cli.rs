@@ -1,0 +1,189 @@
+//! The real binary, as a script would run it.
+
+mod common;
+
+use std::process::{Command, Output};
+
+use common::fixture;
+
+fn retain(db: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_retain"))
+        .args(args)
+        .env("RETAIN_DB", db)
+        .env("NO_COLOR", "1")
+        .env("RETAIN_USER", "alice")
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.duckdb");
+    for sub in [
+        "load", "sample", "score", "accounts", "explain", "flag", "override", "model",
+    ] {
+        let out = retain(&db, &[sub, "--help"]);
+        assert!(out.status.success(), "{sub}");
+        assert!(stdout(&out).contains("Usage: retain"), "{sub}");
+    }
+}
+
+#[test]
+fn load_then_accounts_as_csv_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.duckdb");
+    let out = retain(&db, &["load", fixture("good").to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("Data freshness: 2026-11-20"), "{text}");
+    assert!(
+        text.contains("crm_region"),
+        "ignored columns are reported: {text}"
+    );
+
+    let out = retain(&db, &["accounts", "--format", "csv"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let csv = stdout(&out);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "account_id,name,owner,segment,arr,health,band,trend,coverage,reasons,priority,urgency,days_to_renewal"
+        )
+    );
+    assert_eq!(lines.count(), 3);
+
+    let out = retain(&db, &["accounts", "--format", "json", "--owner", "mine"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        json.as_array().unwrap().len(),
+        0,
+        "alice owns no account (Alice Martin does)"
+    );
+    let out = retain(
+        &db,
+        &[
+            "accounts",
+            "--format",
+            "json",
+            "--owner",
+            "Alice Martin",
+            "--at-risk",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json[0]["account_id"], "A-1");
+    assert!(
+        json[0]["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["code"] == "ESCALATION")
+    );
+}
+
+#[test]
+fn explain_prints_the_score_line_by_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.duckdb");
+    assert!(
+        retain(&db, &["load", fixture("worked_example").to_str().unwrap()])
+            .status
+            .success()
+    );
+    let out = retain(&db, &["explain", "W-1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("Health 77 (green), coverage 65%"), "{text}");
+    assert!(text.contains("utilization  ← fix first"), "{text}");
+    assert!(text.contains("Not at risk."), "{text}");
+    let out = retain(&db, &["explain", "NOPE"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no account \"NOPE\""));
+}
+
+#[test]
+fn flag_shows_as_a_reason_and_score_stores_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.duckdb");
+    assert!(
+        retain(&db, &["load", fixture("worked_example").to_str().unwrap()])
+            .status
+            .success()
+    );
+    let out = retain(
+        &db,
+        &[
+            "flag",
+            "W-1",
+            "--reason",
+            "champion left",
+            "--until",
+            "2099-01-01",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = retain(&db, &["explain", "W-1"]);
+    assert!(
+        stdout(&out).contains("FLAGGED       flagged by alice: champion left (until 2099-01-01)"),
+        "{}",
+        stdout(&out)
+    );
+    let out = retain(&db, &["score"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Scored 1 accounts as of 2026-11-20"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn errors_have_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.duckdb");
+    let out = retain(&db, &["load", dir.path().join("nowhere").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no such folder"), "{}", stderr(&out));
+    let out = retain(&db, &["accounts", "--format", "xml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = retain(&db, &["accounts", "--as-of", "2026/11/03"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn model_show_round_trips_and_check_names_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.duckdb");
+    let shown = stdout(&retain(&db, &["model", "show"]));
+    let file = dir.path().join("m.toml");
+    std::fs::write(&file, &shown).unwrap();
+    let out = retain(&db, &["model", "check", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    std::fs::write(
+        &file,
+        shown.replace("metric = \"nps_180d\"", "metric = \"nps\""),
+    )
+    .unwrap();
+    let out = retain(&db, &["model", "check", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let line = shown
+        .lines()
+        .position(|l| l == "metric = \"nps_180d\"")
+        .unwrap()
+        + 1;
+    assert!(
+        stderr(&out).contains(&format!("m.toml:{line}:10: unknown metric \"nps\"")),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -1,0 +1,396 @@
+//! The console without a terminal: key bindings on the pure state, and snapshots of every
+//! screen rendered to ratatui's TestBackend.
+
+mod common;
+
+use chrono::NaiveDate;
+use common::{fixture, load_dir};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use retain::app::{Action, App, Effect, FormKind, InputKey, Level, Screen, update};
+use retain::db::Db;
+use retain::db::actions::ActionKind;
+use retain::db::console;
+use retain::model::Model;
+use retain::ui::{self, theme::Theme};
+
+fn today() -> NaiveDate {
+    "2026-11-23".parse().unwrap()
+}
+
+/// The console state over the `good` fixture, as the worker would deliver it.
+fn app_with(db: &Db, user: &str) -> App {
+    let mut app = App::new(Model::default_model(), user, today(), "test.duckdb");
+    update(
+        &mut app,
+        Action::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    update(
+        &mut app,
+        Action::Loaded(Box::new(console::load_dataset(db).unwrap())),
+    );
+    app
+}
+
+fn good_db() -> Db {
+    let db = Db::open_in_memory().unwrap();
+    load_dir(&db, &fixture("good"), false).unwrap();
+    db
+}
+
+fn ids(app: &App) -> Vec<String> {
+    app.view
+        .iter()
+        .map(|&i| app.accounts()[i].account_id.clone())
+        .collect()
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        update(app, Action::Input(InputKey::Char(c)));
+    }
+}
+
+fn draw(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| ui::render(app, Theme { color: false }, frame))
+        .unwrap();
+    terminal
+}
+
+#[test]
+fn queue_starts_in_health_md_order_and_moves_with_keys() {
+    let db = good_db();
+    let mut app = app_with(&db, "alice");
+    // All three are at risk here, so the order is by priority.
+    assert_eq!(
+        ids(&app),
+        ["A-1", "A-2", "A-3"],
+        "at risk first, then priority"
+    );
+    update(&mut app, Action::Down);
+    assert_eq!(app.selected_account().unwrap().account_id, "A-2");
+    update(&mut app, Action::Bottom);
+    assert_eq!(app.selected, 2);
+    update(&mut app, Action::Down);
+    assert_eq!(app.selected, 2, "stays on the last row");
+    update(&mut app, Action::Top);
+    update(&mut app, Action::Up);
+    assert_eq!(app.selected, 0);
+    update(&mut app, Action::PageDown);
+    assert_eq!(app.selected, 2);
+    update(&mut app, Action::PageUp);
+    assert_eq!(app.selected, 0);
+}
+
+#[test]
+fn enter_opens_the_account_and_loads_its_detail_and_esc_goes_back() {
+    let db = good_db();
+    let mut app = app_with(&db, "alice");
+    let effects = update(&mut app, Action::Open);
+    assert_eq!(app.screen, Screen::Account);
+    assert_eq!(effects, [Effect::LoadDetail("A-1".into())]);
+    // Moving to the next account on the account screen loads that one.
+    assert_eq!(
+        update(&mut app, Action::Down),
+        [Effect::LoadDetail("A-2".into())]
+    );
+    update(&mut app, Action::Back);
+    assert_eq!(app.screen, Screen::Queue);
+    assert_eq!(update(&mut app, Action::Quit), [Effect::Quit]);
+}
+
+#[test]
+fn filters_and_search_narrow_the_queue_and_keep_the_selection() {
+    let db = good_db();
+    let mut app = app_with(&db, "佐藤 花子");
+    update(&mut app, Action::Down);
+    update(&mut app, Action::ToggleMine);
+    assert_eq!(ids(&app), ["A-2"]);
+    assert_eq!(app.selected_account().unwrap().account_id, "A-2");
+    update(&mut app, Action::ToggleMine);
+    assert_eq!(
+        app.selected_account().unwrap().account_id,
+        "A-2",
+        "the selection survives the filter"
+    );
+    update(&mut app, Action::ToggleAtRisk);
+    assert_eq!(ids(&app).len(), 3, "all three are at risk");
+    update(&mut app, Action::CycleBand);
+    assert_eq!(app.filter.band.as_deref(), Some("green"));
+    assert!(ids(&app).is_empty());
+    update(&mut app, Action::CycleBand);
+    assert_eq!(ids(&app), ["A-2", "A-3"]);
+    update(&mut app, Action::ClearFilters);
+    update(&mut app, Action::Search);
+    assert!(app.text_mode());
+    type_text(&mut app, "さくら");
+    assert_eq!(ids(&app), ["A-2"]);
+    update(&mut app, Action::Input(InputKey::Enter));
+    assert!(!app.text_mode());
+    assert_eq!(app.filter.search, "さくら");
+    update(&mut app, Action::ClearFilters);
+    update(&mut app, Action::Search);
+    type_text(&mut app, "'; DROP TABLE accounts; --%_");
+    assert!(ids(&app).is_empty(), "search text is matched literally");
+    update(&mut app, Action::Input(InputKey::Esc));
+    assert_eq!(ids(&app).len(), 3);
+    update(&mut app, Action::CycleSegment);
+    assert_eq!(app.filter.segment.as_deref(), Some("Enterprise"));
+    assert_eq!(ids(&app), ["A-1"]);
+    update(&mut app, Action::CycleReason);
+    assert!(app.filter.reason.is_some());
+}
+
+#[test]
+fn sorting_cycles_through_the_keys() {
+    let db = good_db();
+    let mut app = app_with(&db, "alice");
+    update(&mut app, Action::CycleSort);
+    assert_eq!(app.sort.label(), "health ↑");
+    let healths: Vec<Option<i64>> = app.view.iter().map(|&i| app.accounts()[i].health).collect();
+    let mut sorted = healths.clone();
+    sorted.sort_by_key(|h| h.unwrap_or(i64::MAX));
+    assert_eq!(healths, sorted);
+    update(&mut app, Action::CycleSort);
+    assert_eq!(ids(&app), ["A-1", "A-2", "A-3"], "ARR descending");
+}
+
+#[test]
+fn logging_a_touch_with_japanese_text_records_an_action() {
+    let db = good_db();
+    let mut app = app_with(&db, "alice");
+    update(&mut app, Action::LogTouch);
+    assert_eq!(app.form.as_ref().unwrap().kind, FormKind::Touch);
+    update(&mut app, Action::Input(InputKey::Right)); // email
+    update(&mut app, Action::Input(InputKey::Tab));
+    type_text(&mut app, "電話しましたx");
+    update(&mut app, Action::Input(InputKey::Backspace));
+    update(&mut app, Action::Input(InputKey::Paste("、次回QBR".into())));
+    let effects = update(&mut app, Action::Input(InputKey::Enter));
+    let [Effect::Record(action)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(action.kind, ActionKind::Touch);
+    assert_eq!(action.detail.as_deref(), Some("email"));
+    assert_eq!(action.body.as_deref(), Some("電話しました、次回QBR"));
+    assert_eq!(action.author, "alice");
+    assert!(app.form.is_none());
+    // The screen confirms only once the worker says it is written.
+    assert_eq!(app.message.as_ref().unwrap().1, "saving…");
+    let effects = update(
+        &mut app,
+        Action::Saved {
+            id: 7,
+            action: action.clone(),
+        },
+    );
+    assert_eq!(effects, [Effect::Reload]);
+    assert_eq!(
+        app.message,
+        Some((Level::Success, "saved: logged a email on A-1".into()))
+    );
+    assert_eq!(
+        app.selected_account().unwrap().last_touch.as_deref(),
+        Some("2026-11-23")
+    );
+    // Undo records an undo of that action.
+    let effects = update(&mut app, Action::Undo);
+    let [Effect::Record(undo)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!((undo.kind, undo.undoes), (ActionKind::Undo, Some(7)));
+    update(
+        &mut app,
+        Action::Saved {
+            id: 8,
+            action: undo.clone(),
+        },
+    );
+    update(&mut app, Action::Undo);
+    assert_eq!(
+        app.message.as_ref().unwrap().1,
+        "nothing of yours to undo in this session"
+    );
+}
+
+#[test]
+fn forms_validate_before_anything_is_written() {
+    let db = good_db();
+    let mut app = app_with(&db, "alice");
+    update(&mut app, Action::NextStep);
+    assert!(update(&mut app, Action::Input(InputKey::Enter)).is_empty());
+    assert_eq!(
+        app.message,
+        Some((Level::Error, "next step is required".into()))
+    );
+    type_text(&mut app, "send renewal quote");
+    update(&mut app, Action::Input(InputKey::Tab));
+    for _ in 0..3 {
+        update(&mut app, Action::Input(InputKey::Backspace));
+    }
+    type_text(&mut app, "someday");
+    assert!(update(&mut app, Action::Input(InputKey::Enter)).is_empty());
+    assert!(app.message.as_ref().unwrap().1.contains("is not a date"));
+    for _ in 0..7 {
+        update(&mut app, Action::Input(InputKey::Backspace));
+    }
+    type_text(&mut app, "2026-12-01");
+    let effects = update(&mut app, Action::Input(InputKey::Enter));
+    let [Effect::Record(action)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(action.until, Some("2026-12-01".parse().unwrap()));
+    // Esc cancels a form without writing.
+    update(&mut app, Action::Flag);
+    assert!(update(&mut app, Action::Input(InputKey::Esc)).is_empty());
+    assert!(app.form.is_none());
+}
+
+#[test]
+fn snoozed_and_resolved_accounts_leave_the_queue() {
+    let db = good_db();
+    let mut app = app_with(&db, "alice");
+    update(&mut app, Action::Snooze);
+    let effects = update(&mut app, Action::Input(InputKey::Enter));
+    let [Effect::Record(snooze)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(
+        snooze.until,
+        Some("2026-11-30".parse().unwrap()),
+        "default +7d"
+    );
+    update(
+        &mut app,
+        Action::Saved {
+            id: 1,
+            action: snooze.clone(),
+        },
+    );
+    assert!(!ids(&app).contains(&"A-1".to_owned()));
+    update(&mut app, Action::ToggleHidden);
+    assert!(ids(&app).contains(&"A-1".to_owned()));
+    update(&mut app, Action::ToggleHidden);
+    update(&mut app, Action::Resolve);
+    type_text(&mut app, "renewal signed");
+    let effects = update(&mut app, Action::Input(InputKey::Enter));
+    let [Effect::Record(resolve)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(
+        resolve.reasons.as_deref(),
+        Some(
+            app.accounts()
+                .iter()
+                .find(|a| a.account_id == resolve.account_id)
+                .unwrap()
+                .reason_codes()
+                .as_str()
+        )
+    );
+    update(
+        &mut app,
+        Action::Saved {
+            id: 2,
+            action: resolve.clone(),
+        },
+    );
+    assert_eq!(ids(&app).len(), 1);
+}
+
+#[test]
+fn help_lists_every_binding_and_any_key_closes_it() {
+    let db = good_db();
+    let mut app = app_with(&db, "alice");
+    update(&mut app, Action::Help);
+    let screen = draw(&app, 80, 40).backend().to_string();
+    for binding in retain::app::keymap::bindings_for(Screen::Queue) {
+        assert!(
+            screen.contains(binding.description),
+            "help misses {:?}",
+            binding.description
+        );
+    }
+    update(&mut app, Action::Down);
+    assert!(!app.show_help);
+    assert_eq!(
+        app.selected, 0,
+        "the key that closes help does nothing else"
+    );
+}
+
+fn snapshot_app() -> (Db, App) {
+    let db = good_db();
+    let app = app_with(&db, "alice");
+    (db, app)
+}
+
+macro_rules! screen_snapshots {
+    ($($name:ident: $setup:expr;)*) => {
+        $(
+            #[test]
+            fn $name() {
+                let setup: &dyn Fn(&Db, &mut App) = &$setup;
+                for (width, height) in [(80u16, 24u16), (160, 48)] {
+                    let (db, mut app) = snapshot_app();
+                    update(&mut app, Action::Resize { width, height });
+                    setup(&db, &mut app);
+                    let terminal = draw(&app, width, height);
+                    insta::assert_snapshot!(format!("{}_{width}x{height}", stringify!($name)), terminal.backend());
+                }
+            }
+        )*
+    };
+}
+
+screen_snapshots! {
+    queue_screen: |_, _| {};
+    account_screen: |db, app| {
+        update(app, Action::Open);
+        let id = app.selected_account().unwrap().account_id.clone();
+        let as_of = app.data.as_ref().unwrap().as_of;
+        let detail = console::load_detail(db.conn(), as_of, &id).unwrap();
+        update(app, Action::DetailLoaded(Box::new(detail)));
+    };
+    japanese_account_screen: |db, app| {
+        update(app, Action::Bottom);
+        update(app, Action::Open);
+        let as_of = app.data.as_ref().unwrap().as_of;
+        let detail = console::load_detail(db.conn(), as_of, "A-2").unwrap();
+        update(app, Action::DetailLoaded(Box::new(detail)));
+    };
+    help_screen: |_, app| { update(app, Action::Help); };
+    touch_form: |_, app| {
+        update(app, Action::Bottom);
+        update(app, Action::LogTouch);
+        update(app, Action::Input(InputKey::Tab));
+        type_text(app, "佐藤さんと電話");
+    };
+    no_match: |_, app| {
+        update(app, Action::Search);
+        type_text(app, "zzz");
+        update(app, Action::Input(InputKey::Enter));
+    };
+}
+
+#[test]
+fn empty_database_snapshot() {
+    let db = Db::open_in_memory().unwrap();
+    let mut app = App::new(Model::default_model(), "alice", today(), "empty.duckdb");
+    update(
+        &mut app,
+        Action::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    let mut data = console::load_dataset(&db).unwrap();
+    data.as_of = today(); // without data the as-of date is the real today
+    update(&mut app, Action::Loaded(Box::new(data)));
+    insta::assert_snapshot!("empty_database_80x24", draw(&app, 80, 24).backend());
+}

@@ -1,0 +1,661 @@
+//! The default health model of HEALTH.md, checked against hand-built portfolios.
+
+mod common;
+
+use chrono::{Days, NaiveDate};
+use common::{fixture, load_dir};
+use retain::db::Db;
+use retain::db::actions::{self, ActionKind, NewAction};
+use retain::model::Model;
+use retain::model::score::{self, AccountScore, AsOf};
+
+const T: &str = "2026-11-20";
+
+fn t() -> NaiveDate {
+    T.parse().unwrap()
+}
+
+/// `t − n` days as YYYY-MM-DD.
+fn ago(n: u64) -> String {
+    t().checked_sub_days(Days::new(n)).unwrap().to_string()
+}
+
+fn ahead(n: u64) -> String {
+    t().checked_add_days(Days::new(n)).unwrap().to_string()
+}
+
+/// A portfolio written straight into the input tables.
+struct Portfolio {
+    db: Db,
+}
+
+impl Portfolio {
+    fn new() -> Portfolio {
+        Portfolio {
+            db: Db::open_in_memory().unwrap(),
+        }
+    }
+
+    fn exec(&self, sql: &str, params: impl duckdb::Params) -> &Self {
+        self.db.conn().execute(sql, params).unwrap();
+        self
+    }
+
+    /// An account with ARR 100,000, no seats and no renewal, started a year before T.
+    fn account(&self, id: &str) -> &Self {
+        self.exec(
+            "INSERT INTO accounts VALUES (?, ?, 'alice', 'SMB', 'Growth', 100000, NULL, ?::DATE, NULL, NULL)",
+            [id, &format!("{id} Inc."), &ago(365)],
+        )
+    }
+
+    fn set(&self, id: &str, column: &str, value: Option<&str>) -> &Self {
+        self.exec(
+            &format!("UPDATE accounts SET {column} = ? WHERE account_id = ?"),
+            duckdb::params![value, id],
+        )
+    }
+
+    fn usage(&self, id: &str, user: &str, day: &str, count: i64) -> &Self {
+        self.exec(
+            "INSERT INTO usage VALUES (?, ?, ?::TIMESTAMP + INTERVAL 10 HOUR, NULL, ?)",
+            duckdb::params![id, user, day, count],
+        )
+    }
+
+    fn feature_use(&self, id: &str, day: &str, feature: &str) -> &Self {
+        self.exec(
+            "INSERT INTO usage VALUES (?, 'u1', ?::TIMESTAMP + INTERVAL 10 HOUR, ?, 1)",
+            [id, day, feature],
+        )
+    }
+
+    fn ticket(
+        &self,
+        ticket: &str,
+        id: &str,
+        opened: &str,
+        closed: Option<&str>,
+        priority: &str,
+    ) -> &Self {
+        self.exec(
+            "INSERT INTO tickets VALUES (?, ?, ?::TIMESTAMP + INTERVAL 9 HOUR, ?::TIMESTAMP + INTERVAL 9 HOUR, ?, 'help')",
+            duckdb::params![ticket, id, opened, closed, priority],
+        )
+    }
+
+    fn survey(&self, id: &str, day: &str, kind: &str, score: i64) -> &Self {
+        self.exec(
+            "INSERT INTO surveys VALUES (?, ?::TIMESTAMP + INTERVAL 9 HOUR, ?, ?, 'cto@example.com', NULL)",
+            duckdb::params![id, day, kind, score],
+        )
+    }
+
+    fn activity(&self, id: &str, day: &str) -> &Self {
+        self.exec(
+            "INSERT INTO activities VALUES (?, ?::TIMESTAMP, 'call', 'check-in', 'alice')",
+            [id, day],
+        )
+    }
+
+    fn scores_at(&self, as_of: AsOf) -> Vec<AccountScore> {
+        score::score_accounts(self.db.conn(), as_of).unwrap()
+    }
+
+    fn scores(&self) -> Vec<AccountScore> {
+        self.scores_at(AsOf::historical(t()))
+    }
+
+    fn one(&self, id: &str) -> AccountScore {
+        self.scores()
+            .into_iter()
+            .find(|a| a.account_id == id)
+            .unwrap()
+    }
+
+    fn codes(&self, id: &str) -> Vec<String> {
+        self.one(id).reasons.into_iter().map(|r| r.code).collect()
+    }
+
+    fn fact(&self, id: &str, code: &str) -> Option<String> {
+        self.one(id)
+            .reasons
+            .into_iter()
+            .find(|r| r.code == code)
+            .map(|r| r.fact)
+    }
+}
+
+fn measure<'a>(a: &'a AccountScore, name: &str) -> &'a retain::model::score::MeasureScore {
+    a.measures.iter().find(|m| m.measure == name).unwrap()
+}
+
+// HEALTH.md, worked example 3: "An account whose measures are utilization 0.5 (score 50),
+// usage_trend 1.2 (100), no features, open_ticket_load 0 (100), no open escalation (100), no
+// surveys, days_since_touch 52 (50): weights present 20+15+15+5+10 = 65; Σ = 20×50 + 15×100 +
+// 15×100 + 5×100 + 10×50 = 5000; health = round(5000 / 65) = 77 → green; coverage 65%."
+#[test]
+fn worked_example_account_scores_77_green_with_65_percent_coverage() {
+    let db = Db::open_in_memory().unwrap();
+    load_dir(&db, &fixture("worked_example"), false).unwrap();
+    let as_of = AsOf::resolve(&db, None).unwrap();
+    assert_eq!(as_of.date, t(), "as of the data's freshness");
+    let a = score::score_accounts(db.conn(), as_of).unwrap().remove(0);
+    let values: Vec<(&str, Option<f64>, Option<f64>)> = a
+        .measures
+        .iter()
+        .map(|m| (m.measure.as_str(), m.value, m.score))
+        .collect();
+    assert_eq!(
+        values,
+        [
+            ("utilization", Some(0.5), Some(50.0)),
+            ("usage_trend", Some(1.2), Some(100.0)),
+            ("breadth", None, None),
+            ("support_load", Some(0.0), Some(100.0)),
+            ("escalation_age", Some(0.0), Some(100.0)),
+            ("nps", None, None),
+            ("csat", None, None),
+            ("ces", None, None),
+            ("recency", Some(52.0), Some(50.0)),
+        ]
+    );
+    assert_eq!(a.health, Some(77));
+    assert_eq!(a.band.as_deref(), Some("green"));
+    assert!((a.coverage - 0.65).abs() < 1e-12);
+    assert!(a.reasons.is_empty());
+    let lost = a.points_lost(measure(&a, "utilization")).unwrap();
+    assert!((lost - 20.0 / 65.0 * 50.0).abs() < 1e-9);
+    assert_eq!(a.fix_first().unwrap().measure, "utilization");
+    let total: f64 = a.measures.iter().filter_map(|m| a.contribution(m)).sum();
+    assert!(
+        (total - 5000.0 / 65.0).abs() < 1e-9,
+        "contributions add up to the unrounded health"
+    );
+}
+
+// HEALTH.md, worked example 1: "NPS: 300 responses, 120 promoters, 90 detractors → NPS = 40 − 30 = 10."
+#[test]
+fn worked_example_nps_of_300_responses_is_10() {
+    let p = Portfolio::new();
+    p.account("N-1");
+    for i in 0..300 {
+        let score = if i < 120 {
+            9 + i % 2
+        } else if i < 210 {
+            i % 7
+        } else {
+            7 + i % 2
+        };
+        p.survey("N-1", &ago(i as u64 % 150), "nps", score);
+    }
+    let a = p.one("N-1");
+    assert_eq!(a.nps.n, 300);
+    assert_eq!(a.nps.value, Some(10.0));
+    assert_eq!(measure(&a, "nps").score, Some(60.0));
+}
+
+// HEALTH.md, worked example 2: "CSAT: responses 5, 4, 3, 2 → 50."
+#[test]
+fn worked_example_csat_of_5_4_3_2_is_50() {
+    let p = Portfolio::new();
+    p.account("C-1");
+    for score in [5, 4, 3, 2] {
+        p.survey("C-1", &ago(10), "csat", score);
+    }
+    let a = p.one("C-1");
+    assert_eq!((a.csat.value, a.csat.n), (Some(50.0), 4));
+    assert_eq!(measure(&a, "csat").score, Some(0.0));
+}
+
+#[test]
+fn surveys_older_than_180_days_do_not_count() {
+    let p = Portfolio::new();
+    p.account("S-1")
+        .survey("S-1", &ago(179), "ces", 2)
+        .survey("S-1", &ago(180), "ces", 7);
+    assert_eq!((p.one("S-1").ces.value, p.one("S-1").ces.n), (Some(2.0), 1));
+}
+
+#[test]
+fn an_account_with_no_measure_has_no_score_and_zero_coverage() {
+    let p = Portfolio::new();
+    p.account("E-1");
+    let a = p.one("E-1");
+    assert_eq!((a.health, a.band.as_deref(), a.coverage), (None, None, 0.0));
+    assert!(a.measures.iter().all(|m| m.value.is_none()));
+    assert_eq!(
+        a.priority,
+        100000.0 * 50.0 / 100.0,
+        "priority uses health 50 when there is none"
+    );
+    assert_eq!(
+        retain::commands::health_text(&a, &Model::default_model()),
+        "—"
+    );
+}
+
+#[test]
+fn missing_measures_renormalise_weights_and_low_coverage_is_marked() {
+    let p = Portfolio::new();
+    // Only the recency measure: touched 14 days ago → score 100, coverage 10%.
+    p.account("R-1").activity("R-1", &ago(14));
+    let a = p.one("R-1");
+    assert_eq!((a.health, a.band.as_deref()), (Some(100), Some("green")));
+    assert!((a.coverage - 0.10).abs() < 1e-12);
+    assert_eq!(
+        retain::commands::health_text(&a, &Model::default_model()),
+        "100?"
+    );
+}
+
+#[test]
+fn escalation_fires_after_more_than_7_days_open() {
+    let p = Portfolio::new();
+    p.account("X-7")
+        .ticket("4410", "X-7", &ago(7), None, "urgent");
+    p.account("X-8")
+        .ticket("4411", "X-8", &ago(8), None, "urgent");
+    assert!(!p.codes("X-7").contains(&"ESCALATION".to_owned()));
+    assert_eq!(
+        p.fact("X-8", "ESCALATION").as_deref(),
+        Some("urgent ticket #4411 open 8 days")
+    );
+    // A ticket closed by the end of T is not open; one closed after T still was.
+    p.account("X-C")
+        .ticket("4412", "X-C", &ago(20), Some(T), "high");
+    p.account("X-L")
+        .ticket("4413", "X-L", &ago(20), Some(&ahead(1)), "high");
+    assert!(!p.codes("X-C").contains(&"ESCALATION".to_owned()));
+    assert_eq!(
+        p.fact("X-L", "ESCALATION").as_deref(),
+        Some("high ticket #4413 open 20 days")
+    );
+    assert_eq!(measure(&p.one("X-L"), "escalation_age").value, Some(20.0));
+    assert_eq!(measure(&p.one("X-L"), "support_load").value, Some(20.0));
+}
+
+#[test]
+fn detractor_counts_responses_of_the_last_90_days() {
+    let p = Portfolio::new();
+    p.account("D-89").survey("D-89", &ago(89), "nps", 6);
+    p.account("D-90").survey("D-90", &ago(90), "nps", 6);
+    p.account("D-7").survey("D-7", &ago(5), "nps", 7);
+    assert_eq!(
+        p.fact("D-89", "DETRACTOR"),
+        Some(format!("NPS 6 from cto@example.com on {}", ago(89)))
+    );
+    assert!(!p.codes("D-90").contains(&"DETRACTOR".to_owned()));
+    assert!(
+        !p.codes("D-7").contains(&"DETRACTOR".to_owned()),
+        "7 is passive, not a detractor"
+    );
+}
+
+#[test]
+fn low_adoption_needs_utilization_below_0_3_after_90_days() {
+    let p = Portfolio::new();
+    for (id, users, tenure) in [
+        ("L-03", 3, 365),
+        ("L-02", 2, 365),
+        ("L-NEW", 2, 89),
+        ("L-90", 2, 90),
+    ] {
+        p.account(id)
+            .set(id, "seats", Some("10"))
+            .set(id, "contract_start", Some(&ago(tenure)));
+        for u in 0..users {
+            p.usage(id, &format!("u{u}"), &ago(1), 1);
+        }
+    }
+    assert!(
+        !p.codes("L-03").contains(&"LOW_ADOPTION".to_owned()),
+        "exactly 0.3 does not fire"
+    );
+    assert_eq!(
+        p.fact("L-02", "LOW_ADOPTION").as_deref(),
+        Some("2 active users of 10 seats (20%)")
+    );
+    assert!(!p.codes("L-NEW").contains(&"LOW_ADOPTION".to_owned()));
+    assert!(p.codes("L-90").contains(&"LOW_ADOPTION".to_owned()));
+}
+
+#[test]
+fn renewal_risk_within_90_days_below_70() {
+    let p = Portfolio::new();
+    // Touched 90 days ago: recency score 0, the only measure → health 0.
+    for (id, days) in [("N-90", 90), ("N-91", 91), ("N-0", 0), ("N-PAST", 0)] {
+        p.account(id)
+            .activity(id, &ago(90))
+            .set(id, "renewal_date", Some(&ahead(days)));
+    }
+    p.set("N-PAST", "renewal_date", Some(&ago(1)));
+    assert_eq!(
+        p.fact("N-90", "RENEWAL_RISK"),
+        Some(format!("renews in 90 days ({}) with health 0", ahead(90)))
+    );
+    assert!(!p.codes("N-91").contains(&"RENEWAL_RISK".to_owned()));
+    assert!(p.codes("N-0").contains(&"RENEWAL_RISK".to_owned()));
+    assert!(!p.codes("N-PAST").contains(&"RENEWAL_RISK".to_owned()));
+}
+
+#[test]
+fn gone_dark_at_exactly_14_days() {
+    let p = Portfolio::new();
+    p.account("G-14").usage("G-14", "u1", &ago(14), 1);
+    p.account("G-13").usage("G-13", "u1", &ago(13), 1);
+    p.account("G-NONE"); // no usage at all, contract started a year ago
+    p.account("G-NEW")
+        .set("G-NEW", "contract_start", Some(&ago(13)));
+    assert_eq!(
+        p.fact("G-14", "GONE_DARK"),
+        Some(format!("no usage for 14 days (last on {})", ago(14)))
+    );
+    assert!(!p.codes("G-13").contains(&"GONE_DARK".to_owned()));
+    assert_eq!(
+        p.fact("G-NONE", "GONE_DARK").as_deref(),
+        Some("no usage since the contract started 365 days ago")
+    );
+    assert!(!p.codes("G-NEW").contains(&"GONE_DARK".to_owned()));
+}
+
+#[test]
+fn gone_dark_needs_usage_to_be_loaded_at_all() {
+    let p = Portfolio::new();
+    p.account("Q-1");
+    assert!(p.codes("Q-1").is_empty());
+}
+
+#[test]
+fn usage_drop_needs_20_previous_events_and_a_30_percent_fall() {
+    let p = Portfolio::new();
+    for (id, prev, now) in [("U-13", 20, 13), ("U-14", 20, 14), ("U-SMALL", 19, 0)] {
+        p.account(id)
+            .usage(id, "u1", &ago(30), prev)
+            .usage(id, "u1", &ago(29), now.max(1));
+        if now == 0 {
+            p.exec(
+                "DELETE FROM usage WHERE account_id = ? AND occurred_at::DATE = ?::DATE",
+                [id, &ago(29)],
+            );
+        }
+    }
+    assert_eq!(
+        p.fact("U-13", "USAGE_DROP").as_deref(),
+        Some("13 events in the last 30 days, down 35% from 20 the 30 days before")
+    );
+    assert!(!p.codes("U-14").contains(&"USAGE_DROP".to_owned()));
+    assert!(!p.codes("U-SMALL").contains(&"USAGE_DROP".to_owned()));
+    assert_eq!(measure(&p.one("U-13"), "usage_trend").value, Some(0.65));
+}
+
+#[test]
+fn usage_trend_is_one_when_there_was_nothing_before() {
+    let p = Portfolio::new();
+    p.account("T-1").usage("T-1", "u1", &ago(1), 5);
+    p.account("T-0").usage("T-0", "u1", &ago(100), 5);
+    assert_eq!(measure(&p.one("T-1"), "usage_trend").value, Some(1.0));
+    assert_eq!(measure(&p.one("T-0"), "usage_trend").value, None);
+    assert_eq!(
+        measure(&p.one("T-0"), "utilization").value,
+        None,
+        "seats unknown"
+    );
+}
+
+#[test]
+fn red_below_40() {
+    let p = Portfolio::new();
+    // Recency alone: 90 − days × 76 … touched d days ago scores 100 × (90 − d) / 76.
+    p.account("H-40").activity("H-40", &ago(60)); // 100 × 30/76 = 39.47 → 39
+    p.account("H-41").activity("H-41", &ago(59)); // 100 × 31/76 = 40.79 → 41
+    assert_eq!(p.one("H-40").health, Some(39));
+    assert_eq!(
+        p.fact("H-40", "RED").as_deref(),
+        Some("health 39 is below 40")
+    );
+    assert_eq!(p.one("H-41").health, Some(41));
+    assert!(p.codes("H-41").is_empty());
+}
+
+#[test]
+fn breadth_counts_distinct_features_only_when_features_exist() {
+    let p = Portfolio::new();
+    p.account("F-1");
+    for feature in ["a", "b", "c", "c"] {
+        p.feature_use("F-1", &ago(3), feature);
+    }
+    p.account("F-0").usage("F-0", "u1", &ago(3), 1);
+    assert_eq!(measure(&p.one("F-1"), "breadth").value, Some(3.0));
+    assert_eq!(measure(&p.one("F-1"), "breadth").score, Some(50.0));
+    assert_eq!(
+        measure(&p.one("F-0"), "breadth").value,
+        Some(0.0),
+        "features exist in the data, none for F-0"
+    );
+}
+
+#[test]
+fn queue_order_and_priority_with_urgency() {
+    let p = Portfolio::new();
+    for (id, renewal) in [("P-30", 30), ("P-31", 31), ("P-91", 91)] {
+        p.account(id)
+            .activity(id, &ago(52))
+            .set(id, "renewal_date", Some(&ahead(renewal)));
+    }
+    p.account("P-RISK")
+        .activity("P-RISK", &ago(60))
+        .set("P-RISK", "arr", Some("1000"));
+    let scores = p.scores();
+    let order: Vec<&str> = scores.iter().map(|a| a.account_id.as_str()).collect();
+    // P-30 and P-31 renew within 90 days below 70 (RENEWAL_RISK); P-RISK is red.
+    assert_eq!(
+        order,
+        ["P-30", "P-31", "P-RISK", "P-91"],
+        "at risk first, then by priority"
+    );
+    let by_id = |id: &str| scores.iter().find(|a| a.account_id == id).unwrap().clone();
+    assert_eq!(
+        (by_id("P-30").urgency, by_id("P-30").priority),
+        (2.0, 100000.0 * 0.5 * 2.0)
+    );
+    assert_eq!(
+        (by_id("P-31").urgency, by_id("P-31").priority),
+        (1.5, 100000.0 * 0.5 * 1.5)
+    );
+    assert_eq!(
+        (by_id("P-91").urgency, by_id("P-91").priority),
+        (1.0, 50000.0)
+    );
+}
+
+#[test]
+fn trend_compares_with_the_score_a_week_earlier() {
+    let p = Portfolio::new();
+    p.account("W-1").activity("W-1", &ago(45));
+    // A week earlier the touch was 38 days old: 100 × 52/76 = 68; now 100 × 45/76 = 59.
+    let a = p.one("W-1");
+    assert_eq!((a.health, a.trend), (Some(59), Some(-9)));
+    assert_eq!(a.trend_arrow(5), "↓");
+}
+
+#[test]
+fn flags_and_overrides_are_shown_not_merged() {
+    let p = Portfolio::new();
+    p.account("M-1").activity("M-1", &ago(14));
+    let mut flag = NewAction::new("M-1", ActionKind::Flag, "alice");
+    flag.body = Some("champion left".into());
+    flag.until = Some(t().checked_add_days(Days::new(30)).unwrap());
+    actions::record(p.db.conn(), &flag).unwrap();
+    let mut over = NewAction::new("M-1", ActionKind::Override, "alice");
+    over.detail = Some("red".into());
+    over.until = flag.until;
+    actions::record(p.db.conn(), &over).unwrap();
+    let live = p
+        .scores_at(AsOf {
+            date: t(),
+            live: true,
+        })
+        .remove(0);
+    assert_eq!(
+        live.reasons[0].fact,
+        format!("flagged by alice: champion left (until {})", ahead(30))
+    );
+    assert_eq!(
+        live.band.as_deref(),
+        Some("green"),
+        "the computed band stays"
+    );
+    assert_eq!(
+        live.band_override.as_ref().map(|o| o.band.as_str()),
+        Some("red")
+    );
+    // Actions logged after T do not exist for a score as of T in the past.
+    assert!(p.one("M-1").reasons.is_empty());
+    // An expired flag no longer fires.
+    let later = AsOf {
+        date: t().checked_add_days(Days::new(31)).unwrap(),
+        live: true,
+    };
+    assert!(
+        !p.scores_at(later)[0]
+            .reasons
+            .iter()
+            .any(|r| r.code == "FLAGGED")
+    );
+    // Undo cancels it.
+    let id: i64 =
+        p.db.conn()
+            .query_row("SELECT min(action_id) FROM actions", [], |r| r.get(0))
+            .unwrap();
+    let mut undo = NewAction::new("M-1", ActionKind::Undo, "alice");
+    undo.undoes = Some(id);
+    actions::record(p.db.conn(), &undo).unwrap();
+    assert!(
+        p.scores_at(AsOf {
+            date: t(),
+            live: true
+        })[0]
+            .reasons
+            .is_empty()
+    );
+}
+
+#[test]
+fn a_console_touch_counts_in_the_live_view() {
+    let p = Portfolio::new();
+    p.account("C-1").activity("C-1", &ago(80));
+    let mut touch = NewAction::new("C-1", ActionKind::Touch, "alice");
+    touch.detail = Some("call".into());
+    actions::record(p.db.conn(), &touch).unwrap();
+    let live = p
+        .scores_at(AsOf {
+            date: t(),
+            live: true,
+        })
+        .remove(0);
+    assert_eq!(measure(&live, "recency").value, Some(0.0));
+    assert_eq!(measure(&p.one("C-1"), "recency").value, Some(80.0));
+}
+
+#[test]
+fn scoring_as_of_t_ignores_everything_after_t() {
+    let db = Db::open_in_memory().unwrap();
+    load_dir(&db, &fixture("good"), false).unwrap();
+    let as_of = AsOf::historical("2026-11-10".parse().unwrap());
+    let before = score::score_accounts(db.conn(), as_of).unwrap();
+    for sql in [
+        "INSERT INTO usage SELECT account_id, 'late', TIMESTAMP '2026-11-11 00:00:00', 'new', 50 FROM accounts",
+        "INSERT INTO tickets SELECT 'late-' || account_id, account_id, TIMESTAMP '2026-11-10 23:59:59' + INTERVAL 1 SECOND, NULL, 'urgent', 'x' FROM accounts",
+        "INSERT INTO surveys SELECT account_id, TIMESTAMP '2026-11-12 00:00:00', 'nps', 0, NULL, NULL FROM accounts",
+        "INSERT INTO activities SELECT account_id, TIMESTAMP '2026-11-11 08:00:00', 'call', NULL, NULL FROM accounts",
+        "UPDATE tickets SET closed_at = TIMESTAMP '2026-11-15 00:00:00' WHERE closed_at IS NULL",
+    ] {
+        db.conn().execute(sql, []).unwrap();
+    }
+    let mut touch = NewAction::new("A-1", ActionKind::Touch, "alice");
+    touch.detail = Some("call".into());
+    actions::record(db.conn(), &touch).unwrap();
+    assert_eq!(score::score_accounts(db.conn(), as_of).unwrap(), before);
+}
+
+#[test]
+fn snapshots_store_history_once_per_date_and_model() {
+    let db = Db::open_in_memory().unwrap();
+    load_dir(&db, &fixture("good"), false).unwrap();
+    let model = Model::default_model();
+    let as_of = AsOf::resolve(&db, None).unwrap();
+    let computed = score::ensure_history(&db, &model, as_of, 12).unwrap();
+    assert_eq!(computed.len(), 12);
+    assert_eq!(computed[11].to_string(), "2026-09-04");
+    assert!(
+        score::ensure_history(&db, &model, as_of, 12)
+            .unwrap()
+            .is_empty()
+    );
+    let (n, hashes): (i64, i64) = db
+        .conn()
+        .query_row(
+            "SELECT count(*), count(DISTINCT model_hash) FROM snapshots WHERE model_hash = ?",
+            [model.hash()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (n, hashes),
+        (12 * 3, 1),
+        "3 accounts in each of 12 weeks, one model"
+    );
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+
+        #[test]
+        fn health_is_within_0_and_100_and_bands_agree(
+            seats in proptest::option::of(0i64..50),
+            users in 0usize..60,
+            prev in 0i64..200,
+            now in 0i64..200,
+            tickets in proptest::collection::vec((0u64..60, 0usize..4), 0..6),
+            nps in proptest::collection::vec((0u64..200, 0i64..=10), 0..8),
+            touch in proptest::option::of(0u64..200),
+        ) {
+            let p = Portfolio::new();
+            p.account("P");
+            if let Some(seats) = seats {
+                p.set("P", "seats", Some(&seats.to_string()));
+            }
+            for u in 0..users {
+                p.usage("P", &format!("u{u}"), &ago(u as u64 % 30), 1);
+            }
+            if prev > 0 { p.usage("P", "old", &ago(45), prev); }
+            if now > 0 { p.usage("P", "new", &ago(2), now); }
+            for (i, (age, priority)) in tickets.iter().enumerate() {
+                p.ticket(&i.to_string(), "P", &ago(*age), None, ["low", "normal", "high", "urgent"][*priority]);
+            }
+            for (age, score) in &nps {
+                p.survey("P", &ago(*age), "nps", *score);
+            }
+            if let Some(days) = touch { p.activity("P", &ago(days)); }
+            let model = Model::default_model();
+            for a in p.scores() {
+                if let Some(h) = a.health {
+                    prop_assert!((0..=100).contains(&h));
+                    prop_assert_eq!(a.band.as_deref(), model.band_for(h));
+                    prop_assert_eq!(a.reasons.iter().any(|r| r.code == "RED"), h < 40);
+                } else {
+                    prop_assert!(a.band.is_none());
+                }
+                prop_assert!((0.0..=1.0).contains(&a.coverage));
+                for m in &a.measures {
+                    if let Some(s) = m.score { prop_assert!((0.0..=100.0).contains(&s)); }
+                }
+            }
+        }
+    }
+}

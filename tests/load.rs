@@ -1,0 +1,344 @@
+//! The loading rules of the data contract (docs/data-contract.md), one case each.
+
+mod common;
+
+use common::{count, dataset_with, fingerprint, fixture, load_dir};
+use retain::db::Db;
+use retain::db::actions::{self, ActionKind, NewAction};
+
+/// Loads the good set, then the broken one: the error must be exactly `expected`, and the
+/// database must hold exactly what it held before.
+fn assert_rejected(bad: &str, expected: &str) {
+    let db = Db::open_in_memory().unwrap();
+    load_dir(&db, &fixture("good"), false).unwrap();
+    let before = fingerprint(&db);
+    let dir = dataset_with(&[bad]);
+    let error = load_dir(&db, dir.path(), false).unwrap_err();
+    assert_eq!(error.to_string(), expected, "{bad}");
+    assert_eq!(fingerprint(&db), before, "{bad} changed the database");
+}
+
+const SKIP_HINT: &str =
+    "\n  (--skip-bad-rows loads the rest and writes these rows to a rejects file)";
+
+macro_rules! rejected {
+    ($($name:ident: $file:literal => $expected:expr;)*) => {
+        $(
+            #[test]
+            fn $name() {
+                assert_rejected($file, &$expected);
+            }
+        )*
+    };
+}
+
+rejected! {
+    missing_required_column: "accounts.missing_required_column.csv" =>
+        "accounts.csv:1: missing required column arr (rule: accounts needs account_id, name, arr, contract_start)";
+    duplicate_column: "accounts.duplicate_column.csv" =>
+        "accounts.csv:1:3: column name appears twice in the header (rule: each column once)";
+    empty_account_id: "accounts.empty_id.csv" => format!(
+        "accounts.csv: 1 row breaks the data contract; nothing was loaded\n  accounts.csv:3:1: account_id is required{SKIP_HINT}");
+    non_numeric_arr: "accounts.non_numeric_arr.csv" => format!(
+        "accounts.csv: 1 row breaks the data contract; nothing was loaded\n  accounts.csv:3:6: arr must be a decimal number (found \"lots\"){SKIP_HINT}");
+    negative_arr: "accounts.negative_arr.csv" => format!(
+        "accounts.csv: 1 row breaks the data contract; nothing was loaded\n  accounts.csv:2:6: arr must be ≥ 0 (found \"-5\"){SKIP_HINT}");
+    negative_seats: "accounts.negative_seats.csv" => format!(
+        "accounts.csv: 1 row breaks the data contract; nothing was loaded\n  accounts.csv:2:7: seats must be ≥ 0 (found \"-3\"){SKIP_HINT}");
+    date_with_slashes: "accounts.date_with_slashes.csv" => format!(
+        "accounts.csv: 1 row breaks the data contract; nothing was loaded\n  accounts.csv:2:8: contract_start must be a date YYYY-MM-DD (found \"2026/11/03\"){SKIP_HINT}");
+    month_13: "accounts.month_13.csv" => format!(
+        "accounts.csv: 1 row breaks the data contract; nothing was loaded\n  accounts.csv:2:8: contract_start must be a date YYYY-MM-DD (found \"2026-13-01\"){SKIP_HINT}");
+    day_first_date: "accounts.day_first_renewal.csv" => format!(
+        "accounts.csv: 1 row breaks the data contract; nothing was loaded\n  accounts.csv:2:9: renewal_date must be a date YYYY-MM-DD (found \"03/11/2026\"){SKIP_HINT}");
+    duplicate_account_id: "accounts.duplicate_account_id.csv" => format!(
+        "accounts.csv: 1 row breaks the data contract; nothing was loaded\n  accounts.csv:4:1: account_id must be unique (repeats an earlier row) (found \"A-1\"){SKIP_HINT}");
+    empty_file: "accounts.empty_file.csv" =>
+        "accounts.csv: is empty (rule: the first line names the columns)";
+    latin1_bytes: "accounts.latin1_bytes.csv" =>
+        "accounts.csv:2: is not UTF-8 text (rule: files are UTF-8; save the export as \"CSV UTF-8\")";
+    latin1_header: "accounts.latin1_header.csv" =>
+        "accounts.csv:1:14: is not UTF-8 text (rule: files are UTF-8; save the export as \"CSV UTF-8\")";
+    ragged_row: "accounts.ragged_row.csv" =>
+        "accounts.csv:3: the row has 6 fields, the header has 10 (rule: every row has the header's fields)";
+    unterminated_quote: "accounts.unterminated_quote.csv" =>
+        "accounts.csv:2: a quoted value is never closed (rule: quotes come in pairs)";
+    usage_day_first_timestamp: "usage.day_first_timestamp.csv" => format!(
+        "usage.csv: 1 row breaks the data contract; nothing was loaded\n  usage.csv:2:3: occurred_at must be an ISO 8601 timestamp (found \"03/11/2026\"){SKIP_HINT}");
+    usage_zero_count: "usage.zero_count.csv" => format!(
+        "usage.csv: 1 row breaks the data contract; nothing was loaded\n  usage.csv:2:5: count must be ≥ 1 (found \"0\"){SKIP_HINT}");
+    usage_missing_user: "usage.missing_user.csv" => format!(
+        "usage.csv: 1 row breaks the data contract; nothing was loaded\n  usage.csv:2:2: user_id is required{SKIP_HINT}");
+    closed_before_opened: "tickets.closed_before_opened.csv" => format!(
+        "tickets.csv: 1 row breaks the data contract; nothing was loaded\n  tickets.csv:2:4: closed_at must not precede opened_at (found \"2026-11-01T10:00:00Z\"){SKIP_HINT}");
+    unknown_priority: "tickets.unknown_priority.csv" => format!(
+        "tickets.csv: 1 row breaks the data contract; nothing was loaded\n  tickets.csv:2:5: priority must be low, normal, high or urgent (found \"critical\"){SKIP_HINT}");
+    duplicate_ticket_id: "tickets.duplicate_ticket_id.csv" => format!(
+        "tickets.csv: 1 row breaks the data contract; nothing was loaded\n  tickets.csv:3:1: ticket_id must be unique (repeats an earlier row) (found \"7\"){SKIP_HINT}");
+    nps_11: "surveys.nps_11.csv" => format!(
+        "surveys.csv: 1 row breaks the data contract; nothing was loaded\n  surveys.csv:2:4: score nps must be 0–10 (found \"11\"){SKIP_HINT}");
+    csat_0: "surveys.csat_0.csv" => format!(
+        "surveys.csv: 1 row breaks the data contract; nothing was loaded\n  surveys.csv:2:4: score csat must be 1–5 (found \"0\"){SKIP_HINT}");
+    ces_8: "surveys.ces_8.csv" => format!(
+        "surveys.csv: 1 row breaks the data contract; nothing was loaded\n  surveys.csv:2:4: score ces must be 1–7 (found \"8\"){SKIP_HINT}");
+    unknown_survey_kind: "surveys.unknown_kind.csv" => format!(
+        "surveys.csv: 1 row breaks the data contract; nothing was loaded\n  surveys.csv:2:3: kind must be nps, csat or ces (found \"enps\"){SKIP_HINT}");
+    unknown_activity_kind: "activities.unknown_kind.csv" => format!(
+        "activities.csv: 1 row breaks the data contract; nothing was loaded\n  activities.csv:2:3: kind must be call, email, meeting, qbr or note (found \"lunch\"){SKIP_HINT}");
+}
+
+#[test]
+fn good_data_loads_with_orphans_counted_and_extra_columns_reported() {
+    let db = Db::open_in_memory().unwrap();
+    let summary = load_dir(&db, &fixture("good"), false).unwrap();
+    let rows: Vec<(&str, u64, u64)> = summary
+        .tables
+        .iter()
+        .map(|t| (t.table, t.rows, t.orphans))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("accounts", 3, 0),
+            ("usage", 4, 1),
+            ("tickets", 2, 1),
+            ("surveys", 3, 0),
+            ("activities", 2, 0)
+        ]
+    );
+    assert_eq!(summary.tables[0].ignored_columns, ["crm_region"]);
+    assert_eq!(
+        summary.freshness.map(|d| d.to_string()).as_deref(),
+        Some("2026-11-20")
+    );
+    assert!(summary.rejects_file.is_none());
+}
+
+#[test]
+fn japanese_text_quotes_newlines_bom_and_crlf_survive() {
+    let db = Db::open_in_memory().unwrap();
+    load_dir(&db, &fixture("good"), false).unwrap();
+    let names: Vec<String> = db
+        .conn()
+        .prepare("SELECT name FROM accounts ORDER BY account_id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        names,
+        [
+            "Acme Analytics, Inc.",
+            "株式会社さくらテック",
+            "Northwind \"Logistics\""
+        ]
+    );
+    let comment: String = db
+        .conn()
+        .query_row("SELECT comment FROM surveys WHERE kind = 'nps'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(comment, "Too slow,\nand the export \"never\" works");
+    let owner: String = db
+        .conn()
+        .query_row(
+            "SELECT owner FROM accounts WHERE account_id = 'A-2'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(owner, "佐藤 花子");
+}
+
+#[test]
+fn timestamps_follow_the_contract_and_are_stored_in_utc() {
+    let db = Db::open_in_memory().unwrap();
+    load_dir(&db, &fixture("good"), false).unwrap();
+    let stamps: Vec<String> = db
+        .conn()
+        .prepare("SELECT strftime(occurred_at, '%Y-%m-%d %H:%M:%S') FROM usage ORDER BY account_id, user_id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    // Z, a bare space form, a bare date (midnight) and +09:00 converted to UTC.
+    assert_eq!(
+        stamps,
+        [
+            "2026-11-20 09:00:00",
+            "2026-11-19 14:03:00",
+            "2026-11-18 00:00:00",
+            "2026-09-30 23:00:00"
+        ]
+    );
+    let (count, priority): (i64, String) = db
+        .conn()
+        .query_row("SELECT count, priority FROM usage, tickets WHERE user_id = 'u2' AND ticket_id = '4411'", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(
+        (count, priority.as_str()),
+        (1, "urgent"),
+        "count defaults to 1; priority is lower-cased"
+    );
+}
+
+#[test]
+fn skip_bad_rows_loads_the_rest_and_writes_exactly_the_bad_rows() {
+    let db = Db::open_in_memory().unwrap();
+    let dir = dataset_with(&[
+        "accounts.duplicate_account_id.csv",
+        "tickets.unknown_priority.csv",
+    ]);
+    let summary = load_dir(&db, dir.path(), true).unwrap();
+    assert_eq!(count(&db, "accounts"), 2);
+    assert_eq!(summary.tables[0].rejected, 1);
+    assert_eq!(summary.tables[2].rejected, 1);
+    let rejects = std::fs::read_to_string(summary.rejects_file.unwrap()).unwrap();
+    assert_eq!(
+        rejects,
+        "table,file,line,column,rule,value,record\r\n\
+         accounts,accounts.csv,4,account_id,must be unique (repeats an earlier row),A-1,\"A-1,Acme again,,,,100,,2024-01-01,,\"\r\n\
+         tickets,tickets.csv,2,priority,\"must be low, normal, high or urgent\",critical,\"1,A-1,2026-11-02T10:00:00Z,,critical,x\"\r\n"
+    );
+}
+
+#[test]
+fn skip_bad_rows_sets_aside_rows_the_reader_cannot_split() {
+    let db = Db::open_in_memory().unwrap();
+    let dir = dataset_with(&["accounts.ragged_row.csv"]);
+    let summary = load_dir(&db, dir.path(), true).unwrap();
+    assert_eq!((summary.tables[0].rows, summary.tables[0].rejected), (1, 1));
+    let rejects = std::fs::read_to_string(summary.rejects_file.unwrap()).unwrap();
+    assert!(rejects.contains("accounts,accounts.csv,3,"), "{rejects}");
+}
+
+#[test]
+fn missing_accounts_file_is_an_error() {
+    let db = Db::open_in_memory().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let error = load_dir(&db, dir.path(), false).unwrap_err().to_string();
+    assert_eq!(
+        error,
+        format!(
+            "{}: no accounts file (rule: accounts.csv, accounts.csv.gz or accounts.parquet is required)",
+            dir.path().display()
+        )
+    );
+}
+
+#[test]
+fn a_directory_named_like_a_table_is_an_error() {
+    let db = Db::open_in_memory().unwrap();
+    let dir = dataset_with(&[]);
+    std::fs::create_dir(dir.path().join("usage.csv.gz")).unwrap();
+    std::fs::remove_file(dir.path().join("usage.csv")).unwrap();
+    let error = load_dir(&db, dir.path(), false).unwrap_err().to_string();
+    assert_eq!(error, "usage.csv.gz: is a directory, not a file");
+}
+
+#[test]
+fn reload_replaces_inputs_and_keeps_console_tables() {
+    let db = Db::open_in_memory().unwrap();
+    load_dir(&db, &fixture("good"), false).unwrap();
+    let mut touch = NewAction::new("A-1", ActionKind::Touch, "alice");
+    touch.detail = Some("call".into());
+    touch.body = Some("電話で確認しました".into());
+    actions::record(db.conn(), &touch).unwrap();
+    let dir = dataset_with(&[]);
+    std::fs::remove_file(dir.path().join("tickets.csv")).unwrap();
+    load_dir(&db, dir.path(), false).unwrap();
+    assert_eq!(count(&db, "actions"), 1);
+    assert_eq!(
+        count(&db, "tickets"),
+        0,
+        "a table without a file is emptied by a reload"
+    );
+    assert_eq!(count(&db, "accounts"), 3);
+}
+
+#[test]
+fn gzip_and_parquet_files_load_like_csv() {
+    let db = Db::open_in_memory().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let gz = dir.path().join("accounts.csv.gz");
+    let mut encoder = flate2::write::GzEncoder::new(
+        std::fs::File::create(&gz).unwrap(),
+        flate2::Compression::fast(),
+    );
+    std::io::Write::write_all(
+        &mut encoder,
+        &std::fs::read(fixture("good/accounts.csv")).unwrap(),
+    )
+    .unwrap();
+    encoder.finish().unwrap();
+    let parquet = dir.path().join("tickets.parquet");
+    db.conn()
+        .execute(
+            "COPY (SELECT * FROM read_csv(?, all_varchar = true)) TO ? (FORMAT parquet)",
+            [
+                fixture("good/tickets.csv").to_string_lossy().into_owned(),
+                parquet.to_string_lossy().into_owned(),
+            ],
+        )
+        .unwrap();
+    let summary = load_dir(&db, dir.path(), false).unwrap();
+    assert_eq!(
+        (
+            summary.tables[0].rows,
+            summary.tables[2].rows,
+            summary.tables[2].orphans
+        ),
+        (3, 2, 1)
+    );
+}
+
+#[test]
+fn a_zero_byte_parquet_file_is_an_error() {
+    let db = Db::open_in_memory().unwrap();
+    let dir = dataset_with(&[]);
+    std::fs::remove_file(dir.path().join("usage.csv")).unwrap();
+    std::fs::write(dir.path().join("usage.parquet"), b"").unwrap();
+    let error = load_dir(&db, dir.path(), false).unwrap_err().to_string();
+    assert_eq!(
+        error,
+        "usage.parquet: is empty (rule: a Parquet file with the table's columns)"
+    );
+}
+
+#[test]
+fn header_only_accounts_file_is_rejected() {
+    assert_rejected(
+        "accounts.header_only.csv",
+        "accounts.csv: has no rows (rule: accounts needs at least one account)",
+    );
+}
+
+#[test]
+fn semicolon_and_tab_delimited_exports_are_accepted() {
+    for file in [
+        "accounts.semicolon_delimiter.csv",
+        "accounts.tab_delimiter.csv",
+    ] {
+        let db = Db::open_in_memory().unwrap();
+        let dir = dataset_with(&[file]);
+        let summary = load_dir(&db, dir.path(), false).unwrap();
+        assert_eq!(summary.tables[0].rows, 1, "{file}");
+    }
+}
+
+#[test]
+fn a_name_that_looks_like_a_formula_is_stored_as_text() {
+    let db = Db::open_in_memory().unwrap();
+    let dir = dataset_with(&["accounts.formula_name.csv"]);
+    load_dir(&db, dir.path(), false).unwrap();
+    let name: String = db
+        .conn()
+        .query_row("SELECT name FROM accounts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(name, "=1+1");
+}
