@@ -223,8 +223,8 @@ SELECT
                 h.oldest_escalation.ticket_id, h.oldest_escalation_days::BIGINT)} END,
         CASE WHEN h.seats > 0 AND t - h.contract_start >= p.low_adoption_min_tenure_days
                   AND h.utilization < p.low_adoption_utilization_below THEN
-            {'code': 'LOW_ADOPTION', 'fact': format('{} active users of {} seats ({}%)',
-                h.active_users_30d::BIGINT, h.seats, round(100 * h.utilization)::BIGINT)} END,
+            {'code': 'LOW_ADOPTION', 'fact': format('{} active users of {} seats ({:.1f}%)',
+                h.active_users_30d::BIGINT, h.seats, 100 * h.utilization)} END,
         CASE WHEN h.days_to_renewal BETWEEN 0 AND p.renewal_risk_within_days
                   AND h.health < p.renewal_risk_health_below THEN
             {'code': 'RENEWAL_RISK', 'fact': format('renews in {} days ({}) with health {}',

@@ -324,6 +324,35 @@ fn help_lists_every_binding_and_any_key_closes_it() {
     );
 }
 
+fn review_for(db: &Db) -> retain::report::review::Review {
+    let as_of = retain::model::score::AsOf {
+        date: "2026-11-20".parse().unwrap(),
+        live: true,
+    };
+    retain::db::review::build_review(db, &Model::default_model(), as_of, None, today()).unwrap()
+}
+
+#[test]
+fn w_walks_the_agenda_account_by_account() {
+    let db = good_db();
+    let mut app = app_with(&db, "alice");
+    update(&mut app, Action::ShowReview);
+    update(&mut app, Action::ReviewLoaded(Box::new(review_for(&db))));
+    let mut visited = Vec::new();
+    for _ in 0..10 {
+        let effects = update(&mut app, Action::Walk);
+        if app.screen != Screen::Account {
+            break;
+        }
+        assert!(matches!(effects.as_slice(), [] | [Effect::LoadDetail(_)]));
+        visited.push(app.selected_account().unwrap().account_id.clone());
+    }
+    // Agenda order, each account once: A-3 (drop), A-1 (red 3 weeks, renewal), A-2 (renewal).
+    assert_eq!(visited, ["A-3", "A-1", "A-2"]);
+    assert_eq!(app.screen, Screen::Review);
+    assert_eq!(app.message.as_ref().unwrap().1, "agenda done");
+}
+
 fn snapshot_app() -> (Db, App) {
     let db = good_db();
     let app = app_with(&db, "alice");
@@ -365,6 +394,14 @@ screen_snapshots! {
         update(app, Action::DetailLoaded(Box::new(detail)));
     };
     help_screen: |_, app| { update(app, Action::Help); };
+    review_screen: |db, app| {
+        assert_eq!(update(app, Action::ShowReview), [Effect::LoadReview]);
+        update(app, Action::ReviewLoaded(Box::new(review_for(db))));
+    };
+    renewals_screen: |db, app| {
+        update(app, Action::ShowRenewals);
+        update(app, Action::ReviewLoaded(Box::new(review_for(db))));
+    };
     touch_form: |_, app| {
         update(app, Action::Bottom);
         update(app, Action::LogTouch);

@@ -314,7 +314,7 @@ fn low_adoption_needs_utilization_below_0_3_after_90_days() {
     );
     assert_eq!(
         p.fact("L-02", "LOW_ADOPTION").as_deref(),
-        Some("2 active users of 10 seats (20%)")
+        Some("2 active users of 10 seats (20.0%)")
     );
     assert!(!p.codes("L-NEW").contains(&"LOW_ADOPTION".to_owned()));
     assert!(p.codes("L-90").contains(&"LOW_ADOPTION".to_owned()));

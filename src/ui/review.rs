@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Sparkline};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Sparkline, Wrap};
 
 use super::money;
 use super::theme::Theme;
@@ -202,5 +202,10 @@ pub fn render_renewals(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         theme.dim(),
     )));
     let scroll = app.review_scroll.min(u16::MAX as usize) as u16;
-    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        area,
+    );
 }
