@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::db::csv_file::TextEncoding;
 use crate::report::export::ExportFormat;
 use crate::report::review_format::ReviewFormat;
 
@@ -62,6 +63,9 @@ pub struct LoadArgs {
     /// Load the good rows and write offending rows, with reasons, to a rejects file beside the database
     #[arg(long)]
     pub skip_bad_rows: bool,
+    /// The text encoding of CSV files
+    #[arg(long, value_enum, default_value_t = TextEncoding::Auto)]
+    pub encoding: TextEncoding,
 }
 
 #[derive(Debug, Args)]

@@ -29,6 +29,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 &args.dir,
                 &LoadOptions {
                     skip_bad_rows: args.skip_bad_rows,
+                    encoding: args.encoding,
                 },
             )
         }

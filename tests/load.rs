@@ -5,6 +5,8 @@ mod common;
 use common::{count, dataset_with, fingerprint, fixture, load_dir};
 use retain::db::Db;
 use retain::db::actions::{self, ActionKind, NewAction};
+use retain::db::csv_file::TextEncoding;
+use retain::db::load::{self, LoadOptions};
 
 /// Loads the good set, then the broken one: the error must be exactly `expected`, and the
 /// database must hold exactly what it held before.
@@ -45,20 +47,16 @@ rejected! {
         "accounts.csv: 1 row breaks the data contract; nothing was loaded\n  accounts.csv:2:6: arr must be ≥ 0 (found \"-5\"){SKIP_HINT}");
     negative_seats: "accounts.negative_seats.csv" => format!(
         "accounts.csv: 1 row breaks the data contract; nothing was loaded\n  accounts.csv:2:7: seats must be ≥ 0 (found \"-3\"){SKIP_HINT}");
-    date_with_slashes: "accounts.date_with_slashes.csv" => format!(
-        "accounts.csv: 1 row breaks the data contract; nothing was loaded\n  accounts.csv:2:8: contract_start must be a date YYYY-MM-DD (found \"2026/11/03\"){SKIP_HINT}");
     month_13: "accounts.month_13.csv" => format!(
         "accounts.csv: 1 row breaks the data contract; nothing was loaded\n  accounts.csv:2:8: contract_start must be a date YYYY-MM-DD (found \"2026-13-01\"){SKIP_HINT}");
-    day_first_date: "accounts.day_first_renewal.csv" => format!(
-        "accounts.csv: 1 row breaks the data contract; nothing was loaded\n  accounts.csv:2:9: renewal_date must be a date YYYY-MM-DD (found \"03/11/2026\"){SKIP_HINT}");
     duplicate_account_id: "accounts.duplicate_account_id.csv" => format!(
         "accounts.csv: 1 row breaks the data contract; nothing was loaded\n  accounts.csv:4:1: account_id must be unique (repeats an earlier row) (found \"A-1\"){SKIP_HINT}");
     empty_file: "accounts.empty_file.csv" =>
         "accounts.csv: is empty (rule: the first line names the columns)";
     latin1_bytes: "accounts.latin1_bytes.csv" =>
-        "accounts.csv:2: is not UTF-8 text (rule: files are UTF-8; save the export as \"CSV UTF-8\")";
+        "accounts.csv:2:8: is not UTF-8 text (rule: files are UTF-8; save the export as \"CSV UTF-8\"), nor Shift_JIS; name the encoding with --encoding";
     latin1_header: "accounts.latin1_header.csv" =>
-        "accounts.csv:1:14: is not UTF-8 text (rule: files are UTF-8; save the export as \"CSV UTF-8\")";
+        "accounts.csv:1:14: is not UTF-8 text (rule: files are UTF-8; save the export as \"CSV UTF-8\"), nor Shift_JIS; name the encoding with --encoding";
     ragged_row: "accounts.ragged_row.csv" =>
         "accounts.csv:3: the row has 6 fields, the header has 10 (rule: every row has the header's fields)";
     unterminated_quote: "accounts.unterminated_quote.csv" =>
@@ -341,4 +339,110 @@ fn a_name_that_looks_like_a_formula_is_stored_as_text() {
         .query_row("SELECT name FROM accounts", [], |r| r.get(0))
         .unwrap();
     assert_eq!(name, "=1+1");
+}
+
+#[test]
+fn shift_jis_from_japanese_excel_is_detected_and_year_first_slash_dates_are_read() {
+    let db = Db::open_in_memory().unwrap();
+    let dir = dataset_with(&["accounts.shift_jis.csv"]);
+    load_dir(&db, dir.path(), false).unwrap();
+    let rows: Vec<(String, String, String)> = db
+        .conn()
+        .prepare("SELECT name, coalesce(owner, ''), contract_start::VARCHAR FROM accounts ORDER BY account_id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        rows,
+        [
+            (
+                "株式会社さくらテック".to_owned(),
+                "佐藤 花子".to_owned(),
+                "2025-06-15".to_owned()
+            ),
+            (
+                "ﾆｯｼﾝ商事".to_owned(),
+                String::new(),
+                "2025-01-01".to_owned()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_named_encoding_reads_western_excel_files() {
+    let db = Db::open_in_memory().unwrap();
+    let dir = dataset_with(&["accounts.latin1_bytes.csv"]);
+    let options = LoadOptions {
+        encoding: TextEncoding::Windows1252,
+        ..LoadOptions::default()
+    };
+    load::load(
+        &db,
+        dir.path(),
+        &options,
+        &dir.path().join("r.csv"),
+        &mut |_| {},
+    )
+    .unwrap();
+    let name: String = db
+        .conn()
+        .query_row("SELECT name FROM accounts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(name, "Café Müller");
+}
+
+#[test]
+fn a_10_mb_comment_loads_intact() {
+    let db = Db::open_in_memory().unwrap();
+    let dir = dataset_with(&[]);
+    let line = "とても長いコメント, \"quoted\"\n";
+    let comment = line.repeat(10 * 1024 * 1024 / line.len() + 1);
+    let csv = format!(
+        "account_id,responded_at,kind,score,respondent,comment\nA-1,2026-11-02T10:00:00Z,nps,9,,\"{}\"\n",
+        comment.replace('"', "\"\"")
+    );
+    std::fs::write(dir.path().join("surveys.csv"), csv).unwrap();
+    load_dir(&db, dir.path(), false).unwrap();
+    let stored: String = db
+        .conn()
+        .query_row("SELECT comment FROM surveys", [], |r| r.get(0))
+        .unwrap();
+    assert!(stored.len() >= 10 * 1024 * 1024 - 64);
+    assert_eq!(stored, comment);
+}
+
+#[test]
+fn a_parquet_file_with_wrong_types_names_the_row_and_rule() {
+    let db = Db::open_in_memory().unwrap();
+    let dir = dataset_with(&[]);
+    std::fs::remove_file(dir.path().join("accounts.csv")).unwrap();
+    let parquet = dir.path().join("accounts.parquet");
+    db.conn()
+        .execute(
+            "COPY (SELECT 'A-1' AS account_id, 'Acme' AS name, 'lots' AS arr, 20240101 AS contract_start) TO ? (FORMAT parquet)",
+            [parquet.to_string_lossy().into_owned()],
+        )
+        .unwrap();
+    let before = fingerprint(&db);
+    let error = load_dir(&db, dir.path(), false).unwrap_err().to_string();
+    assert_eq!(
+        error,
+        format!(
+            "accounts.parquet: 1 row breaks the data contract; nothing was loaded\n  accounts.parquet:1:3: arr must be a decimal number (found \"lots\"){SKIP_HINT}"
+        )
+    );
+    assert_eq!(fingerprint(&db), before);
+}
+
+#[test]
+fn day_first_dates_stay_errors() {
+    assert_rejected(
+        "accounts.day_first_renewal.csv",
+        &format!(
+            "accounts.csv: 1 row breaks the data contract; nothing was loaded\n  accounts.csv:2:9: renewal_date must be a date YYYY-MM-DD (found \"03/11/2026\"){SKIP_HINT}"
+        ),
+    );
 }

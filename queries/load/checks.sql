@@ -1,9 +1,15 @@
 -- Parsing rules of the data contract, shared by every stage query. Values arrive as
 -- trimmed text (NULL when empty); each macro returns NULL when the text breaks the rule.
 
--- Dates are exactly YYYY-MM-DD.
+-- Year-first dates with slashes (2026/11/03, common in Japanese exports) are unambiguous:
+-- read them as 2026-11-03. Day-first and month-first dates are not, and stay errors.
+CREATE OR REPLACE TEMP MACRO year_first(v) AS
+    CASE WHEN substr(v, 5, 1) = '/' AND substr(v, 8, 1) = '/'
+         THEN replace(substr(v, 1, 10), '/', '-') || substr(v, 11) ELSE v END;
+
+-- Dates are exactly YYYY-MM-DD (or YYYY/MM/DD).
 CREATE OR REPLACE TEMP MACRO contract_date(v) AS
-    CASE WHEN regexp_full_match(v, '\d{4}-\d{2}-\d{2}') THEN TRY_CAST(v AS DATE) END;
+    CASE WHEN regexp_full_match(year_first(v), '\d{4}-\d{2}-\d{2}') THEN TRY_CAST(year_first(v) AS DATE) END;
 
 -- Timestamps are ISO 8601: a date, then optionally `T` or a space and a time, then optionally
 -- `Z` or an offset. Without a zone they are UTC. The cheap dash check keeps `2026/11/03` and
@@ -11,7 +17,10 @@ CREATE OR REPLACE TEMP MACRO contract_date(v) AS
 CREATE OR REPLACE TEMP MACRO contract_timestamp(v) AS
     CASE WHEN substr(v, 5, 1) = '-' AND substr(v, 8, 1) = '-'
               AND (length(v) = 10 OR substr(v, 11, 1) IN ('T', ' '))
-         THEN TRY_CAST(TRY_CAST(v AS TIMESTAMPTZ) AS TIMESTAMP) END;
+         THEN TRY_CAST(TRY_CAST(v AS TIMESTAMPTZ) AS TIMESTAMP)
+         WHEN substr(v, 5, 1) = '/' AND substr(v, 8, 1) = '/'
+              AND (length(v) = 10 OR substr(v, 11, 1) IN ('T', ' '))
+         THEN TRY_CAST(TRY_CAST(year_first(v) AS TIMESTAMPTZ) AS TIMESTAMP) END;
 
 CREATE OR REPLACE TEMP MACRO contract_problem(col, rule, val) AS
     {'column': col, 'rule': rule, 'value': coalesce(val, '')};

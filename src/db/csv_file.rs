@@ -239,3 +239,77 @@ mod tests {
         assert_eq!(after_skip, [(5, "3,\"\"\"q\"\"\"".to_owned())]);
     }
 }
+
+/// The text encodings `--encoding` accepts besides UTF-8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum TextEncoding {
+    /// UTF-8; other encodings are detected when the file is not UTF-8 (Shift_JIS is tried)
+    #[default]
+    Auto,
+    #[value(name = "utf-8")]
+    Utf8,
+    /// Japanese Excel's "CSV (comma delimited)"
+    #[value(name = "shift_jis")]
+    ShiftJis,
+    /// Western Excel's "CSV (comma delimited)" (a superset of Latin-1)
+    #[value(name = "windows-1252")]
+    Windows1252,
+}
+
+/// What reading a CSV file as text found.
+pub enum Decoded {
+    /// Already UTF-8: DuckDB reads the file itself.
+    Utf8,
+    /// Converted to UTF-8 in a temporary file (kept alive by the `TempDir`).
+    Transcoded(tempfile::TempDir, std::path::PathBuf),
+    /// Not UTF-8 and not the detected encoding: the first bad byte's line and column.
+    Invalid { line: u64, column: usize },
+}
+
+/// Files up to this size are checked for UTF-8 before DuckDB reads them; larger (or gzipped)
+/// files rely on DuckDB's own check, which names the line.
+const CHECK_LIMIT: u64 = 256 * 1024 * 1024;
+
+pub fn ensure_utf8(path: &Path, encoding: TextEncoding) -> std::io::Result<Decoded> {
+    let named = match encoding {
+        TextEncoding::ShiftJis => Some(encoding_rs::SHIFT_JIS),
+        TextEncoding::Windows1252 => Some(encoding_rs::WINDOWS_1252),
+        TextEncoding::Utf8 | TextEncoding::Auto => None,
+    };
+    let small = !path.to_string_lossy().to_ascii_lowercase().ends_with(".gz")
+        && std::fs::metadata(path)?.len() <= CHECK_LIMIT;
+    if named.is_none() && (encoding == TextEncoding::Utf8 || !small) {
+        return Ok(Decoded::Utf8);
+    }
+    let mut bytes = Vec::new();
+    open(path)?.read_to_end(&mut bytes)?;
+    let (from, bad_at) = match (named, std::str::from_utf8(&bytes)) {
+        (None, Ok(_)) => return Ok(Decoded::Utf8),
+        (None, Err(e)) => (encoding_rs::SHIFT_JIS, Some(e.valid_up_to())),
+        (Some(named), _) => (named, None),
+    };
+    let (text, had_errors) = from.decode_without_bom_handling(&bytes);
+    // Detection is a guess: bytes of other encodings often decode as Shift_JIS kanji by chance,
+    // so a guess must also show kana, which Japanese text nearly always has.
+    let has_kana = |t: &str| {
+        t.chars()
+            .any(|c| matches!(c, '\u{3040}'..='\u{30ff}' | '\u{ff61}'..='\u{ff9f}'))
+    };
+    if had_errors || (named.is_none() && !has_kana(&text)) {
+        let at = bad_at.unwrap_or(0);
+        let before = String::from_utf8_lossy(&bytes[..at]);
+        let line = before.matches('\n').count() as u64 + 1;
+        let column = before
+            .rsplit('\n')
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .count()
+            + 1;
+        return Ok(Decoded::Invalid { line, column });
+    }
+    let dir = tempfile::tempdir()?;
+    let utf8 = dir.path().join("transcoded.csv");
+    std::fs::write(&utf8, text.as_bytes())?;
+    Ok(Decoded::Transcoded(dir, utf8))
+}

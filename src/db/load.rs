@@ -8,9 +8,12 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use super::csv_file::{self, HeaderError};
+use super::csv_file::{self, Decoded, HeaderError, TextEncoding};
 use super::{Db, queries};
 use crate::error::{Error, Result};
+
+/// The longest row DuckDB's reader accepts (its default, 2 MB, is too small for long comments).
+const MAX_ROW_BYTES: u64 = 32 * 1024 * 1024;
 
 /// How many offending rows an error message lists before it gives the total.
 const SHOWN_PROBLEMS: usize = 5;
@@ -199,6 +202,7 @@ fn rule_report(file: &str, problems: &[Problem], total: u64) -> String {
 #[derive(Debug, Default, Clone)]
 pub struct LoadOptions {
     pub skip_bad_rows: bool,
+    pub encoding: TextEncoding,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -241,6 +245,8 @@ struct Source {
     /// For each contract column, its 0-based position in the file.
     positions: Vec<Option<usize>>,
     ignored: Vec<String>,
+    /// A UTF-8 copy of a file in another encoding, read instead of `path`'s original.
+    _transcoded: Option<tempfile::TempDir>,
 }
 
 enum Format {
@@ -303,7 +309,12 @@ fn file_error(file: &str, message: impl Into<String>) -> Error {
 }
 
 /// Reads the header (CSV) or schema (Parquet) and maps its columns onto the contract.
-fn inspect(db: &Db, spec: &'static TableSpec, path: PathBuf) -> Result<Source> {
+fn inspect(
+    db: &Db,
+    spec: &'static TableSpec,
+    path: PathBuf,
+    encoding: TextEncoding,
+) -> Result<Source> {
     let file = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -312,6 +323,27 @@ fn inspect(db: &Db, spec: &'static TableSpec, path: PathBuf) -> Result<Source> {
         return Err(file_error(&file, "is a directory, not a file"));
     }
     let is_parquet = file.to_lowercase().ends_with(".parquet");
+    let mut path = path;
+    let mut transcoded = None;
+    if !is_parquet {
+        match csv_file::ensure_utf8(&path, encoding).map_err(|e| Error::io(&path, e))? {
+            Decoded::Utf8 => {}
+            Decoded::Transcoded(dir, utf8) => {
+                path = utf8;
+                transcoded = Some(dir);
+            }
+            Decoded::Invalid { line, column } => {
+                let message =
+                    format!("{NOT_UTF8}, nor Shift_JIS; name the encoding with --encoding");
+                return Err(LoadError::At {
+                    file,
+                    position: format!("{line}:{column}"),
+                    message,
+                }
+                .into());
+            }
+        }
+    }
     let (names, format) = if is_parquet {
         if csv_file::is_empty(&path).map_err(|e| Error::io(&path, e))? {
             return Err(file_error(
@@ -398,6 +430,7 @@ fn inspect(db: &Db, spec: &'static TableSpec, path: PathBuf) -> Result<Source> {
         format,
         positions,
         ignored,
+        _transcoded: transcoded,
     })
 }
 
@@ -411,7 +444,8 @@ impl Source {
                     .collect();
                 format!(
                     "read_csv(?, header = false, skip = 1, delim = '{}', quote = '\"', escape = '\"', \
-                     auto_detect = false, columns = {{{}}}, store_rejects = {store_rejects})",
+                     auto_detect = false, max_line_size = {MAX_ROW_BYTES}, columns = {{{}}}, \
+                     store_rejects = {store_rejects})",
                     *delimiter as char,
                     columns.join(", ")
                 )
@@ -485,6 +519,11 @@ fn reader_error(source: &Source, e: &duckdb::Error) -> Error {
     ) {
         format!(
             "the row has {found} fields, the header has {expected} (rule: every row has the header's fields)"
+        )
+    } else if text.contains("Maximum line size") {
+        format!(
+            "a row is longer than {} MB (rule: rows up to that size)",
+            MAX_ROW_BYTES / 1024 / 1024
         )
     } else if text.contains("unterminated quote") {
         "a quoted value is never closed (rule: quotes come in pairs)".to_owned()
@@ -639,7 +678,7 @@ pub fn load(
     let start = Instant::now();
     let sources: Vec<Source> = find_files(dir)?
         .into_iter()
-        .map(|(spec, path)| inspect(db, spec, path))
+        .map(|(spec, path)| inspect(db, spec, path, options.encoding))
         .collect::<Result<_>>()?;
     let staged = stage_all(db, &sources, options, on_event);
     let result = staged.and_then(|staged| {

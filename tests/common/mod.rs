@@ -14,14 +14,16 @@ pub fn fixture(path: &str) -> PathBuf {
 }
 
 /// A temporary folder holding the `good` data set, with some files swapped for fixtures from
-/// `bad/` (named `<table>.<case>.csv`, copied in as `<table>.csv`).
+/// `tests/bad_input/` (named `<table>.<case>.csv`, copied in as `<table>.csv`).
 pub fn dataset_with(bad: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixture("good"), dir.path());
     for name in bad {
         let table = name.split('.').next().unwrap();
         std::fs::copy(
-            fixture("bad").join(name),
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/bad_input")
+                .join(name),
             dir.path().join(format!("{table}.csv")),
         )
         .unwrap();
@@ -41,7 +43,10 @@ pub fn load_dir(db: &Db, dir: &Path, skip_bad_rows: bool) -> Result<LoadSummary>
     load::load(
         db,
         dir,
-        &LoadOptions { skip_bad_rows },
+        &LoadOptions {
+            skip_bad_rows,
+            ..LoadOptions::default()
+        },
         &rejects,
         &mut |_| {},
     )
