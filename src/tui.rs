@@ -2,7 +2,7 @@
 //! of key → action → update → effects → draw.
 
 use std::collections::VecDeque;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -36,11 +36,20 @@ enum Request {
     },
 }
 
-/// Owns the one connection; every answer comes back as an `Action`.
-fn spawn_worker(db: Db, replies: Sender<Action>) -> (Sender<Request>, JoinHandle<()>) {
+/// Does the database work off the UI thread; every answer comes back as an `Action`. It opens
+/// the file for each request and closes it after, so that other retain commands (export,
+/// review, a second console) can use the database while the console is open.
+fn spawn_worker(db_path: PathBuf, replies: Sender<Action>) -> (Sender<Request>, JoinHandle<()>) {
     let (requests, inbox) = mpsc::channel::<Request>();
     let handle = std::thread::spawn(move || {
         while let Ok(request) = inbox.recv() {
+            let db = match Db::open(&db_path) {
+                Ok(db) => db,
+                Err(e) => {
+                    let _ = replies.send(Action::Failed(e.to_string()));
+                    continue;
+                }
+            };
             let reply = match request {
                 Request::Reload => console::load_dataset(&db).map(|d| Action::Loaded(Box::new(d))),
                 Request::Detail { account_id, as_of } => {
@@ -104,17 +113,18 @@ fn export_queue(items: &[crate::report::export::ActionItem], today: NaiveDate) -
 }
 
 pub fn run(db_path: &Path, user: &str) -> Result<()> {
-    // Open (and take the write lock) before touching the terminal, so a second console gets a
-    // plain error message.
+    // Open once before touching the terminal, so that a database that cannot be opened gives a
+    // plain error message, and the first start can load the sample data.
     let db = Db::open(db_path)?;
     let showing_sample = crate::sample_data::load_if_empty(&db)?;
     let today = chrono::Utc::now().date_naive();
     let mut app = App::new(Model::default_model(), user, today, &db.display_path());
+    drop(db);
     if showing_sample {
         app.banner = Some("SAMPLE DATA — load your own with `retain load DIR`".into());
     }
     let (reply_tx, replies) = mpsc::channel();
-    let (requests, worker) = spawn_worker(db, reply_tx);
+    let (requests, worker) = spawn_worker(db_path.to_path_buf(), reply_tx);
     let _ = requests.send(Request::Reload);
 
     let mut terminal = ratatui::try_init().map_err(|e| Error::io("terminal", e))?;

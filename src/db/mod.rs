@@ -8,6 +8,7 @@ pub mod queries;
 pub mod review;
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use duckdb::Connection;
 
@@ -23,12 +24,28 @@ pub struct Db {
 
 impl Db {
     /// Opens (creating if needed) the database file and brings its schema up to date.
+    ///
+    /// DuckDB lets one process at a time write a file. retain holds it only for short
+    /// operations (the console opens it per request), so a busy file is waited for, up to
+    /// `RETAIN_LOCK_WAIT_MS` (default 5 s), before the holder is named in an error.
     pub fn open(path: &Path) -> Result<Db> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
-        let conn = Connection::open_with_flags(path, config()?).map_err(|e| open_error(path, e))?;
-        Db::prepare(conn, Some(path.to_path_buf()))
+        let patience = std::env::var("RETAIN_LOCK_WAIT_MS")
+            .ok()
+            .and_then(|ms| ms.parse().ok())
+            .map_or(Duration::from_secs(5), Duration::from_millis);
+        let started = Instant::now();
+        loop {
+            match Connection::open_with_flags(path, config()?).map_err(|e| open_error(path, e)) {
+                Ok(conn) => return Db::prepare(conn, Some(path.to_path_buf())),
+                Err(Error::Locked { .. }) if started.elapsed() < patience => {
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                Err(e) => return Err(e),
+            }
+        }
     }
 
     pub fn open_in_memory() -> Result<Db> {

@@ -14,7 +14,10 @@ pub const META_DELETE: &str = sql!("meta_delete.sql");
 pub const ACCOUNT_COUNT: &str = sql!("account_count.sql");
 /// Schema migrations in order; the schema version of a database is the number of the last one
 /// it has applied.
-pub const MIGRATIONS: &[&str] = &[sql!("migrations/001_initial.sql")];
+pub const MIGRATIONS: &[&str] = &[
+    sql!("migrations/001_initial.sql"),
+    sql!("migrations/002_actions_by_account.sql"),
+];
 
 pub const LOAD_CHECKS: &str = sql!("load/checks.sql");
 pub const STAGE_ACCOUNTS: &str = sql!("load/stage_accounts.sql");
@@ -52,6 +55,7 @@ pub const ALL: &[(&str, &str)] = &[
     ("load/reset_reader_rejects.sql", RESET_READER_REJECTS),
     ("load/reader_rejects.sql", READER_REJECTS),
     ("migrations/001_initial.sql", MIGRATIONS[0]),
+    ("migrations/002_actions_by_account.sql", MIGRATIONS[1]),
     ("load/checks.sql", LOAD_CHECKS),
     ("load/stage_accounts.sql", STAGE_ACCOUNTS),
     ("load/stage_usage.sql", STAGE_USAGE),
