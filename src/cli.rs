@@ -25,6 +25,10 @@ pub struct Cli {
     #[arg(long = "as", global = true, env = "RETAIN_USER", value_name = "NAME")]
     pub user: Option<String>,
 
+    /// The console's health model file [default: the built-in model]
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -45,6 +49,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Prepare the weekly account review (figures, agenda, renewals, data quality)
     Review(ReviewArgs),
+    /// Test the score against history: did it rank the accounts that churned after T?
+    Backtest(BacktestArgs),
     /// Flag an account at risk (shown as the FLAGGED reason until it expires)
     Flag(FlagArgs),
     /// Override an account's band; shown beside the computed score, never replacing it
@@ -138,6 +144,45 @@ pub struct AccountsArgs {
     pub format: TableFormat,
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq)]
+pub enum ReportFormat {
+    Table,
+    Json,
+    Md,
+}
+
+#[derive(Debug, Args)]
+pub struct BacktestArgs {
+    /// Score as of this date [default: the data's freshness minus the horizon]
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<NaiveDate>,
+    /// The outcome window: churn within (T, T + horizon]
+    #[arg(long, value_name = "DAYS", default_value_t = 90)]
+    pub horizon: u32,
+    /// The model to test [default: the built-in model]
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+    /// A second model to compare side by side ("default" for the built-in one)
+    #[arg(long, value_name = "FILE")]
+    pub vs: Option<PathBuf>,
+    /// Repeat every N days (e.g. 30d) from --from up to the default as-of date
+    #[arg(long, value_name = "DAYS", value_parser = parse_days)]
+    pub every: Option<u32>,
+    #[arg(long, value_name = "DATE", requires = "every")]
+    pub from: Option<NaiveDate>,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+}
+
+/// `30d` or `30` → 30.
+fn parse_days(text: &str) -> Result<u32, String> {
+    text.trim_end_matches('d')
+        .parse::<u32>()
+        .ok()
+        .filter(|d| *d > 0)
+        .ok_or_else(|| format!("{text:?} is not a number of days such as 30d"))
+}
+
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
     #[command(flatten)]
@@ -208,4 +253,11 @@ pub enum ModelCommand {
     Show,
     /// Validate a model file; errors name the line and column
     Check { file: PathBuf },
+    /// What switching from model A to model B would do ("default" names the built-in model)
+    Diff {
+        a: PathBuf,
+        b: PathBuf,
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<NaiveDate>,
+    },
 }

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::cli::{
-    AccountsArgs, Cli, Command, ExplainArgs, ExportArgs, FilterArgs, ModelCommand, Scoring,
-    TableFormat,
+    AccountsArgs, BacktestArgs, Cli, Command, ExplainArgs, ExportArgs, FilterArgs, ModelCommand,
+    Scoring, TableFormat,
 };
 use crate::db::actions::{self, ActionKind, NewAction};
 use crate::db::load::{self, LoadEvent, LoadOptions};
@@ -21,7 +21,12 @@ pub fn run(cli: Cli) -> Result<()> {
     let db_path = cli.db.clone().unwrap_or_else(db::default_path);
     let user = current_user(cli.user.as_deref());
     match cli.command {
-        None => crate::tui::run(&db_path, &user),
+        None => crate::tui::run(
+            &db_path,
+            &user,
+            Model::load(cli.model.as_deref())?,
+            cli.model.as_deref(),
+        ),
         Some(Command::Load(args)) => {
             let db = Db::open(&db_path)?;
             run_load(
@@ -109,6 +114,38 @@ pub fn run(cli: Cli) -> Result<()> {
             command: ModelCommand::Show,
         }) => {
             print!("{}", crate::model::DEFAULT_TOML);
+            Ok(())
+        }
+        Some(Command::Backtest(args)) => run_backtest(&Db::open(&db_path)?, &args),
+        Some(Command::Model {
+            command: ModelCommand::Diff { a, b, as_of },
+        }) => {
+            let db = Db::open(&db_path)?;
+            let bands: Vec<String> = Model::load(Some(&a))?
+                .bands
+                .iter()
+                .map(|b| b.name.clone())
+                .collect();
+            let scoring = |path: &Path| -> Result<Vec<AccountScore>> {
+                let (_, at) = prepare_scoring(
+                    &db,
+                    &Scoring {
+                        as_of,
+                        model: Some(path.to_path_buf()),
+                    },
+                )?;
+                score::score_accounts(db.conn(), at)
+            };
+            let (before, after) = (scoring(&a)?, scoring(&b)?);
+            let diff = crate::report::model_diff::diff(&before, &after, &bands);
+            print!(
+                "{}",
+                crate::report::model_diff::text(
+                    &diff,
+                    &a.display().to_string(),
+                    &b.display().to_string()
+                )
+            );
             Ok(())
         }
         Some(Command::Model {
@@ -421,6 +458,107 @@ fn write_output(
         }
         None => write(&mut std::io::stdout().lock()).map_err(|e| Error::io("stdout", e)),
     }
+}
+
+/// The default backtest date: the freshness date minus the horizon, so the outcome window is
+/// fully observed.
+pub fn default_backtest_date(db: &Db, horizon: i64) -> Result<chrono::NaiveDate> {
+    let freshness = db
+        .freshness()?
+        .ok_or_else(|| Error::Usage("no dated data is loaded to backtest against".into()))?;
+    Ok(freshness - chrono::Duration::days(horizon))
+}
+
+/// Scores as of `date` with `model` (installing it) and checks them against churn within the
+/// horizon.
+pub fn backtest_at(
+    db: &Db,
+    model: &Model,
+    date: chrono::NaiveDate,
+    horizon: i64,
+) -> Result<crate::report::backtest::Backtest> {
+    let day = date.format("%Y-%m-%d").to_string();
+    let mut stmt = db.conn().prepare(crate::db::queries::BACKTEST_OUTCOMES)?;
+    let churned: std::collections::HashSet<String> = stmt
+        .query_map(duckdb::params![day, horizon], |r| r.get(0))?
+        .collect::<duckdb::Result<_>>()?;
+    score::install(db.conn(), model)?;
+    let accounts = score::score_accounts(db.conn(), AsOf::historical(date))?;
+    let bands: Vec<String> = model.bands.iter().map(|b| b.name.clone()).collect();
+    Ok(crate::report::backtest::evaluate(
+        &accounts,
+        &churned,
+        &bands,
+        &day,
+        horizon,
+        &model.hash(),
+    ))
+}
+
+fn run_backtest(db: &Db, args: &BacktestArgs) -> Result<()> {
+    use crate::report::backtest::{self, Backtest};
+    let horizon = i64::from(args.horizon);
+    let default_t = default_backtest_date(db, horizon)?;
+    let dates: Vec<chrono::NaiveDate> = match (args.every, args.from) {
+        (Some(step), Some(from)) => from
+            .iter_days()
+            .step_by(step as usize)
+            .take_while(|d| *d <= default_t)
+            .collect(),
+        (Some(_), None) => return Err(Error::Usage("--every needs --from DATE".into())),
+        _ => vec![args.as_of.unwrap_or(default_t)],
+    };
+    if dates.is_empty() {
+        return Err(Error::Usage(format!(
+            "--from is after the last date with a fully observed outcome ({default_t})"
+        )));
+    }
+    let models: Vec<Model> = std::iter::once(args.model.as_deref())
+        .chain(args.vs.as_deref().map(Some))
+        .map(Model::load)
+        .collect::<Result<_>>()?;
+    let mut runs: Vec<Vec<Backtest>> = Vec::new();
+    for date in &dates {
+        runs.push(
+            models
+                .iter()
+                .map(|model| backtest_at(db, model, *date, horizon))
+                .collect::<Result<_>>()?,
+        );
+    }
+    let mut out = std::io::stdout().lock();
+    let io = |e| Error::io("stdout", e);
+    match args.format {
+        crate::cli::ReportFormat::Json => {
+            let flat: Vec<&Backtest> = runs.iter().flatten().collect();
+            serde_json::to_writer_pretty(&mut out, &flat)
+                .map_err(|e| Error::io("stdout", e.into()))?;
+            writeln!(out).map_err(io)?;
+        }
+        format => {
+            let markdown = format == crate::cli::ReportFormat::Md;
+            for at_date in &runs {
+                writeln!(out, "{}", backtest::text(at_date, markdown)).map_err(io)?;
+            }
+            if runs.len() > 1 {
+                for (m, model) in models.iter().enumerate() {
+                    let mut aucs: Vec<f64> = runs.iter().filter_map(|r| r[m].auc).collect();
+                    aucs.sort_by(f64::total_cmp);
+                    if let (Some(lo), Some(hi)) = (aucs.first(), aucs.last()) {
+                        writeln!(
+                            out,
+                            "Model {}: AUC over {} dates: min {lo:.3}, median {:.3}, max {hi:.3}",
+                            model.hash(),
+                            aucs.len(),
+                            aucs[aucs.len() / 2]
+                        )
+                        .map_err(io)?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn run_explain(db: &Db, args: &ExplainArgs) -> Result<()> {

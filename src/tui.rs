@@ -15,12 +15,12 @@ use ratatui::crossterm::event::{
 };
 use ratatui::crossterm::execute;
 
-use crate::app::{self, Action, App, Effect, InputKey, keymap};
+use crate::app::{self, Action, App, Effect, InputKey, ModelReport, keymap};
 use crate::db::actions::{self, NewAction};
 use crate::db::{Db, console};
 use crate::error::{Error, Result};
 use crate::model::Model;
-use crate::model::score::AsOf;
+use crate::model::score::{self, AsOf};
 use crate::ui::{self, theme::Theme};
 
 /// Work the database thread does for the console.
@@ -34,16 +34,30 @@ enum Request {
     Review {
         today: NaiveDate,
     },
+    ModelReport,
+}
+
+/// What the worker needs to score as the console does.
+struct Scoring {
+    model: Model,
+    /// The model the console ran with before, when it was a different one.
+    previous: Option<Model>,
 }
 
 /// Does the database work off the UI thread; every answer comes back as an `Action`. It opens
 /// the file for each request and closes it after, so that other retain commands (export,
 /// review, a second console) can use the database while the console is open.
-fn spawn_worker(db_path: PathBuf, replies: Sender<Action>) -> (Sender<Request>, JoinHandle<()>) {
+fn spawn_worker(
+    db_path: PathBuf,
+    scoring: Scoring,
+    replies: Sender<Action>,
+) -> (Sender<Request>, JoinHandle<()>) {
     let (requests, inbox) = mpsc::channel::<Request>();
     let handle = std::thread::spawn(move || {
         while let Ok(request) = inbox.recv() {
-            let db = match Db::open(&db_path) {
+            let db = match Db::open(&db_path)
+                .and_then(|db| score::install(db.conn(), &scoring.model).map(|()| db))
+            {
                 Ok(db) => db,
                 Err(e) => {
                     let _ = replies.send(Action::Failed(e.to_string()));
@@ -56,13 +70,13 @@ fn spawn_worker(db_path: PathBuf, replies: Sender<Action>) -> (Sender<Request>, 
                     console::load_detail(db.conn(), as_of, &account_id)
                         .map(|d| Action::DetailLoaded(Box::new(d)))
                 }
-                Request::Review { today } => {
-                    let model = Model::default_model();
-                    AsOf::resolve(&db, None)
-                        .and_then(|as_of| {
-                            crate::db::review::build_review(&db, &model, as_of, None, today)
-                        })
-                        .map(|r| Action::ReviewLoaded(Box::new(r)))
+                Request::Review { today } => AsOf::resolve(&db, None)
+                    .and_then(|as_of| {
+                        crate::db::review::build_review(&db, &scoring.model, as_of, None, today)
+                    })
+                    .map(|r| Action::ReviewLoaded(Box::new(r))),
+                Request::ModelReport => {
+                    model_report(&db, &scoring).map(|r| Action::ModelReportLoaded(Box::new(r)))
                 }
                 Request::Record(action) => {
                     actions::record(db.conn(), &action).map(|id| Action::Saved { id, action })
@@ -75,6 +89,43 @@ fn spawn_worker(db_path: PathBuf, replies: Sender<Action>) -> (Sender<Request>, 
         }
     });
     (requests, handle)
+}
+
+/// The model tab's content: the default backtest of the active model and, when the model
+/// changed since the console last ran, what the change does to the portfolio.
+fn model_report(db: &Db, scoring: &Scoring) -> Result<ModelReport> {
+    const HORIZON: i64 = 90;
+    let backtest = crate::commands::default_backtest_date(db, HORIZON)
+        .and_then(|date| crate::commands::backtest_at(db, &scoring.model, date, HORIZON))
+        .map_err(|e| e.to_string());
+    let previous = match &scoring.previous {
+        None => None,
+        Some(old) => {
+            let as_of = AsOf::resolve(db, None)?;
+            score::install(db.conn(), old)?;
+            let before = score::score_accounts(db.conn(), as_of)?;
+            score::install(db.conn(), &scoring.model)?;
+            let after = score::score_accounts(db.conn(), as_of)?;
+            let bands: Vec<String> = old.bands.iter().map(|b| b.name.clone()).collect();
+            Some((
+                old.hash(),
+                crate::report::model_diff::diff(&before, &after, &bands),
+            ))
+        }
+    };
+    score::install(db.conn(), &scoring.model)?;
+    Ok(ModelReport { backtest, previous })
+}
+
+/// The model the console last ran with, and remembers this one for next time.
+fn previous_model(db: &Db, model: &Model, model_text: &str) -> Result<Option<Model>> {
+    let previous = db
+        .meta("console_model_toml")?
+        .and_then(|text| Model::parse("previous model", &text).ok())
+        .filter(|old| old.hash() != model.hash());
+    db.conn()
+        .execute(crate::db::queries::REMEMBER_CONSOLE_MODEL, [model_text])?;
+    Ok(previous)
 }
 
 /// The key as an action: text while typing, the keymap otherwise.
@@ -112,19 +163,25 @@ fn export_queue(items: &[crate::report::export::ActionItem], today: NaiveDate) -
     Ok(Action::Exported(path.display().to_string()))
 }
 
-pub fn run(db_path: &Path, user: &str) -> Result<()> {
+pub fn run(db_path: &Path, user: &str, model: Model, model_path: Option<&Path>) -> Result<()> {
     // Open once before touching the terminal, so that a database that cannot be opened gives a
     // plain error message, and the first start can load the sample data.
     let db = Db::open(db_path)?;
     let showing_sample = crate::sample_data::load_if_empty(&db)?;
     let today = chrono::Utc::now().date_naive();
-    let mut app = App::new(Model::default_model(), user, today, &db.display_path());
+    let model_text = match model_path.filter(|p| *p != Path::new("default")) {
+        Some(path) => std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?,
+        None => crate::model::DEFAULT_TOML.to_owned(),
+    };
+    let previous = previous_model(&db, &model, &model_text)?;
+    let mut app = App::new(model.clone(), user, today, &db.display_path());
     drop(db);
     if showing_sample {
         app.banner = Some("SAMPLE DATA — load your own with `retain load DIR`".into());
     }
     let (reply_tx, replies) = mpsc::channel();
-    let (requests, worker) = spawn_worker(db_path.to_path_buf(), reply_tx);
+    let (requests, worker) =
+        spawn_worker(db_path.to_path_buf(), Scoring { model, previous }, reply_tx);
     let _ = requests.send(Request::Reload);
 
     let mut terminal = ratatui::try_init().map_err(|e| Error::io("terminal", e))?;
@@ -189,6 +246,7 @@ fn event_loop(
                     Effect::Quit => return Ok(()),
                     Effect::Reload => Request::Reload,
                     Effect::LoadReview => Request::Review { today: app.today },
+                    Effect::LoadModelReport => Request::ModelReport,
                     Effect::Record(action) => Request::Record(action),
                     Effect::LoadDetail(account_id) => match &app.data {
                         Some(data) => Request::Detail {

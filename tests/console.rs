@@ -398,6 +398,16 @@ screen_snapshots! {
         assert_eq!(update(app, Action::ShowReview), [Effect::LoadReview]);
         update(app, Action::ReviewLoaded(Box::new(review_for(db))));
     };
+    model_screen: |db, app| {
+        assert_eq!(update(app, Action::ShowModel), [Effect::LoadModelReport]);
+        let model = Model::default_model();
+        let backtest = retain::commands::backtest_at(db, &model, "2026-08-22".parse().unwrap(), 90)
+            .map_err(|e| e.to_string());
+        let a = retain::model::score::score_accounts(db.conn(), retain::model::score::AsOf::historical("2026-11-20".parse().unwrap())).unwrap();
+        let bands: Vec<String> = model.bands.iter().map(|b| b.name.clone()).collect();
+        let previous = Some(("0123456789ab".to_owned(), retain::report::model_diff::diff(&a, &a, &bands)));
+        update(app, Action::ModelReportLoaded(Box::new(retain::app::ModelReport { backtest, previous })));
+    };
     renewals_screen: |db, app| {
         update(app, Action::ShowRenewals);
         update(app, Action::ReviewLoaded(Box::new(review_for(db))));

@@ -150,6 +150,14 @@ pub const KEYMAP: &[Binding] = &[
         None,
     ),
     bind(
+        &[Char('4')],
+        "4",
+        Everywhere,
+        Action::ShowModel,
+        "the health model, its backtest and what changed",
+        None,
+    ),
+    bind(
         &[Char('w')],
         "w",
         Reports,

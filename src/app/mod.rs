@@ -19,6 +19,7 @@ pub enum Screen {
     Account,
     Review,
     Renewals,
+    Model,
 }
 
 /// What the CSM did since the last load: shown in the queue, hides snoozed and resolved rows.
@@ -217,6 +218,7 @@ pub enum Action {
     ShowQueue,
     ShowReview,
     ShowRenewals,
+    ShowModel,
     /// Open the next account of the review's agenda.
     Walk,
     Input(InputKey),
@@ -228,6 +230,7 @@ pub enum Action {
     Loaded(Box<Dataset>),
     DetailLoaded(Box<AccountDetail>),
     ReviewLoaded(Box<crate::report::review::Review>),
+    ModelReportLoaded(Box<ModelReport>),
     Saved {
         id: i64,
         action: NewAction,
@@ -241,11 +244,21 @@ pub enum Action {
 pub enum Effect {
     LoadDetail(String),
     LoadReview,
+    LoadModelReport,
     Record(NewAction),
     /// Write the queue as shown to a CSV file.
     Export(Vec<crate::report::export::ActionItem>),
     Reload,
     Quit,
+}
+
+/// The Model tab: how the active model fares against history, and what changed since the
+/// model the console ran with before.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelReport {
+    pub backtest: Result<crate::report::backtest::Backtest, String>,
+    /// The previous model's hash and the diff from it, when the model changed.
+    pub previous: Option<(String, crate::report::model_diff::ModelDiff)>,
 }
 
 /// An action this session wrote, which `u` can cancel.
@@ -297,6 +310,7 @@ pub struct App {
     /// The agenda's accounts being walked with `w`, and how far the walk has got.
     pub walk: Vec<String>,
     pub walk_position: usize,
+    pub model_report: Option<ModelReport>,
 }
 
 const DEFAULT_SNOOZE: &str = "+7d";
@@ -333,6 +347,7 @@ impl App {
             review_scroll: 0,
             walk: Vec::new(),
             walk_position: 0,
+            model_report: None,
         }
     }
 
@@ -747,6 +762,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             | Action::Loaded(_)
             | Action::DetailLoaded(_)
             | Action::ReviewLoaded(_)
+            | Action::ModelReportLoaded(_)
             | Action::Saved { .. }
             | Action::Exported(_)
             | Action::Failed(_)
@@ -775,7 +791,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 app.page_rows / 2
             }
         }
-        Action::Up | Action::PageUp if matches!(app.screen, Screen::Review | Screen::Renewals) => {
+        Action::Up | Action::PageUp
+            if matches!(
+                app.screen,
+                Screen::Review | Screen::Renewals | Screen::Model
+            ) =>
+        {
             let step = if action == Action::Up {
                 1
             } else {
@@ -815,6 +836,14 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::Walk => return app.walk(),
+        Action::ShowModel => {
+            app.screen = Screen::Model;
+            app.review_scroll = 0;
+            if app.model_report.is_none() {
+                return vec![Effect::LoadModelReport];
+            }
+        }
+        Action::ModelReportLoaded(report) => app.model_report = Some(*report),
         Action::ReviewLoaded(review) => app.review = Some(*review),
         Action::Quit => return vec![Effect::Quit],
         Action::Help => app.show_help = true,

@@ -84,6 +84,8 @@ pub const ALL: &[(&str, &str)] = &[
     ("review/orphans.sql", REVIEW_ORPHANS),
     ("review/weekly_health.sql", REVIEW_WEEKLY_HEALTH),
     ("review/retention.sql", REVIEW_RETENTION),
+    ("backtest_outcomes.sql", BACKTEST_OUTCOMES),
+    ("console/remember_model.sql", REMEMBER_CONSOLE_MODEL),
 ];
 
 /// Fills `{{name}}` placeholders. Only identifiers and fragments the program generates are
@@ -130,3 +132,6 @@ pub const REVIEW_TABLE_FRESHNESS: &str = sql!("review/table_freshness.sql");
 pub const REVIEW_ORPHANS: &str = sql!("review/orphans.sql");
 pub const REVIEW_WEEKLY_HEALTH: &str = sql!("review/weekly_health.sql");
 pub const REVIEW_RETENTION: &str = sql!("review/retention.sql");
+
+pub const BACKTEST_OUTCOMES: &str = sql!("backtest_outcomes.sql");
+pub const REMEMBER_CONSOLE_MODEL: &str = sql!("console/remember_model.sql");

@@ -205,9 +205,12 @@ impl Model {
         Ok(Model::parse(&path.display().to_string(), &text)?)
     }
 
-    /// The model named on the command line, or the default.
+    /// The model named on the command line ("default" or nothing: the built-in one).
     pub fn load(path: Option<&Path>) -> Result<Model, crate::error::Error> {
-        path.map_or_else(|| Ok(Model::default_model()), Model::from_file)
+        match path {
+            Some(p) if p != Path::new("default") => Model::from_file(p),
+            _ => Ok(Model::default_model()),
+        }
     }
 
     pub fn parse(file: &str, text: &str) -> Result<Model, ModelError> {

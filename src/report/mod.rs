@@ -1,5 +1,7 @@
+pub mod backtest;
 pub mod csv;
 pub mod export;
+pub mod model_diff;
 pub mod review;
 pub mod review_format;
 pub mod table;

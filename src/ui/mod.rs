@@ -2,6 +2,7 @@
 
 mod account;
 mod help;
+mod model;
 mod queue;
 mod review;
 pub mod theme;
@@ -31,6 +32,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
         Screen::Account => account::render(app, theme, frame, body),
         Screen::Review => review::render_review(app, theme, frame, body),
         Screen::Renewals => review::render_renewals(app, theme, frame, body),
+        Screen::Model => model::render(app, theme, frame, body),
     }
     render_message(app, theme, frame, message);
     frame.render_widget(Paragraph::new(help::hint_line(app, theme)), hints);

@@ -1,0 +1,350 @@
+//! Backtest: does the score, as it stood at T, rank the accounts that churned after T?
+//! Pure computations over (score, outcome) pairs; the database part is in commands.
+
+use serde::Serialize;
+
+use crate::model::score::AccountScore;
+
+/// Area under the ROC curve of `risk` against `churned`: the chance that a churned account
+/// has a higher risk than a retained one, ties counting half. None without both outcomes.
+pub fn auc(pairs: &[(f64, bool)]) -> Option<f64> {
+    let mut sorted: Vec<(f64, bool)> = pairs.to_vec();
+    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let positives = sorted.iter().filter(|p| p.1).count() as f64;
+    let negatives = sorted.len() as f64 - positives;
+    if positives == 0.0 || negatives == 0.0 {
+        return None;
+    }
+    // Mann–Whitney U from average ranks (ties share their rank).
+    let mut rank_sum = 0.0;
+    let mut i = 0;
+    while i < sorted.len() {
+        let mut j = i;
+        while j < sorted.len() && sorted[j].0 == sorted[i].0 {
+            j += 1;
+        }
+        let average_rank = (i + 1 + j) as f64 / 2.0;
+        rank_sum += average_rank * sorted[i..j].iter().filter(|p| p.1).count() as f64;
+        i = j;
+    }
+    Some((rank_sum - positives * (positives + 1.0) / 2.0) / (positives * negatives))
+}
+
+/// SplitMix64: a tiny deterministic generator, so that the bootstrap is reproducible.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+/// A 95% bootstrap interval of the AUC (1,000 resamples, fixed seed).
+pub fn auc_interval(pairs: &[(f64, bool)]) -> Option<(f64, f64)> {
+    auc(pairs)?;
+    let mut rng = SplitMix(0x5EED);
+    let mut samples: Vec<f64> = (0..1000)
+        .filter_map(|_| {
+            let resample: Vec<(f64, bool)> = (0..pairs.len())
+                .map(|_| pairs[(rng.next() % pairs.len() as u64) as usize])
+                .collect();
+            auc(&resample)
+        })
+        .collect();
+    samples.sort_by(f64::total_cmp);
+    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
+    (!samples.is_empty()).then(|| (at(0.025), at(0.975)))
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RateRow {
+    pub label: String,
+    pub accounts: usize,
+    pub churned: usize,
+    pub churn_rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FlagQuality {
+    pub flag: String,
+    pub flagged: usize,
+    pub precision: Option<f64>,
+    pub recall: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Backtest {
+    pub as_of: String,
+    pub horizon_days: i64,
+    pub model: String,
+    pub accounts: usize,
+    pub churned: usize,
+    pub base_rate: Option<f64>,
+    pub auc: Option<f64>,
+    pub auc_95: Option<(f64, f64)>,
+    pub without_score: usize,
+    pub without_score_churned: usize,
+    pub bands: Vec<RateRow>,
+    pub top_decile_lift: Option<f64>,
+    pub flags: Vec<FlagQuality>,
+}
+
+fn rate(churned: usize, n: usize) -> Option<f64> {
+    (n > 0).then(|| churned as f64 / n as f64)
+}
+
+fn quality(
+    flag: &str,
+    scored: &[(&AccountScore, bool)],
+    fires: impl Fn(&AccountScore) -> bool,
+    churned_total: usize,
+) -> FlagQuality {
+    let flagged: Vec<bool> = scored
+        .iter()
+        .filter(|(a, _)| fires(a))
+        .map(|(_, c)| *c)
+        .collect();
+    let hits = flagged.iter().filter(|c| **c).count();
+    FlagQuality {
+        flag: flag.to_owned(),
+        flagged: flagged.len(),
+        precision: rate(hits, flagged.len()),
+        recall: rate(hits, churned_total),
+    }
+}
+
+/// Evaluates scores taken at T against who churned within the horizon.
+pub fn evaluate(
+    accounts: &[AccountScore],
+    churned: &std::collections::HashSet<String>,
+    bands: &[String],
+    as_of: &str,
+    horizon_days: i64,
+    model: &str,
+) -> Backtest {
+    let outcome = |a: &AccountScore| churned.contains(&a.account_id);
+    let with_score: Vec<(&AccountScore, bool)> = accounts
+        .iter()
+        .filter(|a| a.health.is_some())
+        .map(|a| (a, outcome(a)))
+        .collect();
+    let pairs: Vec<(f64, bool)> = with_score
+        .iter()
+        .map(|(a, c)| (100.0 - a.health.unwrap_or(0) as f64, *c))
+        .collect();
+    let churned_total = accounts.iter().filter(|a| outcome(a)).count();
+    let mut band_rows: Vec<RateRow> = bands
+        .iter()
+        .map(|band| {
+            let members: Vec<bool> = accounts
+                .iter()
+                .filter(|a| a.band.as_deref() == Some(band))
+                .map(outcome)
+                .collect();
+            let churned = members.iter().filter(|c| **c).count();
+            RateRow {
+                label: band.clone(),
+                accounts: members.len(),
+                churned,
+                churn_rate: rate(churned, members.len()),
+            }
+        })
+        .collect();
+    let unscored: Vec<bool> = accounts
+        .iter()
+        .filter(|a| a.health.is_none())
+        .map(outcome)
+        .collect();
+    let unscored_churned = unscored.iter().filter(|c| **c).count();
+    band_rows.push(RateRow {
+        label: "no score".into(),
+        accounts: unscored.len(),
+        churned: unscored_churned,
+        churn_rate: rate(unscored_churned, unscored.len()),
+    });
+    let base_rate = rate(churned_total, accounts.len());
+    let mut by_priority: Vec<&AccountScore> = accounts.iter().collect();
+    by_priority.sort_by(|a, b| {
+        b.priority
+            .total_cmp(&a.priority)
+            .then(a.account_id.cmp(&b.account_id))
+    });
+    let decile = by_priority.len().div_ceil(10);
+    let top_churned = by_priority[..decile].iter().filter(|a| outcome(a)).count();
+    let top_decile_lift = match (rate(top_churned, decile), base_rate) {
+        (Some(top), Some(base)) if base > 0.0 => Some(top / base),
+        _ => None,
+    };
+    let all: Vec<(&AccountScore, bool)> = accounts.iter().map(|a| (a, outcome(a))).collect();
+    let mut flags = vec![quality(
+        "at risk (any reason)",
+        &all,
+        AccountScore::at_risk,
+        churned_total,
+    )];
+    let mut codes: Vec<String> = accounts
+        .iter()
+        .flat_map(|a| a.reasons.iter().map(|r| r.code.clone()))
+        .collect();
+    codes.sort();
+    codes.dedup();
+    for code in codes {
+        flags.push(quality(
+            &code,
+            &all,
+            |a| a.reasons.iter().any(|r| r.code == code),
+            churned_total,
+        ));
+    }
+    Backtest {
+        as_of: as_of.to_owned(),
+        horizon_days,
+        model: model.to_owned(),
+        accounts: accounts.len(),
+        churned: churned_total,
+        base_rate,
+        auc: auc(&pairs),
+        auc_95: auc_interval(&pairs),
+        without_score: unscored.len(),
+        without_score_churned: unscored_churned,
+        bands: band_rows,
+        top_decile_lift,
+        flags,
+    }
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map_or("—".into(), |v| format!("{:.1}%", v * 100.0))
+}
+
+fn num(v: Option<f64>) -> String {
+    v.map_or("—".into(), |v| format!("{v:.3}"))
+}
+
+pub const NO_LEAKAGE: &str = "Scores as of T use only rows dated on or before T and console actions logged by the end of T: nothing after T can leak into them.";
+
+/// One backtest (or several side by side) as a text or Markdown table.
+pub fn text(runs: &[Backtest], markdown: bool) -> String {
+    let first = &runs[0];
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut line = |label: &str, f: &dyn Fn(&Backtest) -> String| {
+        rows.push(
+            std::iter::once(label.to_owned())
+                .chain(runs.iter().map(f))
+                .collect(),
+        );
+    };
+    line("AUC (100 − health vs churn)", &|r| num(r.auc));
+    line("AUC 95% bootstrap interval", &|r| {
+        r.auc_95
+            .map_or("—".into(), |(lo, hi)| format!("{lo:.3}–{hi:.3}"))
+    });
+    line("top-decile lift (by priority)", &|r| {
+        r.top_decile_lift.map_or("—".into(), |l| format!("{l:.2}×"))
+    });
+    line("accounts without a score (churned)", &|r| {
+        format!("{} ({})", r.without_score, r.without_score_churned)
+    });
+    for (i, band) in first.bands.iter().enumerate() {
+        line(&format!("churn rate, {}", band.label), &|r| {
+            r.bands.get(i).map_or("—".into(), |b| {
+                format!("{} ({}/{})", pct(b.churn_rate), b.churned, b.accounts)
+            })
+        });
+    }
+    let mut flags: Vec<String> = Vec::new();
+    for flag in runs
+        .iter()
+        .flat_map(|r| r.flags.iter().map(|f| f.flag.clone()))
+    {
+        if !flags.contains(&flag) {
+            flags.push(flag);
+        }
+    }
+    for flag in flags {
+        line(&format!("{flag}: precision / recall"), &|r| {
+            r.flags
+                .iter()
+                .find(|f| f.flag == flag)
+                .map_or("—".into(), |f| {
+                    format!("{} / {} (n={})", pct(f.precision), pct(f.recall), f.flagged)
+                })
+        });
+    }
+    let header: Vec<String> = std::iter::once("figure".to_owned())
+        .chain(runs.iter().map(|r| format!("model {}", r.model)))
+        .collect();
+    let mut out = format!(
+        "Backtest as of {} over {} days: {} accounts, {} churned (base rate {})\n{NO_LEAKAGE}\n\n",
+        first.as_of,
+        first.horizon_days,
+        first.accounts,
+        first.churned,
+        pct(first.base_rate)
+    );
+    if markdown {
+        out.push_str(&format!(
+            "| {} |\n|{}\n",
+            header.join(" | "),
+            "---|".repeat(header.len())
+        ));
+        for row in rows {
+            out.push_str(&format!("| {} |\n", row.join(" | ")));
+        }
+    } else {
+        use super::table::{Align, TextTable};
+        let aligns: Vec<(&str, Align)> = header
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.as_str(), if i == 0 { Align::Left } else { Align::Right }))
+            .collect();
+        let mut table = TextTable::new(&aligns);
+        for row in rows {
+            table.row(row);
+        }
+        out.push_str(&table.render());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auc_on_hand_checkable_cases() {
+        assert_eq!(
+            auc(&[(0.9, true), (0.8, true), (0.2, false), (0.1, false)]),
+            Some(1.0)
+        );
+        assert_eq!(
+            auc(&[(0.1, true), (0.2, true), (0.8, false), (0.9, false)]),
+            Some(0.0)
+        );
+        assert_eq!(
+            auc(&[(0.5, true), (0.5, false), (0.5, true), (0.5, false)]),
+            Some(0.5)
+        );
+        // One churned account above two of three retained ones: 2/3.
+        assert_eq!(
+            auc(&[(0.6, true), (0.7, false), (0.5, false), (0.1, false)]),
+            Some(2.0 / 3.0)
+        );
+        assert_eq!(auc(&[(0.6, true)]), None);
+    }
+
+    #[test]
+    fn the_bootstrap_interval_contains_the_estimate_and_is_reproducible() {
+        let pairs: Vec<(f64, bool)> = (0..200)
+            .map(|i| (f64::from(i % 37), i % 5 == 0 || i % 37 > 30))
+            .collect();
+        let estimate = auc(&pairs).unwrap();
+        let (lo, hi) = auc_interval(&pairs).unwrap();
+        assert!(lo <= estimate && estimate <= hi, "{lo} {estimate} {hi}");
+        assert_eq!(auc_interval(&pairs), Some((lo, hi)));
+    }
+}
