@@ -55,6 +55,12 @@ pub enum Command {
     Flag(FlagArgs),
     /// Override an account's band; shown beside the computed score, never replacing it
     Override(OverrideArgs),
+    /// Measure the console without a terminal: first frame and keypress-to-frame latency (JSON)
+    BenchConsole {
+        /// How many scripted key presses to time
+        #[arg(long, default_value_t = 1000)]
+        keys: usize,
+    },
     /// Show or check a health model file
     Model {
         #[command(subcommand)]

@@ -117,6 +117,14 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Backtest(args)) => run_backtest(&Db::open(&db_path)?, &args),
+        Some(Command::BenchConsole { keys }) => {
+            let result = crate::bench::run(&db_path, keys)?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&result).map_err(|e| Error::io("stdout", e.into()))?
+            );
+            Ok(())
+        }
         Some(Command::Model {
             command: ModelCommand::Diff { a, b, as_of },
         }) => {

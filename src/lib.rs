@@ -1,6 +1,7 @@
 //! `retain`: a terminal console for customer-success managers over an embedded DuckDB.
 
 pub mod app;
+pub mod bench;
 pub mod cli;
 pub mod commands;
 pub mod db;
