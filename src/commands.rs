@@ -265,27 +265,30 @@ fn run_score(db: &Db, scoring: &Scoring, weeks: u32) -> Result<()> {
     let (model, as_of) = prepare_scoring(db, scoring)?;
     let stored = db.in_transaction(|conn| score::store_snapshot(conn, &model, as_of))?;
     let computed = score::ensure_history(db, &model, as_of, weeks.max(1))?;
-    let accounts = score::score_accounts(db.conn(), as_of)?;
-    let at_risk = accounts.iter().filter(|a| a.at_risk()).count();
     println!(
         "Scored {stored} accounts as of {} with model {} in {:.1} s",
         as_of.date,
         model.hash(),
         started.elapsed().as_secs_f64()
     );
-    for band in &model.bands {
-        let n = accounts
-            .iter()
-            .filter(|a| a.band.as_deref() == Some(band.name.as_str()))
-            .count();
-        println!("  {:<8} {n}", band.name);
+    // The summary reads the snapshot just stored rather than scoring again.
+    let date = as_of.date.format("%Y-%m-%d").to_string();
+    let mut stmt = db.conn().prepare(crate::db::queries::SNAPSHOT_SUMMARY)?;
+    let bands: Vec<(String, i64, i64)> = stmt
+        .query_map([date, model.hash()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?
+        .collect::<duckdb::Result<_>>()?;
+    let names = model
+        .bands
+        .iter()
+        .map(|b| b.name.as_str())
+        .chain(["no score"]);
+    for name in names {
+        let n = bands.iter().find(|b| b.0 == name).map_or(0, |b| b.1);
+        println!("  {name:<8} {n}");
     }
-    println!(
-        "  {:<8} {}",
-        "no score",
-        accounts.iter().filter(|a| a.health.is_none()).count()
-    );
-    println!("At risk: {at_risk}");
+    println!("At risk: {}", bands.iter().map(|b| b.2).sum::<i64>());
     println!(
         "Weekly history: {} weeks stored ({} computed now)",
         weeks.max(1),

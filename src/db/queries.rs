@@ -73,6 +73,7 @@ pub const ALL: &[(&str, &str)] = &[
     ("scored_accounts.sql", SCORED_ACCOUNTS),
     ("snapshot.sql", SNAPSHOT),
     ("snapshot_dates.sql", SNAPSHOT_DATES),
+    ("snapshot_summary.sql", SNAPSHOT_SUMMARY),
     ("action_insert.sql", ACTION_INSERT),
     ("account_exists.sql", ACCOUNT_EXISTS),
     ("console/state.sql", CONSOLE_STATE),
@@ -105,6 +106,7 @@ pub const MODEL_INSERT: &str = sql!("model_insert.sql");
 pub const SCORED_ACCOUNTS: &str = sql!("scored_accounts.sql");
 pub const SNAPSHOT: &str = sql!("snapshot.sql");
 pub const SNAPSHOT_DATES: &str = sql!("snapshot_dates.sql");
+pub const SNAPSHOT_SUMMARY: &str = sql!("snapshot_summary.sql");
 
 /// The four inserts of model_insert.sql: measure, band, urgency step, parameters.
 pub fn model_inserts() -> [&'static str; 4] {
