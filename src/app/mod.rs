@@ -290,6 +290,8 @@ pub struct App {
     pub sort: SortKey,
     /// Indices into `data.accounts` in the current sort order.
     sorted: Vec<usize>,
+    /// Each account's "name id" in lower case, for search without allocating per keystroke.
+    search_keys: Vec<String>,
     /// `sorted` after filters: the rows of the queue.
     pub view: Vec<usize>,
     /// Position in `view`.
@@ -332,6 +334,7 @@ impl App {
             filter: QueueFilter::default(),
             sort: SortKey::Priority,
             sorted: Vec::new(),
+            search_keys: Vec::new(),
             view: Vec::new(),
             selected: 0,
             offset: 0,
@@ -374,10 +377,11 @@ impl App {
             .is_some_and(|s| s.hides(account, self.today))
     }
 
-    fn matches(&self, account: &AccountScore) -> bool {
+    /// Whether the account passes the filters; `search` is the search text in lower case and
+    /// `search_key` the account's lower-cased "name id" (both prepared once, not per account).
+    fn matches(&self, account: &AccountScore, search: &str, search_key: &str) -> bool {
         let f = &self.filter;
         let eq = |want: &Option<String>, have: &Option<String>| want.is_none() || want == have;
-        let search = f.search.to_lowercase();
         (!f.mine || account.owner.as_deref() == Some(self.user.as_str()))
             && (!f.at_risk_only || account.at_risk())
             && eq(&f.band, &account.band)
@@ -385,9 +389,7 @@ impl App {
             && f.reason
                 .as_ref()
                 .is_none_or(|code| account.reasons.iter().any(|r| &r.code == code))
-            && (search.is_empty()
-                || account.name.to_lowercase().contains(&search)
-                || account.account_id.to_lowercase().contains(&search))
+            && (search.is_empty() || search_key.contains(search))
             && (f.show_hidden || !self.is_hidden(account))
     }
 
@@ -420,11 +422,12 @@ impl App {
     /// Rebuilds the view, keeping the same account selected when it is still there.
     fn refilter(&mut self) {
         let keep = self.selected_account().map(|a| a.account_id.clone());
+        let search = self.filter.search.to_lowercase();
         let view: Vec<usize> = self
             .sorted
             .iter()
             .copied()
-            .filter(|&i| self.matches(&self.accounts()[i]))
+            .filter(|&i| self.matches(&self.accounts()[i], &search, &self.search_keys[i]))
             .collect();
         self.view = view;
         self.selected = keep
@@ -941,6 +944,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.clamp_scroll();
         }
         Action::Loaded(data) => {
+            // A name and an id never run together: the separator is not typed into a search.
+            app.search_keys = data
+                .accounts
+                .iter()
+                .map(|a| format!("{}\u{1f}{}", a.name, a.account_id).to_lowercase())
+                .collect();
             app.data = Some(*data);
             app.resort();
         }
