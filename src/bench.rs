@@ -27,6 +27,8 @@ pub struct ConsoleBench {
     pub key_to_frame_p50_ms: f64,
     pub key_to_frame_p99_ms: f64,
     pub key_to_frame_max_ms: f64,
+    /// The ten slowest key presses, to show where the time goes.
+    pub slowest_keys: Vec<(String, f64)>,
     pub peak_rss_mb: Option<f64>,
 }
 
@@ -95,15 +97,23 @@ pub fn run(db_path: &Path, keypresses: usize) -> Result<ConsoleBench> {
     let first_queue_frame = started.elapsed();
 
     let mut timings = Vec::with_capacity(keypresses);
+    let mut by_key: Vec<(String, f64)> = Vec::with_capacity(keypresses);
     for key in script(keypresses) {
         let pressed = Instant::now();
         if let Some(action) = keymap::action_for(key, app.screen) {
             // Effects (detail loads) go to the worker in the real console; keys never wait on them.
             let _ = app::update(&mut app, action);
         }
+        let updated = ms(pressed.elapsed());
         drawn(terminal.draw(|f| ui::render(&app, theme, f)));
         timings.push(ms(pressed.elapsed()));
+        by_key.push((
+            format!("{:?} (update {updated:.1} ms)", key.code),
+            ms(pressed.elapsed()),
+        ));
     }
+    by_key.sort_by(|a, b| b.1.total_cmp(&a.1));
+    by_key.truncate(10);
     timings.sort_by(f64::total_cmp);
     let at = |q: f64| {
         timings
@@ -119,6 +129,7 @@ pub fn run(db_path: &Path, keypresses: usize) -> Result<ConsoleBench> {
         key_to_frame_p50_ms: at(0.5),
         key_to_frame_p99_ms: at(0.99),
         key_to_frame_max_ms: timings.last().copied().unwrap_or(0.0),
+        slowest_keys: by_key,
         peak_rss_mb: peak_rss_mb(),
     })
 }

@@ -44,10 +44,120 @@ impl ConsoleState {
     }
 }
 
+/// What the filters look at, one compact entry per account, so that filtering 100,000 accounts
+/// walks a few dense arrays instead of chasing every account's strings.
+#[derive(Debug, Default)]
+struct FilterIndex {
+    /// Lower-cased "name␟id" for search.
+    search: Vec<String>,
+    mine: Vec<bool>,
+    at_risk: Vec<bool>,
+    hidden: Vec<bool>,
+    /// Positions in `values` of each account's band and segment.
+    band: Vec<Option<u32>>,
+    segment: Vec<Option<u32>>,
+    /// Bit k set when the account has the reason `codes[k]`.
+    reasons: Vec<u64>,
+    values: Vec<String>,
+    codes: Vec<String>,
+}
+
+impl FilterIndex {
+    fn build(
+        accounts: &[AccountScore],
+        user: &str,
+        hidden: impl Fn(&AccountScore) -> bool,
+    ) -> FilterIndex {
+        let mut index = FilterIndex::default();
+        for a in accounts {
+            // A name and an id never run together: the separator is not typed into a search.
+            index
+                .search
+                .push(format!("{}\u{1f}{}", a.name, a.account_id).to_lowercase());
+            index.mine.push(a.owner.as_deref() == Some(user));
+            index.at_risk.push(a.at_risk());
+            index.hidden.push(hidden(a));
+            let band = a.band.as_deref().map(|v| index.value_id(v));
+            let segment = a.segment.as_deref().map(|v| index.value_id(v));
+            index.band.push(band);
+            index.segment.push(segment);
+            let mut bits = 0u64;
+            for r in &a.reasons {
+                let k = match index.codes.iter().position(|c| *c == r.code) {
+                    Some(k) => k,
+                    None => {
+                        index.codes.push(r.code.clone());
+                        index.codes.len() - 1
+                    }
+                };
+                bits |= 1u64 << (k % 64);
+            }
+            index.reasons.push(bits);
+        }
+        index
+    }
+
+    fn value_id(&mut self, value: &str) -> u32 {
+        match self.values.iter().position(|v| v == value) {
+            Some(i) => i as u32,
+            None => {
+                self.values.push(value.to_owned());
+                (self.values.len() - 1) as u32
+            }
+        }
+    }
+
+    /// A filter value as an id: None = no filter, Some(None) = a value no account has.
+    fn wanted(&self, value: &Option<String>) -> Option<Option<u32>> {
+        value
+            .as_ref()
+            .map(|v| self.values.iter().position(|x| x == v).map(|i| i as u32))
+    }
+}
+
+/// The queue in one sort order: indices into the accounts. The loaded order is the queue order
+/// of HEALTH.md; other sorts break ties by it, so every key is unique and an unstable sort is
+/// exact.
+pub fn sort_order(accounts: &[AccountScore], key: SortKey) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..accounts.len()).collect();
+    match key {
+        SortKey::Priority => {}
+        SortKey::Health => {
+            order.sort_unstable_by_key(|&i| (accounts[i].health.unwrap_or(i64::MAX), i))
+        }
+        SortKey::Arr => order
+            .sort_unstable_by(|&a, &b| accounts[b].arr.total_cmp(&accounts[a].arr).then(a.cmp(&b))),
+        SortKey::Renewal => order.sort_unstable_by_key(|&i| {
+            (
+                accounts[i]
+                    .days_to_renewal
+                    .filter(|d| *d >= 0)
+                    .unwrap_or(i64::MAX),
+                i,
+            )
+        }),
+        SortKey::Trend => {
+            order.sort_unstable_by_key(|&i| (accounts[i].trend.unwrap_or(i64::MAX), i))
+        }
+    }
+    order
+}
+
+/// Every sort order of the queue, computed off the UI thread when the data is loaded, so that
+/// changing the sort of 100,000 accounts costs only a refilter.
+pub fn sort_orders(accounts: &[AccountScore]) -> HashMap<SortKey, Vec<usize>> {
+    SortKey::ALL
+        .iter()
+        .map(|&key| (key, sort_order(accounts, key)))
+        .collect()
+}
+
 /// Everything the queue shows, as loaded by the worker.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dataset {
     pub accounts: Vec<AccountScore>,
+    /// `sort_orders(&accounts)`; empty means "sort on demand".
+    pub orders: HashMap<SortKey, Vec<usize>>,
     pub console: HashMap<String, ConsoleState>,
     pub as_of: NaiveDate,
     pub freshness: Option<NaiveDate>,
@@ -91,7 +201,7 @@ pub struct AccountDetail {
     pub timeline: Vec<TimelineEntry>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SortKey {
     Priority,
     Health,
@@ -101,6 +211,14 @@ pub enum SortKey {
 }
 
 impl SortKey {
+    pub const ALL: [SortKey; 5] = [
+        SortKey::Priority,
+        SortKey::Health,
+        SortKey::Arr,
+        SortKey::Renewal,
+        SortKey::Trend,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             SortKey::Priority => "priority",
@@ -290,8 +408,8 @@ pub struct App {
     pub sort: SortKey,
     /// Indices into `data.accounts` in the current sort order.
     sorted: Vec<usize>,
-    /// Each account's "name id" in lower case, for search without allocating per keystroke.
-    search_keys: Vec<String>,
+    /// The filters' view of each account.
+    index: FilterIndex,
     /// `sorted` after filters: the rows of the queue.
     pub view: Vec<usize>,
     /// Position in `view`.
@@ -334,7 +452,7 @@ impl App {
             filter: QueueFilter::default(),
             sort: SortKey::Priority,
             sorted: Vec::new(),
-            search_keys: Vec::new(),
+            index: FilterIndex::default(),
             view: Vec::new(),
             selected: 0,
             offset: 0,
@@ -377,57 +495,46 @@ impl App {
             .is_some_and(|s| s.hides(account, self.today))
     }
 
-    /// Whether the account passes the filters; `search` is the search text in lower case and
-    /// `search_key` the account's lower-cased "name id" (both prepared once, not per account).
-    fn matches(&self, account: &AccountScore, search: &str, search_key: &str) -> bool {
-        let f = &self.filter;
-        let eq = |want: &Option<String>, have: &Option<String>| want.is_none() || want == have;
-        (!f.mine || account.owner.as_deref() == Some(self.user.as_str()))
-            && (!f.at_risk_only || account.at_risk())
-            && eq(&f.band, &account.band)
-            && eq(&f.segment, &account.segment)
-            && f.reason
-                .as_ref()
-                .is_none_or(|code| account.reasons.iter().any(|r| &r.code == code))
-            && (search.is_empty() || search_key.contains(search))
-            && (f.show_hidden || !self.is_hidden(account))
-    }
-
+    /// Puts the queue in the current sort order, prepared with the data (see `sort_orders`).
     fn resort(&mut self) {
-        let accounts = self.accounts();
-        let mut order: Vec<usize> = (0..accounts.len()).collect();
-        let key = self.sort;
-        // The loaded order is the queue order of HEALTH.md; other sorts break ties by it.
-        match key {
-            SortKey::Priority => {}
-            SortKey::Health => order.sort_by_key(|&i| (accounts[i].health.unwrap_or(i64::MAX), i)),
-            SortKey::Arr => {
-                order.sort_by(|&a, &b| accounts[b].arr.total_cmp(&accounts[a].arr).then(a.cmp(&b)))
-            }
-            SortKey::Renewal => order.sort_by_key(|&i| {
-                (
-                    accounts[i]
-                        .days_to_renewal
-                        .filter(|d| *d >= 0)
-                        .unwrap_or(i64::MAX),
-                    i,
-                )
-            }),
-            SortKey::Trend => order.sort_by_key(|&i| (accounts[i].trend.unwrap_or(i64::MAX), i)),
-        }
-        self.sorted = order;
+        self.sorted = match &self.data {
+            Some(data) => data
+                .orders
+                .get(&self.sort)
+                .cloned()
+                .unwrap_or_else(|| sort_order(&data.accounts, self.sort)),
+            None => Vec::new(),
+        };
         self.refilter();
     }
 
     /// Rebuilds the view, keeping the same account selected when it is still there.
     fn refilter(&mut self) {
         let keep = self.selected_account().map(|a| a.account_id.clone());
-        let search = self.filter.search.to_lowercase();
+        let f = &self.filter;
+        let x = &self.index;
+        let search = f.search.to_lowercase();
+        let band = x.wanted(&f.band);
+        let segment = x.wanted(&f.segment);
+        let reason = f.reason.as_ref().map(|code| {
+            x.codes
+                .iter()
+                .position(|c| c == code)
+                .map(|k| 1u64 << (k % 64))
+        });
         let view: Vec<usize> = self
             .sorted
             .iter()
             .copied()
-            .filter(|&i| self.matches(&self.accounts()[i], &search, &self.search_keys[i]))
+            .filter(|&i| {
+                (!f.mine || x.mine[i])
+                    && (!f.at_risk_only || x.at_risk[i])
+                    && band.is_none_or(|b| b.is_some() && x.band[i] == b)
+                    && segment.is_none_or(|s| s.is_some() && x.segment[i] == s)
+                    && reason.is_none_or(|bit| bit.is_some_and(|bit| x.reasons[i] & bit != 0))
+                    && (f.show_hidden || !x.hidden[i])
+                    && (search.is_empty() || x.search[i].contains(&search))
+            })
             .collect();
         self.view = view;
         self.selected = keep
@@ -694,6 +801,17 @@ impl App {
 
     /// Shows what a saved action changes at once; the reload that follows brings the scores.
     fn apply_saved(&mut self, action: &NewAction) {
+        self.record_locally(action);
+        if let Some(i) = self
+            .accounts()
+            .iter()
+            .position(|a| a.account_id == action.account_id)
+        {
+            self.index.hidden[i] = self.is_hidden(&self.accounts()[i]);
+        }
+    }
+
+    fn record_locally(&mut self, action: &NewAction) {
         let today = self.today.format("%Y-%m-%d").to_string();
         let Some(data) = self.data.as_mut() else {
             return;
@@ -944,12 +1062,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.clamp_scroll();
         }
         Action::Loaded(data) => {
-            // A name and an id never run together: the separator is not typed into a search.
-            app.search_keys = data
-                .accounts
-                .iter()
-                .map(|a| format!("{}\u{1f}{}", a.name, a.account_id).to_lowercase())
-                .collect();
+            let today = app.today;
+            app.index = FilterIndex::build(&data.accounts, &app.user, |a| {
+                data.console
+                    .get(&a.account_id)
+                    .is_some_and(|s| s.hides(a, today))
+            });
             app.data = Some(*data);
             app.resort();
         }
