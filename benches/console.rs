@@ -70,8 +70,9 @@ fn dataset() -> Dataset {
                 ces: SurveyFigure { value: None, n: 0 },
             }
         })
-        .collect();
+        .collect::<Vec<_>>();
     Dataset {
+        orders: retain::app::sort_orders(&accounts),
         accounts,
         console: HashMap::new(),
         as_of: "2026-11-20".parse().unwrap(),
