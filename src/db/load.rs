@@ -680,6 +680,7 @@ pub fn load(
         .into_iter()
         .map(|(spec, path)| inspect(db, spec, path, options.encoding))
         .collect::<Result<_>>()?;
+    drop_stages(db);
     let staged = stage_all(db, &sources, options, on_event);
     let result = staged.and_then(|staged| {
         let rejected: Vec<&Problem> = staged.iter().flat_map(|s| &s.rejected).collect();
@@ -690,10 +691,15 @@ pub fn load(
             Some(rejects_file.to_path_buf())
         };
         db.in_transaction(|conn| {
-            for spec in TABLES {
+            // Accounts last: the other stages are pruned against stage_accounts.
+            for spec in TABLES.iter().rev() {
                 match sources.iter().position(|s| s.spec.name == spec.name) {
                     Some(i) => {
-                        let fills = [("table", spec.name), ("stage", &sources[i].stage_table())];
+                        let stage = sources[i].stage_table();
+                        let fills = [("table", spec.name), ("stage", stage.as_str())];
+                        if staged[i].orphans > 0 || !staged[i].rejected.is_empty() {
+                            conn.execute_batch(&queries::fill(queries::PRUNE_STAGE, &fills))?;
+                        }
                         conn.execute_batch(&queries::fill(queries::REPLACE_TABLE, &fills))?;
                     }
                     None => conn.execute_batch(&queries::fill(
@@ -748,14 +754,19 @@ pub fn load(
             elapsed: start.elapsed(),
         })
     });
-    for source in &sources {
-        // Stage tables are temporary; dropping them early just frees memory.
-        let _ = db.conn().execute_batch(&queries::fill(
-            queries::DROP_STAGE,
-            &[("stage", &source.stage_table())],
-        ));
-    }
+    drop_stages(db);
     result
+}
+
+/// Stages left by a failed (or killed) load hold nothing anyone needs.
+fn drop_stages(db: &Db) {
+    for spec in TABLES {
+        let stage = format!("stage_{}", spec.name);
+        // A stage that is not there (it became the table) is not an error.
+        let _ = db
+            .conn()
+            .execute_batch(&queries::fill(queries::DROP_STAGE, &[("stage", &stage)]));
+    }
 }
 
 fn stage_all(
