@@ -391,7 +391,7 @@ pub fn build(input: &ReviewInput) -> Review {
         },
     ];
     for item in &mut agenda {
-        if item.key.starts_with("renewals") {
+        if item.key.starts_with("renewals") || item.key == "health_drops" {
             continue;
         }
         item.entries.sort_by(|a, b| {
