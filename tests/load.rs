@@ -446,3 +446,38 @@ fn day_first_dates_stay_errors() {
         ),
     );
 }
+
+#[test]
+fn offsets_on_either_side_of_utc_convert_and_fractions_survive() {
+    let db = Db::open_in_memory().unwrap();
+    let dir = dataset_with(&[]);
+    std::fs::write(
+        dir.path().join("usage.csv"),
+        "account_id,user_id,occurred_at\n\
+         A-1,minus,2026-11-20T01:00:00-05:00\n\
+         A-1,plus,2026-11-20 01:00:00+0900\n\
+         A-1,zulu,2026-11-20T01:00:00.250Z\n\
+         A-1,slash,2026/11/20 01:00:00\n",
+    )
+    .unwrap();
+    load_dir(&db, dir.path(), false).unwrap();
+    let stamps: Vec<(String, String)> = db
+        .conn()
+        .prepare("SELECT user_id, strftime(occurred_at, '%Y-%m-%d %H:%M:%S.%g') FROM usage ORDER BY user_id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let expected = [
+        ("minus", "2026-11-20 06:00:00.000"),
+        ("plus", "2026-11-19 16:00:00.000"),
+        ("slash", "2026-11-20 01:00:00.000"),
+        ("zulu", "2026-11-20 01:00:00.250"),
+    ];
+    let stamps: Vec<(&str, &str)> = stamps
+        .iter()
+        .map(|(u, s)| (u.as_str(), s.as_str()))
+        .collect();
+    assert_eq!(stamps, expected);
+}
