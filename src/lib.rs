@@ -10,6 +10,7 @@ pub mod model;
 pub mod report;
 pub mod sample;
 pub mod sample_data;
+pub mod text;
 pub mod tui;
 pub mod ui;
 

@@ -3,8 +3,9 @@
 mod common;
 
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use common::tmux::{Tmux, console_command};
 use common::{count, fixture};
 use retain::db::{Db, SCHEMA_VERSION, queries};
 
@@ -270,88 +271,6 @@ fn console_pid(db: &std::path::Path) -> Option<String> {
         })
 }
 
-struct Console {
-    session: String,
-}
-
-impl Console {
-    fn open(db: &std::path::Path) -> Console {
-        let session = format!(
-            "retain-rel-{}-{}",
-            std::process::id(),
-            db.file_stem().unwrap().to_string_lossy()
-        );
-        let command = format!(
-            "env NO_COLOR=1 RETAIN_USER=alice {} --db {} ; echo RETAIN-EXITED $? ; sleep 30",
-            env!("CARGO_BIN_EXE_retain"),
-            db.display()
-        );
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &session])
-            .output();
-        assert!(
-            Command::new("tmux")
-                .args([
-                    "new-session",
-                    "-d",
-                    "-s",
-                    &session,
-                    "-x",
-                    "140",
-                    "-y",
-                    "40",
-                    &command
-                ])
-                .status()
-                .unwrap()
-                .success()
-        );
-        Console { session }
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        Command::new("tmux")
-            .args(["send-keys", "-t", &self.session])
-            .args(keys)
-            .status()
-            .unwrap();
-    }
-
-    fn text(&self, text: &str) {
-        Command::new("tmux")
-            .args(["send-keys", "-t", &self.session, "-l", text])
-            .status()
-            .unwrap();
-    }
-
-    fn wait_for(&self, needle: &str) {
-        let start = Instant::now();
-        loop {
-            let out = Command::new("tmux")
-                .args(["capture-pane", "-p", "-t", &self.session])
-                .output()
-                .unwrap();
-            let screen = String::from_utf8_lossy(&out.stdout).into_owned();
-            if screen.contains(needle) {
-                return;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(30),
-                "never saw {needle:?}:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Console {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.session])
-            .output();
-    }
-}
-
 #[test]
 fn cli_commands_work_while_the_console_is_open_and_a_confirmed_action_survives_sigkill() {
     let dir = tempfile::tempdir().unwrap();
@@ -365,7 +284,10 @@ fn cli_commands_work_while_the_console_is_open_and_a_confirmed_action_survives_s
             .status
             .success()
     );
-    let console = Console::open(&db_path);
+    let console = Tmux::start(
+        &format!("retain-rel-{}", std::process::id()),
+        &console_command(&db_path),
+    );
     console.wait_for("Northwind");
 
     // Read-only commands and even a CLI write work while the console is open.

@@ -296,17 +296,12 @@ pub fn ensure_utf8(path: &Path, encoding: TextEncoding) -> std::io::Result<Decod
             .any(|c| matches!(c, '\u{3040}'..='\u{30ff}' | '\u{ff61}'..='\u{ff9f}'))
     };
     if had_errors || (named.is_none() && !has_kana(&text)) {
-        let at = bad_at.unwrap_or(0);
-        let before = String::from_utf8_lossy(&bytes[..at]);
-        let line = before.matches('\n').count() as u64 + 1;
-        let column = before
-            .rsplit('\n')
-            .next()
-            .unwrap_or_default()
-            .chars()
-            .count()
-            + 1;
-        return Ok(Decoded::Invalid { line, column });
+        let before = String::from_utf8_lossy(&bytes[..bad_at.unwrap_or(0)]);
+        let (line, column) = crate::text::line_column(&before, before.len());
+        return Ok(Decoded::Invalid {
+            line: line as u64,
+            column,
+        });
     }
     let dir = tempfile::tempdir()?;
     let utf8 = dir.path().join("transcoded.csv");

@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use toml::Spanned;
 
+use crate::text::line_column;
+
 pub const DEFAULT_TOML: &str = include_str!("default.toml");
 
 /// Every metric the SQL computes per account (queries/health.sql), which a measure may use.
@@ -357,20 +359,6 @@ impl Model {
             .find(|b| (b.min..=b.max).contains(&health))
             .map(|b| b.name.as_str())
     }
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before
-        .rsplit('\n')
-        .next()
-        .unwrap_or_default()
-        .chars()
-        .count()
-        + 1;
-    (line, column)
 }
 
 impl fmt::Display for Model {

@@ -30,27 +30,15 @@ pub fn auc(pairs: &[(f64, bool)]) -> Option<f64> {
     Some((rank_sum - positives * (positives + 1.0) / 2.0) / (positives * negatives))
 }
 
-/// SplitMix64: a tiny deterministic generator, so that the bootstrap is reproducible.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
-
 /// A 95% bootstrap interval of the AUC (1,000 resamples, fixed seed).
 pub fn auc_interval(pairs: &[(f64, bool)]) -> Option<(f64, f64)> {
     auc(pairs)?;
-    let mut rng = SplitMix(0x5EED);
+    // The sample generator's SplitMix64: fixed seed, so the interval is reproducible.
+    let mut rng = crate::sample::Rng::new(0x5EED);
     let mut samples: Vec<f64> = (0..1000)
         .filter_map(|_| {
             let resample: Vec<(f64, bool)> = (0..pairs.len())
-                .map(|_| pairs[(rng.next() % pairs.len() as u64) as usize])
+                .map(|_| pairs[rng.below(pairs.len() as u64) as usize])
                 .collect();
             auc(&resample)
         })

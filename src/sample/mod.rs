@@ -142,14 +142,14 @@ const STREAM_ACTIVITIES: u64 = 5;
 
 /// SplitMix64: tiny, fast and fully specified, so output never depends on a
 /// crate's algorithm choice.
-struct Rng(u64);
+pub struct Rng(u64);
 
 impl Rng {
-    fn new(seed: u64) -> Self {
+    pub fn new(seed: u64) -> Self {
         Rng(seed)
     }
 
-    fn next_u64(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -158,7 +158,7 @@ impl Rng {
     }
 
     /// Uniform in `0..n` (multiply-shift; the bias is far below anything visible).
-    fn below(&mut self, n: u64) -> u64 {
+    pub fn below(&mut self, n: u64) -> u64 {
         ((u128::from(self.next_u64()) * u128::from(n)) >> 64) as u64
     }
 
