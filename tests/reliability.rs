@@ -19,6 +19,23 @@ fn retain(db: &std::path::Path) -> Command {
     command
 }
 
+/// A database file in a temporary folder, holding the `good` fixture.
+fn loaded_db(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join(format!("{name}.duckdb"));
+    let load = retain(&db_path)
+        .arg("load")
+        .arg(fixture("good"))
+        .output()
+        .unwrap();
+    assert!(
+        load.status.success(),
+        "{}",
+        String::from_utf8_lossy(&load.stderr)
+    );
+    (dir, db_path)
+}
+
 /// Rows per input table: the fingerprint of one loaded data set.
 fn table_counts(db: &Db) -> Vec<i64> {
     ["accounts", "usage", "tickets", "surveys", "activities"]
@@ -181,17 +198,7 @@ fn a_database_from_a_newer_retain_is_refused_clearly() {
 
 #[test]
 fn user_text_reaches_duckdb_only_as_parameters() {
-    let dir = tempfile::tempdir().unwrap();
-    let db_path = dir.path().join("inject.duckdb");
-    assert!(
-        retain(&db_path)
-            .arg("load")
-            .arg(fixture("good"))
-            .output()
-            .unwrap()
-            .status
-            .success()
-    );
+    let (_dir, db_path) = loaded_db("inject");
     for hostile in [
         "x'; DROP TABLE accounts; --",
         "%",
@@ -273,17 +280,7 @@ fn console_pid(db: &std::path::Path) -> Option<String> {
 
 #[test]
 fn cli_commands_work_while_the_console_is_open_and_a_confirmed_action_survives_sigkill() {
-    let dir = tempfile::tempdir().unwrap();
-    let db_path = dir.path().join("shared.duckdb");
-    assert!(
-        retain(&db_path)
-            .arg("load")
-            .arg(fixture("good"))
-            .output()
-            .unwrap()
-            .status
-            .success()
-    );
+    let (_dir, db_path) = loaded_db("shared");
     let console = Tmux::start(
         &format!("retain-rel-{}", std::process::id()),
         &console_command(&db_path),
