@@ -17,6 +17,26 @@ use crate::model::score::{self, AccountScore, AsOf};
 use crate::report::table::{Align, TextTable};
 use crate::sample::{self, SampleOptions};
 
+/// Writes to standard output. A pipe closed early (`retain score | head -1`) ends the process
+/// quietly, as command-line tools do; any other failure to write is reported.
+fn emit(args: std::fmt::Arguments) {
+    if let Err(e) = std::io::stdout().write_fmt(args) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("retain: stdout: {e}");
+            std::process::exit(1);
+        }
+        std::process::exit(0);
+    }
+}
+
+// The commands print through `emit` rather than std's macros, which panic on a closed pipe.
+macro_rules! println {
+    ($($arg:tt)*) => { emit(format_args!("{}\n", format_args!($($arg)*))) };
+}
+macro_rules! print {
+    ($($arg:tt)*) => { emit(format_args!($($arg)*)) };
+}
+
 pub fn run(cli: Cli) -> Result<()> {
     let db_path = cli.db.clone().unwrap_or_else(db::default_path);
     let user = current_user(cli.user.as_deref());
