@@ -71,7 +71,7 @@ fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             let at_risk: Vec<_> = data.accounts.iter().filter(|a| a.at_risk()).collect();
             let arr_at_risk: f64 = at_risk.iter().map(|a| a.arr).sum();
             first.push(Span::raw(format!(
-                "  {} accounts · {} at risk · ARR at risk {}",
+                "  {} accounts, {} at risk ({} ARR)",
                 group_digits(data.accounts.len() as f64),
                 group_digits(at_risk.len() as f64),
                 money(arr_at_risk)
