@@ -23,17 +23,18 @@ fn retain(db: &std::path::Path) -> Command {
 fn loaded_db(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join(format!("{name}.duckdb"));
-    let load = retain(&db_path)
-        .arg("load")
-        .arg(fixture("good"))
-        .output()
-        .unwrap();
+    load_into(&db_path, &fixture("good"));
+    (dir, db_path)
+}
+
+/// `retain load DIR` into the database, which must succeed.
+fn load_into(db_path: &std::path::Path, dir: &std::path::Path) {
+    let load = retain(db_path).arg("load").arg(dir).output().unwrap();
     assert!(
         load.status.success(),
         "{}",
         String::from_utf8_lossy(&load.stderr)
     );
-    (dir, db_path)
 }
 
 /// Rows per input table: the fingerprint of one loaded data set.
@@ -62,40 +63,16 @@ fn sigkill_during_a_load_leaves_the_old_or_the_new_data_never_a_mix() {
         .output()
         .unwrap();
     assert!(generated.status.success());
-    assert!(
-        retain(&db_path)
-            .arg("load")
-            .arg(big.to_str().unwrap())
-            .output()
-            .unwrap()
-            .status
-            .success()
-    );
+    load_into(&db_path, &big);
     let new = table_counts(&Db::open(&db_path).unwrap());
-    assert!(
-        retain(&db_path)
-            .arg("load")
-            .arg(fixture("good"))
-            .output()
-            .unwrap()
-            .status
-            .success()
-    );
+    load_into(&db_path, &fixture("good"));
     let old = table_counts(&Db::open(&db_path).unwrap());
     assert_ne!(old, new);
 
     let mut outcomes = Vec::new();
     for delay_ms in [0u64, 30, 80, 150, 250, 400, 700, 1200] {
         // Each round starts from the small set.
-        assert!(
-            retain(&db_path)
-                .arg("load")
-                .arg(fixture("good"))
-                .output()
-                .unwrap()
-                .status
-                .success()
-        );
+        load_into(&db_path, &fixture("good"));
         let mut child = retain(&db_path)
             .arg("load")
             .arg(&big)

@@ -39,14 +39,15 @@ pub fn console_state(conn: &Connection) -> Result<HashMap<String, ConsoleState>>
 
 /// Scores every account (live, as of the data's freshness) and reads the console's state.
 pub fn load_dataset(db: &Db) -> Result<Dataset> {
-    let as_of = AsOf::resolve(db, None)?;
+    let freshness = db.freshness()?;
+    let as_of = AsOf::given(None, freshness);
     let accounts = score::score_accounts(db.conn(), as_of)?;
     Ok(Dataset {
         orders: crate::app::sort_orders(&accounts),
         accounts,
         console: console_state(db.conn())?,
         as_of: as_of.date,
-        freshness: db.freshness()?,
+        freshness,
     })
 }
 

@@ -21,9 +21,13 @@ pub struct AsOf {
 impl AsOf {
     /// `--as-of` if given, else the data's freshness date (live).
     pub fn resolve(db: &Db, requested: Option<NaiveDate>) -> Result<AsOf> {
-        let freshness = db.freshness()?;
+        Ok(AsOf::given(requested, db.freshness()?))
+    }
+
+    /// `resolve` for a freshness date already read.
+    pub fn given(requested: Option<NaiveDate>, freshness: Option<NaiveDate>) -> AsOf {
         let today = chrono::Utc::now().date_naive();
-        Ok(match (requested, freshness) {
+        match (requested, freshness) {
             (Some(date), Some(fresh)) => AsOf {
                 date,
                 live: date >= fresh,
@@ -40,7 +44,7 @@ impl AsOf {
                 date: today,
                 live: true,
             },
-        })
+        }
     }
 
     pub fn historical(date: NaiveDate) -> AsOf {

@@ -26,7 +26,8 @@ pub fn write(out: &mut impl Write, review: &Review, format: ReviewFormat) -> io:
     }
 }
 
-fn delta(now: f64, before: f64) -> String {
+/// A week-over-week change as people read it: "+1,200", "−3", "±0".
+pub fn delta(now: f64, before: f64) -> String {
     let d = now - before;
     if d.abs() < 0.5 {
         "±0".into()

@@ -11,25 +11,13 @@ use super::theme::Theme;
 use crate::app::App;
 use crate::commands::group_digits;
 use crate::report::review::Review;
+use crate::report::review_format::delta;
 
 fn loading(frame: &mut Frame, area: Rect) {
     frame.render_widget(
         Paragraph::new("Preparing the review (scores a week and two weeks back, 12-week history)…"),
         area,
     );
-}
-
-fn change(now: f64, before: f64) -> String {
-    let d = now - before;
-    if d.abs() < 0.5 {
-        "±0".into()
-    } else {
-        format!(
-            "{}{}",
-            if d > 0.0 { "+" } else { "−" },
-            group_digits(d.abs())
-        )
-    }
 }
 
 fn agenda_lines(review: &Review, theme: Theme) -> Vec<Line<'static>> {
@@ -94,7 +82,7 @@ pub fn render_review(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             "{:<17}{:>9} {:>9}",
             f.name,
             shown,
-            change(f.now, f.week_ago)
+            delta(f.now, f.week_ago)
         )));
     }
     for s in &review.surveys {
