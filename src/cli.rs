@@ -37,6 +37,9 @@ pub struct Cli {
 pub enum Command {
     /// Load the data-contract files of a folder (accounts, usage, tickets, surveys, activities)
     Load(LoadArgs),
+    /// Import a vendor's export (Zendesk, Salesforce, Qualtrics, SurveyMonkey, Delighted,
+    /// Segment, Amplitude, Mixpanel), merged with what is loaded
+    Import(ImportArgs),
     /// Write a deterministic, realistic sample data set in the contract's shape
     Sample(SampleArgs),
     /// Score every account and store a snapshot (and the weekly history behind the trend)
@@ -78,6 +81,28 @@ pub struct LoadArgs {
     /// The text encoding of CSV files
     #[arg(long, value_enum, default_value_t = TextEncoding::Auto)]
     pub encoding: TextEncoding,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Where the files come from
+    #[arg(value_enum)]
+    pub source: crate::import::Vendor,
+    /// The exported files (CSV, TSV, JSON lines, JSON; gzip and zip are unpacked)
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// A mapping file (TOML): how rows find their account, header names, value translations
+    #[arg(long = "map", value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+    /// The zone of times written without one (e.g. Zendesk's account zone), such as Asia/Tokyo
+    #[arg(long, value_name = "ZONE")]
+    pub time_zone: Option<chrono_tz::Tz>,
+    /// Show what would load (rows, matched, unmatched, rejected, examples) and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Load the good rows and write offending rows, with reasons, to a rejects file beside the database
+    #[arg(long)]
+    pub skip_bad_rows: bool,
 }
 
 #[derive(Debug, Args)]

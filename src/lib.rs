@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 pub mod db;
 pub mod error;
+pub mod import;
 pub mod model;
 pub mod report;
 pub mod sample;

@@ -95,10 +95,10 @@ fn rows_after_t_change_nothing_in_a_backtest() {
     let (_dir, db) = sample_db("300");
     let (before, _) = run(&db, "2026-08-22");
     for sql in [
-        "INSERT INTO usage SELECT account_id, 'late', TIMESTAMP '2026-08-23 00:00:00', 'x', 1000 FROM accounts",
-        "INSERT INTO surveys SELECT account_id, TIMESTAMP '2026-09-01 00:00:00', 'nps', 0, NULL, NULL FROM accounts",
-        "INSERT INTO tickets SELECT 'late-' || account_id, account_id, TIMESTAMP '2026-08-30 00:00:00', NULL, 'urgent', NULL FROM accounts",
-        "INSERT INTO activities SELECT account_id, TIMESTAMP '2026-08-23 01:00:00', 'call', NULL, NULL FROM accounts",
+        "INSERT INTO usage SELECT account_id, 'late', TIMESTAMP '2026-08-23 00:00:00', 'x', 1000, NULL FROM accounts",
+        "INSERT INTO surveys SELECT account_id, TIMESTAMP '2026-09-01 00:00:00', 'nps', 0, NULL, NULL, NULL FROM accounts",
+        "INSERT INTO tickets SELECT 'late-' || account_id, account_id, TIMESTAMP '2026-08-30 00:00:00', NULL, 'urgent', NULL, NULL FROM accounts",
+        "INSERT INTO activities SELECT account_id, TIMESTAMP '2026-08-23 01:00:00', 'call', NULL, NULL, NULL FROM accounts",
     ] {
         db.conn().execute(sql, []).unwrap();
     }
@@ -114,12 +114,12 @@ fn the_migration_matrix_on_a_small_fixture() {
     for (id, days) in [("M-100", 14), ("M-66", 40), ("M-39", 60), ("M-13", 80)] {
         db.conn()
             .execute(
-                "INSERT INTO accounts VALUES (?, ?, NULL, NULL, NULL, 1000, NULL, DATE '2025-01-01', NULL, NULL)",
+                "INSERT INTO accounts VALUES (?, ?, NULL, NULL, NULL, 1000, NULL, DATE '2025-01-01', NULL, NULL, NULL)",
                 [id, id],
             )
             .unwrap();
         db.conn()
-            .execute("INSERT INTO activities VALUES (?, DATE '2026-11-20' - ?::INTEGER, 'call', NULL, NULL)", duckdb::params![id, days])
+            .execute("INSERT INTO activities VALUES (?, DATE '2026-11-20' - ?::INTEGER, 'call', NULL, NULL, NULL)", duckdb::params![id, days])
             .unwrap();
     }
     let b_text = DEFAULT_TOML

@@ -44,7 +44,7 @@ impl Portfolio {
     /// An account with ARR 100,000, no seats and no renewal, started a year before T.
     fn account(&self, id: &str) -> &Self {
         self.exec(
-            "INSERT INTO accounts VALUES (?, ?, 'alice', 'SMB', 'Growth', 100000, NULL, ?::DATE, NULL, NULL)",
+            "INSERT INTO accounts VALUES (?, ?, 'alice', 'SMB', 'Growth', 100000, NULL, ?::DATE, NULL, NULL, NULL)",
             [id, &format!("{id} Inc."), &ago(365)],
         )
     }
@@ -58,14 +58,14 @@ impl Portfolio {
 
     fn usage(&self, id: &str, user: &str, day: &str, count: i64) -> &Self {
         self.exec(
-            "INSERT INTO usage VALUES (?, ?, ?::TIMESTAMP + INTERVAL 10 HOUR, NULL, ?)",
+            "INSERT INTO usage VALUES (?, ?, ?::TIMESTAMP + INTERVAL 10 HOUR, NULL, ?, NULL)",
             duckdb::params![id, user, day, count],
         )
     }
 
     fn feature_use(&self, id: &str, day: &str, feature: &str) -> &Self {
         self.exec(
-            "INSERT INTO usage VALUES (?, 'u1', ?::TIMESTAMP + INTERVAL 10 HOUR, ?, 1)",
+            "INSERT INTO usage VALUES (?, 'u1', ?::TIMESTAMP + INTERVAL 10 HOUR, ?, 1, NULL)",
             [id, day, feature],
         )
     }
@@ -79,21 +79,21 @@ impl Portfolio {
         priority: &str,
     ) -> &Self {
         self.exec(
-            "INSERT INTO tickets VALUES (?, ?, ?::TIMESTAMP + INTERVAL 9 HOUR, ?::TIMESTAMP + INTERVAL 9 HOUR, ?, 'help')",
+            "INSERT INTO tickets VALUES (?, ?, ?::TIMESTAMP + INTERVAL 9 HOUR, ?::TIMESTAMP + INTERVAL 9 HOUR, ?, 'help', NULL)",
             duckdb::params![ticket, id, opened, closed, priority],
         )
     }
 
     fn survey(&self, id: &str, day: &str, kind: &str, score: i64) -> &Self {
         self.exec(
-            "INSERT INTO surveys VALUES (?, ?::TIMESTAMP + INTERVAL 9 HOUR, ?, ?, 'cto@example.com', NULL)",
+            "INSERT INTO surveys VALUES (?, ?::TIMESTAMP + INTERVAL 9 HOUR, ?, ?, 'cto@example.com', NULL, NULL)",
             duckdb::params![id, day, kind, score],
         )
     }
 
     fn activity(&self, id: &str, day: &str) -> &Self {
         self.exec(
-            "INSERT INTO activities VALUES (?, ?::TIMESTAMP, 'call', 'check-in', 'alice')",
+            "INSERT INTO activities VALUES (?, ?::TIMESTAMP, 'call', 'check-in', 'alice', NULL)",
             [id, day],
         )
     }
@@ -565,10 +565,10 @@ fn scoring_as_of_t_ignores_everything_after_t() {
     let as_of = AsOf::historical("2026-11-10".parse().unwrap());
     let before = score::score_accounts(db.conn(), as_of).unwrap();
     for sql in [
-        "INSERT INTO usage SELECT account_id, 'late', TIMESTAMP '2026-11-11 00:00:00', 'new', 50 FROM accounts",
-        "INSERT INTO tickets SELECT 'late-' || account_id, account_id, TIMESTAMP '2026-11-10 23:59:59' + INTERVAL 1 SECOND, NULL, 'urgent', 'x' FROM accounts",
-        "INSERT INTO surveys SELECT account_id, TIMESTAMP '2026-11-12 00:00:00', 'nps', 0, NULL, NULL FROM accounts",
-        "INSERT INTO activities SELECT account_id, TIMESTAMP '2026-11-11 08:00:00', 'call', NULL, NULL FROM accounts",
+        "INSERT INTO usage SELECT account_id, 'late', TIMESTAMP '2026-11-11 00:00:00', 'new', 50, NULL FROM accounts",
+        "INSERT INTO tickets SELECT 'late-' || account_id, account_id, TIMESTAMP '2026-11-10 23:59:59' + INTERVAL 1 SECOND, NULL, 'urgent', 'x', NULL FROM accounts",
+        "INSERT INTO surveys SELECT account_id, TIMESTAMP '2026-11-12 00:00:00', 'nps', 0, NULL, NULL, NULL FROM accounts",
+        "INSERT INTO activities SELECT account_id, TIMESTAMP '2026-11-11 08:00:00', 'call', NULL, NULL, NULL FROM accounts",
         "UPDATE tickets SET closed_at = TIMESTAMP '2026-11-15 00:00:00' WHERE closed_at IS NULL",
     ] {
         db.conn().execute(sql, []).unwrap();

@@ -141,7 +141,7 @@ fn a_database_of_an_older_schema_is_migrated_not_rejected() {
     }
     let db = Db::open(&path).unwrap();
     assert_eq!(db.schema_version().unwrap(), SCHEMA_VERSION);
-    assert_eq!(SCHEMA_VERSION, 2);
+    assert_eq!(SCHEMA_VERSION, 3);
     let body: String = db
         .conn()
         .query_row("SELECT body FROM actions", [], |r| r.get(0))
@@ -168,7 +168,7 @@ fn a_database_from_a_newer_retain_is_refused_clearly() {
         .unwrap();
     let error = Db::open(&path).err().unwrap().to_string();
     assert!(
-        error.contains("has schema version 99, newer than this retain knows (2)"),
+        error.contains("has schema version 99, newer than this retain knows (3)"),
         "{error}"
     );
 }

@@ -45,10 +45,10 @@ fn render(review: &Review, format: ReviewFormat) -> String {
 fn two_accounts() -> Db {
     let db = Db::open_in_memory().unwrap();
     for sql in [
-        "INSERT INTO accounts VALUES ('R-1', 'Red One', 'alice', 'SMB', NULL, 100000, NULL, DATE '2025-01-01', NULL, NULL)",
-        "INSERT INTO accounts VALUES ('R-2', '株式会社グリーン', 'bob', 'SMB', NULL, 50000, NULL, DATE '2026-11-17', NULL, NULL)",
-        "INSERT INTO activities VALUES ('R-1', TIMESTAMP '2026-09-21 10:00:00', 'call', NULL, 'alice')",
-        "INSERT INTO activities VALUES ('R-2', TIMESTAMP '2026-11-06 10:00:00', 'call', NULL, 'bob')",
+        "INSERT INTO accounts VALUES ('R-1', 'Red One', 'alice', 'SMB', NULL, 100000, NULL, DATE '2025-01-01', NULL, NULL, NULL)",
+        "INSERT INTO accounts VALUES ('R-2', '株式会社グリーン', 'bob', 'SMB', NULL, 50000, NULL, DATE '2026-11-17', NULL, NULL, NULL)",
+        "INSERT INTO activities VALUES ('R-1', TIMESTAMP '2026-09-21 10:00:00', 'call', NULL, 'alice', NULL)",
+        "INSERT INTO activities VALUES ('R-2', TIMESTAMP '2026-11-06 10:00:00', 'call', NULL, 'bob', NULL)",
     ] {
         db.conn().execute(sql, []).unwrap();
     }

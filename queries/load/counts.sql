@@ -3,7 +3,7 @@ SELECT
     count(*) FILTER (WHERE problem IS NOT NULL) AS problems,
     count(*) FILTER (
         WHERE problem IS NULL
-          AND account_id NOT IN (SELECT account_id FROM stage_accounts WHERE problem IS NULL)
+          AND account_id NOT IN {{accounts}}
     ) AS orphans,
     count(*) AS total
 FROM {{stage}}

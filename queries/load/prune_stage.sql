@@ -1,4 +1,4 @@
 -- Before the swap: drop the rows set aside (--skip-bad-rows) and those of unknown accounts.
 DELETE FROM {{stage}}
 WHERE problem IS NOT NULL
-   OR account_id NOT IN (SELECT account_id FROM stage_accounts WHERE problem IS NULL)
+   OR account_id NOT IN {{accounts}}

@@ -247,6 +247,44 @@ struct Source {
     ignored: Vec<String>,
     /// A UTF-8 copy of a file in another encoding, read instead of `path`'s original.
     _transcoded: Option<tempfile::TempDir>,
+    /// For rows an import adapter wrote: where each came from in the vendor's export.
+    origins: Option<RowOrigins>,
+}
+
+/// Where the rows of an import's contract file came from, so that a broken rule is reported
+/// against the vendor's file, line and column rather than the intermediate file.
+#[derive(Debug, Clone, Default)]
+pub struct RowOrigins {
+    pub files: Vec<String>,
+    /// Per contract row, in order: the index into `files` and the line there.
+    pub rows: Vec<(usize, u64)>,
+    /// Per contract column: the source field it came from and its 1-based column in the
+    /// source file (0 when the source is not a CSV, or the value was derived).
+    pub fields: Vec<Option<(String, usize)>>,
+}
+
+/// One contract table an import adapter produced: a UTF-8 CSV with the contract's header.
+pub struct ImportedTable {
+    pub table: &'static str,
+    /// How summaries name the source: the vendor files given.
+    pub label: String,
+    pub path: PathBuf,
+    pub origins: RowOrigins,
+}
+
+/// What `retain import` staged: the load summary, plus a few rows per table for --dry-run.
+#[derive(Debug, Clone)]
+pub struct MergeSummary {
+    pub load: LoadSummary,
+    /// Per imported table, a few checked rows (empty unless a dry run).
+    pub examples: Vec<Examples>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Examples {
+    pub table: &'static str,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Option<String>>>,
 }
 
 enum Format {
@@ -431,6 +469,7 @@ fn inspect(
         positions,
         ignored,
         _transcoded: transcoded,
+        origins: None,
     })
 }
 
@@ -480,6 +519,39 @@ impl Source {
 
     fn is_csv(&self) -> bool {
         matches!(self.format, Format::Csv { .. })
+    }
+
+    /// The accounts a row of this stage must belong to: those being loaded with it, or, for
+    /// an import that brings no accounts, those already in the database.
+    fn known_accounts(&self, accounts_staged: bool) -> &'static str {
+        if accounts_staged {
+            "(SELECT account_id FROM stage_accounts WHERE problem IS NULL)"
+        } else {
+            "(SELECT account_id FROM accounts)"
+        }
+    }
+
+    /// Points a problem found in an import's intermediate file back at the vendor's file.
+    fn trace(&self, rowid: u64, problem: &mut Problem) {
+        let Some(origins) = &self.origins else { return };
+        if let Some(&(file, line)) = origins.rows.get(rowid as usize) {
+            problem.file = origins.files[file].clone();
+            problem.line = line;
+        }
+        let index = self
+            .spec
+            .columns
+            .iter()
+            .position(|c| c.name == problem.column);
+        match index.and_then(|i| origins.fields.get(i)).cloned().flatten() {
+            Some((field, column_index)) => {
+                if field != problem.column {
+                    problem.column = format!("{field} ({})", problem.column);
+                }
+                problem.column_index = column_index;
+            }
+            None => problem.column_index = 0,
+        }
     }
 }
 
@@ -545,7 +617,7 @@ fn reader_error(source: &Source, e: &duckdb::Error) -> Error {
     }
 }
 
-fn stage(db: &Db, source: &Source, skip_bad_rows: bool) -> Result<Staged> {
+fn stage(db: &Db, source: &Source, skip_bad_rows: bool, accounts: &str) -> Result<Staged> {
     let conn = db.conn();
     let stage = source.stage_table();
     let mut fills: Vec<(&str, String)> = source
@@ -575,7 +647,10 @@ fn stage(db: &Db, source: &Source, skip_bad_rows: bool) -> Result<Staged> {
         )?;
     }
     let (problems, orphans, total): (u64, u64, u64) = conn.query_row(
-        &queries::fill(queries::STAGE_COUNTS, &[("stage", &stage)]),
+        &queries::fill(
+            queries::STAGE_COUNTS,
+            &[("stage", &stage), ("accounts", accounts)],
+        ),
         [],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
@@ -619,7 +694,11 @@ fn stage(db: &Db, source: &Source, skip_bad_rows: bool) -> Result<Staged> {
                 },
             ));
         }
-        if source.is_csv() {
+        if source.origins.is_some() {
+            for (rowid, problem) in rows.iter_mut() {
+                source.trace(*rowid, problem);
+            }
+        } else if source.is_csv() {
             let skipped: Vec<u64> = unreadable.iter().map(|p| p.line).collect();
             let rowids: Vec<u64> = rows.iter().map(|(r, _)| *r).collect();
             let located = csv_file::locate_records(&source.path, &rowids, &skipped)
@@ -683,20 +762,18 @@ pub fn load(
     drop_stages(db);
     let staged = stage_all(db, &sources, options, on_event);
     let result = staged.and_then(|staged| {
-        let rejected: Vec<&Problem> = staged.iter().flat_map(|s| &s.rejected).collect();
-        let rejects_file = if rejected.is_empty() {
-            None
-        } else {
-            write_rejects(rejects_file, &sources, &staged)?;
-            Some(rejects_file.to_path_buf())
-        };
+        let rejects_file = write_rejects_if_any(rejects_file, &sources, &staged)?;
         db.in_transaction(|conn| {
             // Accounts last: the other stages are pruned against stage_accounts.
             for spec in TABLES.iter().rev() {
                 match sources.iter().position(|s| s.spec.name == spec.name) {
                     Some(i) => {
                         let stage = sources[i].stage_table();
-                        let fills = [("table", spec.name), ("stage", stage.as_str())];
+                        let fills = [
+                            ("table", spec.name),
+                            ("stage", stage.as_str()),
+                            ("accounts", sources[i].known_accounts(true)),
+                        ];
                         if staged[i].orphans > 0 || !staged[i].rejected.is_empty() {
                             conn.execute_batch(&queries::fill(queries::PRUNE_STAGE, &fills))?;
                         }
@@ -710,45 +787,12 @@ pub fn load(
             }
             conn.execute_batch(queries::CLEAR_LOAD_INFO)?;
             for (source, staged) in sources.iter().zip(&staged) {
-                conn.execute(
-                    queries::RECORD_LOAD,
-                    duckdb::params![
-                        source.spec.name,
-                        source.file,
-                        staged.loaded,
-                        staged.orphans,
-                        staged.rejected.len() as u64,
-                        source.ignored.join(", "),
-                    ],
-                )?;
+                record_load(conn, source, staged, staged.loaded)?;
             }
             Ok(())
         })?;
-        let tables = TABLES
-            .iter()
-            .map(
-                |spec| match sources.iter().position(|s| s.spec.name == spec.name) {
-                    Some(i) => TableSummary {
-                        table: spec.name,
-                        file: Some(sources[i].file.clone()),
-                        rows: staged[i].loaded,
-                        orphans: staged[i].orphans,
-                        rejected: staged[i].rejected.len() as u64,
-                        ignored_columns: sources[i].ignored.clone(),
-                    },
-                    None => TableSummary {
-                        table: spec.name,
-                        file: None,
-                        rows: 0,
-                        orphans: 0,
-                        rejected: 0,
-                        ignored_columns: Vec::new(),
-                    },
-                },
-            )
-            .collect();
         Ok(LoadSummary {
-            tables,
+            tables: summarise(&sources, &staged, TABLES.iter().map(|t| t.name)),
             rejects_file,
             freshness: db.freshness()?,
             elapsed: start.elapsed(),
@@ -756,6 +800,163 @@ pub fn load(
     });
     drop_stages(db);
     result
+}
+
+/// Merges the tables an import adapter produced into what is loaded: each goes through the
+/// same stage and rules as `retain load`, then, in one transaction, replaces the rows the same
+/// `origin` brought before (and rows whose key it brings again). With `dry_run` nothing is
+/// written and a few checked rows per table come back instead.
+pub fn merge(
+    db: &Db,
+    origin: &str,
+    tables: Vec<ImportedTable>,
+    options: &LoadOptions,
+    dry_run: bool,
+    rejects_file: &Path,
+    on_event: &mut dyn FnMut(LoadEvent),
+) -> Result<MergeSummary> {
+    const EXAMPLES: i64 = 3;
+    let start = Instant::now();
+    let mut sources = Vec::new();
+    for imported in tables {
+        let spec = TABLES
+            .iter()
+            .find(|t| t.name == imported.table)
+            .expect("adapters produce contract tables");
+        let mut source = inspect(db, spec, imported.path, TextEncoding::Utf8)?;
+        source.file = imported.label;
+        source.origins = Some(imported.origins);
+        sources.push(source);
+    }
+    // Accounts first, as in a load: the other tables are checked against them.
+    sources.sort_by_key(|s| TABLES.iter().position(|t| t.name == s.spec.name));
+    let accounts_staged = sources.iter().any(|s| s.spec.name == "accounts");
+    drop_stages(db);
+    let staged = stage_all(db, &sources, options, on_event);
+    let result = staged.and_then(|staged| {
+        let mut examples = Vec::new();
+        if dry_run {
+            for source in &sources {
+                let sql =
+                    queries::fill(queries::STAGE_EXAMPLES, &[("stage", &source.stage_table())]);
+                let mut stmt = db.conn().prepare(&sql)?;
+                let mut rows = stmt.query([EXAMPLES])?;
+                let mut found = Vec::new();
+                while let Some(row) = rows.next()? {
+                    let values = (0..source.spec.columns.len())
+                        .map(|i| row.get::<_, Option<String>>(i))
+                        .collect::<Result<_, _>>()?;
+                    found.push(values);
+                }
+                let columns = source
+                    .spec
+                    .columns
+                    .iter()
+                    .map(|c| c.name.to_owned())
+                    .collect();
+                examples.push(Examples {
+                    table: source.spec.name,
+                    columns,
+                    rows: found,
+                });
+            }
+        }
+        let rejects_file = if dry_run {
+            None
+        } else {
+            write_rejects_if_any(rejects_file, &sources, &staged)?
+        };
+        if !dry_run {
+            db.in_transaction(|conn| {
+                for (source, staged) in sources.iter().zip(&staged).rev() {
+                    let stage = source.stage_table();
+                    let columns: Vec<&str> = source.spec.columns.iter().map(|c| c.name).collect();
+                    let columns = columns.join(", ");
+                    let same_key = source.spec.unique_key.map(|key| {
+                        format!("OR {key} IN (SELECT {key} FROM {stage} WHERE problem IS NULL)")
+                    });
+                    let fills = [
+                        ("table", source.spec.name),
+                        ("stage", stage.as_str()),
+                        ("columns", columns.as_str()),
+                        ("same_key", same_key.as_deref().unwrap_or_default()),
+                        ("accounts", source.known_accounts(accounts_staged)),
+                    ];
+                    conn.execute(&queries::fill(queries::MERGE_DELETE, &fills), [origin])?;
+                    conn.execute(&queries::fill(queries::MERGE_INSERT, &fills), [origin])?;
+                    let rows: u64 =
+                        conn.query_row(&queries::fill(queries::TABLE_ROWS, &fills), [], |r| {
+                            r.get(0)
+                        })?;
+                    conn.execute(queries::FORGET_LOAD_INFO, [source.spec.name])?;
+                    record_load(conn, source, staged, rows)?;
+                }
+                Ok(())
+            })?;
+        }
+        let names: Vec<&'static str> = sources.iter().map(|s| s.spec.name).collect();
+        Ok(MergeSummary {
+            load: LoadSummary {
+                tables: summarise(&sources, &staged, names.into_iter()),
+                rejects_file,
+                freshness: db.freshness()?,
+                elapsed: start.elapsed(),
+            },
+            examples,
+        })
+    });
+    drop_stages(db);
+    result
+}
+
+fn record_load(
+    conn: &duckdb::Connection,
+    source: &Source,
+    staged: &Staged,
+    rows_in_table: u64,
+) -> Result<()> {
+    conn.execute(
+        queries::RECORD_LOAD,
+        duckdb::params![
+            source.spec.name,
+            source.file,
+            rows_in_table,
+            staged.orphans,
+            staged.rejected.len() as u64,
+            source.ignored.join(", "),
+        ],
+    )?;
+    Ok(())
+}
+
+/// One summary line per named table; a table without a source read nothing.
+fn summarise(
+    sources: &[Source],
+    staged: &[Staged],
+    tables: impl Iterator<Item = &'static str>,
+) -> Vec<TableSummary> {
+    tables
+        .map(
+            |table| match sources.iter().position(|s| s.spec.name == table) {
+                Some(i) => TableSummary {
+                    table,
+                    file: Some(sources[i].file.clone()),
+                    rows: staged[i].loaded,
+                    orphans: staged[i].orphans,
+                    rejected: staged[i].rejected.len() as u64,
+                    ignored_columns: sources[i].ignored.clone(),
+                },
+                None => TableSummary {
+                    table,
+                    file: None,
+                    rows: 0,
+                    orphans: 0,
+                    rejected: 0,
+                    ignored_columns: Vec::new(),
+                },
+            },
+        )
+        .collect()
 }
 
 /// Stages left by a failed (or killed) load hold nothing anyone needs.
@@ -782,7 +983,8 @@ fn stage_all(
             file: &source.file,
         });
         let started = Instant::now();
-        let outcome = stage(db, source, options.skip_bad_rows)?;
+        let accounts = source.known_accounts(sources.iter().any(|s| s.spec.name == "accounts"));
+        let outcome = stage(db, source, options.skip_bad_rows, accounts)?;
         let read = outcome.loaded + outcome.orphans + outcome.rejected.len() as u64;
         if source.spec.name == "accounts" && read == 0 {
             return Err(file_error(
@@ -798,6 +1000,18 @@ fn stage_all(
         staged.push(outcome);
     }
     Ok(staged)
+}
+
+fn write_rejects_if_any(
+    path: &Path,
+    sources: &[Source],
+    staged: &[Staged],
+) -> Result<Option<PathBuf>> {
+    if staged.iter().all(|s| s.rejected.is_empty()) {
+        return Ok(None);
+    }
+    write_rejects(path, sources, staged)?;
+    Ok(Some(path.to_path_buf()))
 }
 
 /// The rows set aside by `--skip-bad-rows`, each with where it was and why.

@@ -17,6 +17,7 @@ pub const ACCOUNT_COUNT: &str = sql!("account_count.sql");
 pub const MIGRATIONS: &[&str] = &[
     sql!("migrations/001_initial.sql"),
     sql!("migrations/002_actions_by_account.sql"),
+    sql!("migrations/003_row_origin.sql"),
 ];
 
 pub const LOAD_CHECKS: &str = sql!("load/checks.sql");
@@ -39,6 +40,12 @@ pub const DROP_STAGE: &str = sql!("load/drop_stage.sql");
 pub const PRUNE_STAGE: &str = sql!("load/prune_stage.sql");
 pub const RESET_READER_REJECTS: &str = sql!("load/reset_reader_rejects.sql");
 pub const READER_REJECTS: &str = sql!("load/reader_rejects.sql");
+pub const MERGE_DELETE: &str = sql!("load/merge_delete.sql");
+pub const MERGE_INSERT: &str = sql!("load/merge_insert.sql");
+pub const FORGET_LOAD_INFO: &str = sql!("load/forget_load_info.sql");
+pub const TABLE_ROWS: &str = sql!("load/table_rows.sql");
+pub const STAGE_EXAMPLES: &str = sql!("load/stage_examples.sql");
+pub const IMPORT_ACCOUNTS: &str = sql!("import/accounts.sql");
 
 /// Every registered file by its path under `queries/`.
 pub const ALL: &[(&str, &str)] = &[
@@ -58,6 +65,13 @@ pub const ALL: &[(&str, &str)] = &[
     ("load/reader_rejects.sql", READER_REJECTS),
     ("migrations/001_initial.sql", MIGRATIONS[0]),
     ("migrations/002_actions_by_account.sql", MIGRATIONS[1]),
+    ("migrations/003_row_origin.sql", MIGRATIONS[2]),
+    ("load/merge_delete.sql", MERGE_DELETE),
+    ("load/merge_insert.sql", MERGE_INSERT),
+    ("load/forget_load_info.sql", FORGET_LOAD_INFO),
+    ("load/table_rows.sql", TABLE_ROWS),
+    ("load/stage_examples.sql", STAGE_EXAMPLES),
+    ("import/accounts.sql", IMPORT_ACCOUNTS),
     ("load/checks.sql", LOAD_CHECKS),
     ("load/stage_accounts.sql", STAGE_ACCOUNTS),
     ("load/stage_usage.sql", STAGE_USAGE),

@@ -1,0 +1,315 @@
+//! Reading vendors' files as they come: gzip, zip archives of gzipped files, UTF-8 with or
+//! without a byte-order mark, UTF-16 (Qualtrics' TSV), CSV or TSV, JSON lines or a JSON array.
+
+use std::io::Read;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::db::load::LoadError;
+use crate::error::{Error, Result};
+use crate::text::line_column;
+
+/// One text document: a file, or one member of a zip archive.
+pub struct Document {
+    /// How errors and the unmatched report name it: `export.zip:2026-11-01_0.json.gz` for a
+    /// member of an archive.
+    pub name: String,
+    pub text: String,
+}
+
+fn at(file: &str, line: usize, column: usize, message: impl Into<String>) -> Error {
+    LoadError::At {
+        file: file.to_owned(),
+        position: format!("{line}:{column}"),
+        message: message.into(),
+    }
+    .into()
+}
+
+/// The documents in `path`: the file itself (gunzipped when it is gzip), or each member of
+/// a zip archive, in name order.
+pub fn documents(path: &Path) -> Result<Vec<Document>> {
+    let io = |e| Error::io(path, e);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let bytes = std::fs::read(path).map_err(io)?;
+    if bytes.starts_with(b"PK\x03\x04") {
+        let mut archive =
+            zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| LoadError::File {
+                file: name.clone(),
+                message: format!("is not a readable zip archive: {e}"),
+            })?;
+        let mut members = Vec::new();
+        for i in 0..archive.len() {
+            let mut member = archive.by_index(i).map_err(|e| LoadError::File {
+                file: name.clone(),
+                message: format!("member {i} cannot be read: {e}"),
+            })?;
+            if member.is_dir() {
+                continue;
+            }
+            let member_name = format!("{name}:{}", member.name());
+            let mut raw = Vec::new();
+            member.read_to_end(&mut raw).map_err(io)?;
+            members.push((member_name, raw));
+        }
+        members.sort_by(|a, b| a.0.cmp(&b.0));
+        return members
+            .into_iter()
+            .map(|(name, raw)| decode(name, raw))
+            .collect();
+    }
+    Ok(vec![decode(name, bytes)?])
+}
+
+fn decode(name: String, bytes: Vec<u8>) -> Result<Document> {
+    let bytes = if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        flate2::read::MultiGzDecoder::new(bytes.as_slice())
+            .read_to_end(&mut out)
+            .map_err(|e| LoadError::File {
+                file: name.clone(),
+                message: format!("is not readable gzip: {e}"),
+            })?;
+        out
+    } else {
+        bytes
+    };
+    let text = if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(&bytes) {
+        let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom..]);
+        if had_errors {
+            return Err(LoadError::File {
+                file: name,
+                message: format!("is not valid {} text", encoding.name()),
+            }
+            .into());
+        }
+        text.into_owned()
+    } else {
+        match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let valid = e.utf8_error().valid_up_to();
+                let text = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+                let (line, column) = line_column(&text, valid);
+                return Err(at(
+                    &name,
+                    line,
+                    column,
+                    "is not UTF-8 text (rule: vendor exports are UTF-8 or UTF-16 with a byte-order mark)",
+                ));
+            }
+        }
+    };
+    Ok(Document { name, text })
+}
+
+/// A CSV record and the line it starts on.
+#[derive(Clone)]
+pub struct Record {
+    pub line: u64,
+    pub fields: Vec<String>,
+}
+
+/// Every record of a CSV or TSV document (tab-separated when the first line has tabs and no
+/// commas), header rows included.
+pub fn csv_records(doc: &Document) -> Result<Vec<Record>> {
+    let first_line = doc.text.lines().next().unwrap_or_default();
+    let delimiter = if first_line.contains('\t') && !first_line.contains(',') {
+        b'\t'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(doc.text.as_bytes());
+    let mut records = Vec::new();
+    let mut record = csv::StringRecord::new();
+    // Lines are counted from byte offsets: the reader's own line numbers skip blank lines.
+    let bytes = doc.text.as_bytes();
+    let (mut counted_to, mut line) = (0usize, 1u64);
+    let mut line_at = |offset: usize| {
+        let mut start = offset.min(bytes.len());
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        line += bytes[counted_to..start]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        counted_to = start;
+        line
+    };
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = line_at(record.position().map_or(0, |p| p.byte() as usize));
+                // A blank line between records is not a row.
+                if record.len() == 1 && record[0].trim().is_empty() {
+                    continue;
+                }
+                records.push(Record {
+                    line,
+                    fields: record.iter().map(str::to_owned).collect(),
+                });
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                return Err(at(
+                    &doc.name,
+                    line,
+                    1,
+                    format!("cannot be read as CSV: {e} (rule: RFC 4180 CSV)"),
+                ));
+            }
+        }
+    }
+    Ok(records)
+}
+
+/// A JSON object and the line it starts on.
+pub struct Event {
+    pub line: u64,
+    pub value: Value,
+}
+
+/// Every object of a JSON-lines document, or of a document that is one JSON array.
+pub fn json_events(doc: &Document) -> Result<Vec<Event>> {
+    let text = doc.text.as_str();
+    if text.trim_start().starts_with('[') {
+        let items: Vec<&serde_json::value::RawValue> =
+            serde_json::from_str(text).map_err(|e| json_error(doc, &e))?;
+        return items
+            .into_iter()
+            .map(|raw| {
+                let offset = raw.get().as_ptr() as usize - text.as_ptr() as usize;
+                let value = serde_json::from_str(raw.get()).map_err(|e| json_error(doc, &e))?;
+                Ok(Event {
+                    line: line_column(text, offset).0 as u64,
+                    value,
+                })
+            })
+            .collect();
+    }
+    let mut events = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let value: Value = serde_json::from_str(line).map_err(|e| {
+            at(
+                &doc.name,
+                index + 1,
+                e.column(),
+                format!("is not valid JSON: {e} (rule: one JSON object per line)"),
+            )
+        })?;
+        events.push(Event {
+            line: index as u64 + 1,
+            value,
+        });
+    }
+    Ok(events)
+}
+
+fn json_error(doc: &Document, e: &serde_json::Error) -> Error {
+    at(
+        &doc.name,
+        e.line(),
+        e.column(),
+        format!("is not valid JSON: {e} (rule: a JSON array or one JSON object per line)"),
+    )
+}
+
+/// The text at a dot path (`properties.company`) of a JSON object. An object found there
+/// gives its first value and an array its first element (Amplitude's `groups`); numbers and
+/// booleans give their text.
+pub fn text_at(value: &Value, path: &str) -> Option<String> {
+    let mut found = value;
+    for key in path.split('.') {
+        found = found.get(key)?;
+    }
+    loop {
+        found = match found {
+            Value::Object(map) => map.values().next()?,
+            Value::Array(items) => items.first()?,
+            _ => break,
+        };
+    }
+    match found {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn doc(text: &str) -> Document {
+        Document {
+            name: "f".to_owned(),
+            text: text.to_owned(),
+        }
+    }
+
+    #[test]
+    fn csv_records_know_their_line_even_after_a_multiline_value() {
+        let records = csv_records(&doc("a,b\n\"x\ny\",1\n\nz,2\n")).unwrap();
+        let lines: Vec<u64> = records.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [1, 2, 5]);
+        assert_eq!(records[1].fields, ["x\ny", "1"]);
+    }
+
+    #[test]
+    fn tsv_is_recognised() {
+        let records = csv_records(&doc("a\tb\n1\t2\n")).unwrap();
+        assert_eq!(records[1].fields, ["1", "2"]);
+    }
+
+    #[test]
+    fn json_arrays_and_lines_give_lines() {
+        let events = json_events(&doc("[\n {\"a\": 1},\n {\"a\": 2}\n]")).unwrap();
+        assert_eq!(events.iter().map(|e| e.line).collect::<Vec<_>>(), [2, 3]);
+        let events = json_events(&doc("{\"a\":1}\n\n{\"a\":2}\n")).unwrap();
+        assert_eq!(events.iter().map(|e| e.line).collect::<Vec<_>>(), [1, 3]);
+        let error = json_events(&doc("{\"a\":1}\n{\"a\":\n"))
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(error.starts_with("f:2:"), "{error}");
+    }
+
+    #[test]
+    fn paths_reach_into_objects_and_arrays() {
+        let v = json!({"groups": {"company": ["acme", "x"]}, "p": {"n": 3, "e": ""}});
+        assert_eq!(text_at(&v, "groups.company").as_deref(), Some("acme"));
+        assert_eq!(text_at(&v, "groups").as_deref(), Some("acme"));
+        assert_eq!(text_at(&v, "p.n").as_deref(), Some("3"));
+        assert_eq!(text_at(&v, "p.e"), None);
+        assert_eq!(text_at(&v, "p.missing"), None);
+    }
+
+    #[test]
+    fn gzip_and_utf16_are_decoded() {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all("名前\n".as_bytes()).unwrap();
+        let doc = decode("x.gz".into(), gz.finish().unwrap()).unwrap();
+        assert_eq!(doc.text, "名前\n");
+        let mut utf16 = vec![0xFF, 0xFE];
+        for unit in "Q1\tQ2".encode_utf16() {
+            utf16.extend(unit.to_le_bytes());
+        }
+        assert_eq!(decode("x.tsv".into(), utf16).unwrap().text, "Q1\tQ2");
+    }
+}

@@ -1,0 +1,456 @@
+//! `retain import SOURCE FILE...`: vendors' exports (Zendesk, Salesforce, survey tools,
+//! product analytics) translated into the data contract. Adapters only translate and find
+//! accounts; the rows then go through the loader's stage, rules and all-or-nothing merge,
+//! exactly as `retain load` rows do.
+
+mod analytics;
+mod input;
+pub mod mapping;
+pub mod matcher;
+mod salesforce;
+mod surveys;
+pub mod time;
+mod zendesk;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use chrono_tz::Tz;
+
+use crate::db::Db;
+use crate::db::load::{self, ImportedTable, LoadEvent, LoadOptions, MergeSummary, RowOrigins};
+use crate::db::queries;
+use crate::error::{Error, Result};
+use mapping::{Mapping, Schema};
+use matcher::Matcher;
+
+/// The exports `retain import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Vendor {
+    /// Zendesk Support ticket CSV export → tickets, and CSAT surveys from Satisfaction Score
+    Zendesk,
+    /// Salesforce accounts (Data Loader API names or report labels), optionally opportunities → accounts
+    Salesforce,
+    /// Qualtrics response export, CSV or TSV (three header rows) → surveys
+    Qualtrics,
+    /// SurveyMonkey response export, CSV (two header rows) → surveys
+    Surveymonkey,
+    /// Delighted responses from its API, JSON → surveys
+    Delighted,
+    /// Segment events, JSON lines → usage
+    Segment,
+    /// Amplitude Export API zip (hourly gzipped JSON lines) → usage
+    Amplitude,
+    /// Mixpanel raw export, JSON lines → usage
+    Mixpanel,
+}
+
+impl Vendor {
+    pub fn name(self) -> &'static str {
+        match self {
+            Vendor::Zendesk => "zendesk",
+            Vendor::Salesforce => "salesforce",
+            Vendor::Qualtrics => "qualtrics",
+            Vendor::Surveymonkey => "surveymonkey",
+            Vendor::Delighted => "delighted",
+            Vendor::Segment => "segment",
+            Vendor::Amplitude => "amplitude",
+            Vendor::Mixpanel => "mixpanel",
+        }
+    }
+
+    pub fn schema(self) -> &'static Schema {
+        match self {
+            Vendor::Zendesk => &zendesk::SCHEMA,
+            Vendor::Salesforce => &salesforce::SCHEMA,
+            Vendor::Qualtrics => &surveys::QUALTRICS,
+            Vendor::Surveymonkey => &surveys::SURVEYMONKEY,
+            Vendor::Delighted => &surveys::DELIGHTED,
+            Vendor::Segment => &analytics::SEGMENT,
+            Vendor::Amplitude => &analytics::AMPLITUDE,
+            Vendor::Mixpanel => &analytics::MIXPANEL,
+        }
+    }
+}
+
+impl fmt::Display for Vendor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A row whose account could not be found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unmatched {
+    pub file: String,
+    pub line: u64,
+    /// The fields that were tried.
+    pub field: String,
+    /// The first non-empty value among them ("" when all were empty).
+    pub value: String,
+}
+
+/// One contract table being written by an adapter.
+struct TableWriter {
+    table: &'static str,
+    columns: usize,
+    path: PathBuf,
+    writer: csv::Writer<BufWriter<File>>,
+    origins: RowOrigins,
+}
+
+/// What an adapter works with: the mapping, the accounts, and the contract rows it writes.
+pub struct Import {
+    pub mapping: Mapping,
+    matcher: Matcher,
+    dir: tempfile::TempDir,
+    files: Vec<String>,
+    tables: Vec<TableWriter>,
+    unmatched: Vec<Unmatched>,
+    matched: u64,
+    /// Why rows were left out on purpose (not responses, duplicates, …), with counts.
+    skipped: BTreeMap<String, u64>,
+}
+
+impl Import {
+    fn new(mapping: Mapping, matcher: Matcher) -> Result<Import> {
+        let dir = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
+        Ok(Import {
+            mapping,
+            matcher,
+            dir,
+            files: Vec::new(),
+            tables: Vec::new(),
+            unmatched: Vec::new(),
+            matched: 0,
+            skipped: BTreeMap::new(),
+        })
+    }
+
+    /// Registers a document; rows refer to it by the returned number.
+    fn file(&mut self, name: &str) -> usize {
+        self.files.push(name.to_owned());
+        self.files.len() - 1
+    }
+
+    /// Starts (or continues) a contract table. `fields` says, per contract column, which
+    /// source field feeds it and at which 1-based column, for error messages.
+    fn table(
+        &mut self,
+        table: &'static str,
+        fields: Vec<Option<(String, usize)>>,
+    ) -> Result<usize> {
+        if let Some(i) = self.tables.iter().position(|t| t.table == table) {
+            return Ok(i);
+        }
+        let spec = load::TABLES
+            .iter()
+            .find(|t| t.name == table)
+            .expect("adapters write contract tables");
+        debug_assert_eq!(fields.len(), spec.columns.len());
+        let path = self.dir.path().join(format!("{table}.csv"));
+        let file = File::create(&path).map_err(|e| Error::io(&path, e))?;
+        let mut writer = csv::Writer::from_writer(BufWriter::new(file));
+        writer
+            .write_record(spec.columns.iter().map(|c| c.name))
+            .map_err(|e| csv_error(&path, e))?;
+        self.tables.push(TableWriter {
+            table,
+            columns: spec.columns.len(),
+            path,
+            writer,
+            origins: RowOrigins {
+                files: Vec::new(),
+                rows: Vec::new(),
+                fields,
+            },
+        });
+        Ok(self.tables.len() - 1)
+    }
+
+    /// Writes one contract row (values in the contract's column order) that came from
+    /// `line` of document `file`.
+    fn row(
+        &mut self,
+        table: usize,
+        file: usize,
+        line: u64,
+        values: &[Option<String>],
+    ) -> Result<()> {
+        let out = &mut self.tables[table];
+        debug_assert_eq!(values.len(), out.columns);
+        out.writer
+            .write_record(values.iter().map(|v| v.as_deref().unwrap_or_default()))
+            .map_err(|e| csv_error(&out.path, e))?;
+        out.origins.rows.push((file, line));
+        Ok(())
+    }
+
+    /// The account_id of the first candidate value that names an account; otherwise the row
+    /// is recorded as unmatched and None comes back.
+    fn account(
+        &mut self,
+        file: usize,
+        line: u64,
+        candidates: &[(&str, Option<String>)],
+    ) -> Option<String> {
+        for (_, value) in candidates {
+            if let Some(id) = value.as_deref().and_then(|v| self.matcher.find(v)) {
+                self.matched += 1;
+                return Some(id.to_owned());
+            }
+        }
+        let fields: Vec<&str> = candidates.iter().map(|(f, _)| *f).collect();
+        let value = candidates
+            .iter()
+            .find_map(|(_, v)| v.clone().filter(|v| !v.trim().is_empty()))
+            .unwrap_or_default();
+        self.unmatched.push(Unmatched {
+            file: self.files[file].clone(),
+            line,
+            field: fields.join(" | "),
+            value,
+        });
+        None
+    }
+
+    /// Counts a row left out on purpose, by reason.
+    fn skip(&mut self, reason: impl Into<String>) {
+        *self.skipped.entry(reason.into()).or_default() += 1;
+    }
+
+    /// `label` names the user's files in summaries (a zip's members are not listed).
+    fn finish(self, label: &str) -> Result<(Vec<ImportedTable>, Prepared)> {
+        let mut tables = Vec::new();
+        for mut t in self.tables {
+            t.writer.flush().map_err(|e| Error::io(&t.path, e))?;
+            t.origins.files = self.files.clone();
+            tables.push(ImportedTable {
+                table: t.table,
+                label: label.to_owned(),
+                path: t.path,
+                origins: t.origins,
+            });
+        }
+        Ok((
+            tables,
+            Prepared {
+                _dir: self.dir,
+                unmatched: self.unmatched,
+                matched: self.matched,
+                skipped: self.skipped,
+                zone: self.mapping.zone,
+                zone_given: self.mapping.zone_given,
+            },
+        ))
+    }
+}
+
+fn csv_error(path: &Path, e: csv::Error) -> Error {
+    Error::io(path, std::io::Error::other(e))
+}
+
+/// What an import read besides the contract rows.
+pub struct Prepared {
+    _dir: tempfile::TempDir,
+    pub unmatched: Vec<Unmatched>,
+    /// Source rows whose account was found.
+    pub matched: u64,
+    pub skipped: BTreeMap<String, u64>,
+    pub zone: Tz,
+    pub zone_given: bool,
+}
+
+pub struct ImportRequest<'a> {
+    pub vendor: Vendor,
+    pub files: &'a [PathBuf],
+    pub mapping: Option<&'a Path>,
+    /// Overrides the mapping file's zone.
+    pub time_zone: Option<Tz>,
+    pub dry_run: bool,
+    pub options: LoadOptions,
+}
+
+pub struct ImportReport {
+    pub merged: MergeSummary,
+    pub prepared: Prepared,
+    /// Where the unmatched rows were written (not on a dry run).
+    pub unmatched_file: Option<PathBuf>,
+}
+
+/// Reads the vendor's files, finds each row's account and merges the rows into the database
+/// (or, on a dry run, only checks them).
+pub fn import(
+    db: &Db,
+    request: &ImportRequest,
+    unmatched_file: &Path,
+    rejects_file: &Path,
+    on_event: &mut dyn FnMut(LoadEvent),
+) -> Result<ImportReport> {
+    let vendor = request.vendor;
+    let schema = vendor.schema();
+    let mut mapping = match request.mapping {
+        Some(path) => Mapping::from_file(path, vendor, schema)?,
+        None => Mapping::defaults(schema),
+    };
+    if let Some(zone) = request.time_zone {
+        mapping.zone = zone;
+        mapping.zone_given = true;
+    }
+    let accounts: Vec<(String, String)> = {
+        let mut stmt = db.conn().prepare(queries::IMPORT_ACCOUNTS)?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?
+    };
+    let matcher = Matcher::new(&accounts, &mapping.aliases);
+    if matcher.is_empty() && vendor != Vendor::Salesforce {
+        return Err(Error::Usage(format!(
+            "no accounts are loaded, so no {vendor} row can find its account: load accounts (retain load DIR) or import them (retain import salesforce FILE) first"
+        )));
+    }
+    let mut documents = Vec::new();
+    for path in request.files {
+        documents.push(input::documents(path)?);
+    }
+    let mut import = Import::new(mapping, matcher)?;
+    match vendor {
+        Vendor::Zendesk => zendesk::read(&mut import, documents)?,
+        Vendor::Salesforce => salesforce::read(&mut import, documents)?,
+        Vendor::Qualtrics => surveys::qualtrics(&mut import, documents)?,
+        Vendor::Surveymonkey => surveys::surveymonkey(&mut import, documents)?,
+        Vendor::Delighted => surveys::delighted(&mut import, documents)?,
+        Vendor::Segment => analytics::segment(&mut import, documents)?,
+        Vendor::Amplitude => analytics::amplitude(&mut import, documents)?,
+        Vendor::Mixpanel => analytics::mixpanel(&mut import, documents)?,
+    }
+    let label: Vec<String> = request
+        .files
+        .iter()
+        .map(|p| {
+            p.file_name().map_or_else(
+                || p.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            )
+        })
+        .collect();
+    let (tables, prepared) = import.finish(&label.join(", "))?;
+    let merged = load::merge(
+        db,
+        vendor.name(),
+        tables,
+        &request.options,
+        request.dry_run,
+        rejects_file,
+        on_event,
+    )?;
+    let unmatched_file = if request.dry_run || prepared.unmatched.is_empty() {
+        None
+    } else {
+        write_unmatched(unmatched_file, &prepared.unmatched)?;
+        Some(unmatched_file.to_path_buf())
+    };
+    Ok(ImportReport {
+        merged,
+        prepared,
+        unmatched_file,
+    })
+}
+
+fn write_unmatched(path: &Path, rows: &[Unmatched]) -> Result<()> {
+    let io = |e| Error::io(path, e);
+    let mut out = BufWriter::new(File::create(path).map_err(io)?);
+    crate::report::csv::write_row(&mut out, ["file", "line", "fields tried", "value"])
+        .map_err(io)?;
+    for u in rows {
+        let line = u.line.to_string();
+        crate::report::csv::write_row(&mut out, [u.file.as_str(), &line, &u.field, &u.value])
+            .map_err(io)?;
+    }
+    out.flush().map_err(io)
+}
+
+/// The header of a vendor CSV, for finding fields by name.
+struct Header {
+    names: Vec<String>,
+}
+
+impl Header {
+    fn new(names: &[String]) -> Header {
+        Header {
+            names: names.iter().map(|n| n.trim().to_lowercase()).collect(),
+        }
+    }
+
+    fn position(&self, name: &str) -> Option<usize> {
+        let name = name.trim().to_lowercase();
+        self.names.iter().position(|n| *n == name)
+    }
+
+    /// The 0-based column of `field`: the header the mapping names (an error when the file
+    /// has no such column), else the first of `defaults` present.
+    fn field(
+        &self,
+        doc: &str,
+        mapping: &Mapping,
+        field: &str,
+        defaults: &[&str],
+    ) -> Result<Option<usize>> {
+        match mapping.column(field) {
+            Some(header) => match self.position(header) {
+                Some(i) => Ok(Some(i)),
+                None => Err(load::LoadError::At {
+                    file: doc.to_owned(),
+                    position: "1".to_owned(),
+                    message: format!(
+                        "no column {header:?}, which the mapping file names for {field} (rule: mapped columns exist)"
+                    ),
+                }
+                .into()),
+            },
+            None => Ok(defaults.iter().find_map(|d| self.position(d))),
+        }
+    }
+}
+
+/// The trimmed, non-empty text of a CSV record's column.
+fn cell(fields: &[String], column: Option<usize>) -> Option<String> {
+    column
+        .and_then(|i| fields.get(i))
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+/// The name of a source column for error messages: the header as the file spells it.
+fn origin(names: &[String], column: Option<usize>) -> Option<(String, usize)> {
+    column.map(|i| (names[i].trim().to_owned(), i + 1))
+}
+
+/// The columns the mapping's `account` fields name, in order; an error at line 1 when the
+/// file has none of them (every row would be unmatched).
+fn account_columns(
+    doc: &str,
+    header: &Header,
+    mapping: &Mapping,
+) -> Result<Vec<(String, Option<usize>)>> {
+    let columns: Vec<(String, Option<usize>)> = mapping
+        .account
+        .iter()
+        .map(|name| (name.clone(), header.position(name)))
+        .collect();
+    if columns.iter().all(|(_, i)| i.is_none()) {
+        return Err(load::LoadError::At {
+            file: doc.to_owned(),
+            position: "1".to_owned(),
+            message: format!(
+                "no column to find the account by: tried {} (rule: name the column with `account = [\"…\"]` in the mapping file)",
+                mapping.account.join(", ")
+            ),
+        }
+        .into());
+    }
+    Ok(columns)
+}

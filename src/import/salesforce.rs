@@ -1,0 +1,257 @@
+//! Salesforce accounts → accounts. Data Loader/API exports name columns by API name (`Name`,
+//! `ARR__c`), report exports by label (`Account Name`, `ARR`); both are recognised. An
+//! Opportunity export in the same import supplies renewal dates the account rows lack.
+
+use std::collections::HashMap;
+
+use super::input::{self, Document, Record};
+use super::mapping::Schema;
+use super::{Header, Import, cell, origin, time};
+use crate::db::load::LoadError;
+use crate::error::Result;
+
+pub const SCHEMA: Schema = Schema {
+    fields: &[
+        "account_id",
+        "name",
+        "owner",
+        "segment",
+        "plan",
+        "arr",
+        "seats",
+        "contract_start",
+        "renewal_date",
+        "churned_on",
+    ],
+    value_maps: &[],
+    // Salesforce rows are the accounts; they are not matched to any.
+    account: &[],
+};
+
+/// Default headers per contract column: API names, then report labels. ARR, CSM, renewal
+/// date and the like are custom fields; these are the names teams commonly give them.
+const HEADERS: &[(&str, &[&str])] = &[
+    (
+        "account_id",
+        &["Id", "Account ID", "AccountId", "Account.Id"],
+    ),
+    ("name", &["Name", "Account Name", "Account.Name"]),
+    (
+        "owner",
+        &[
+            "CSM__c",
+            "CSM",
+            "Customer_Success_Manager__c",
+            "Customer Success Manager",
+            "Owner.Name",
+            "Account Owner",
+        ],
+    ),
+    (
+        "segment",
+        &[
+            "Segment__c",
+            "Segment",
+            "Customer_Segment__c",
+            "Customer Segment",
+        ],
+    ),
+    (
+        "plan",
+        &["Plan__c", "Plan", "Product_Plan__c", "Product Plan"],
+    ),
+    (
+        "arr",
+        &[
+            "ARR__c",
+            "ARR",
+            "Annual_Recurring_Revenue__c",
+            "Annual Recurring Revenue",
+        ],
+    ),
+    (
+        "seats",
+        &["Seats__c", "Seats", "Licensed_Seats__c", "Licensed Seats"],
+    ),
+    (
+        "contract_start",
+        &[
+            "Contract_Start_Date__c",
+            "Contract Start Date",
+            "Customer_Since__c",
+            "Customer Since",
+            "CreatedDate",
+            "Created Date",
+        ],
+    ),
+    (
+        "renewal_date",
+        &[
+            "Renewal_Date__c",
+            "Renewal Date",
+            "Next_Renewal_Date__c",
+            "Next Renewal Date",
+        ],
+    ),
+    (
+        "churned_on",
+        &["Churn_Date__c", "Churn Date", "Churned_On__c", "Churned On"],
+    ),
+];
+
+const OPPORTUNITY_ACCOUNT: &[&str] = &["AccountId", "Account ID"];
+const OPPORTUNITY_CLOSE: &[&str] = &["CloseDate", "Close Date"];
+const OPPORTUNITY_TYPE: &[&str] = &["Type", "Opportunity Type"];
+const OPPORTUNITY_CLOSED: &[&str] = &["IsClosed", "Closed"];
+
+/// Amounts as reports print them: `$1,200,000.00`, `¥ 3,000,000`, `JPY 3000000`. Text with
+/// no digits at all is kept as it was, for the contract's rule to report.
+fn amount(value: &str) -> String {
+    let kept: String = value
+        .chars()
+        .filter(|c| c.is_ascii_digit() || matches!(c, '.' | '-'))
+        .collect();
+    if kept.chars().any(|c| c.is_ascii_digit()) {
+        kept
+    } else {
+        value.trim().to_owned()
+    }
+}
+
+fn first_of(header: &Header, names: &[&str]) -> Option<usize> {
+    names.iter().find_map(|n| header.position(n))
+}
+
+pub fn read(import: &mut Import, documents: Vec<Vec<Document>>) -> Result<()> {
+    let mut accounts = Vec::new();
+    let mut renewals: HashMap<String, String> = HashMap::new();
+    for doc in documents.into_iter().flatten() {
+        let records = input::csv_records(&doc)?;
+        let Some((head, rows)) = records.split_first() else {
+            return Err(LoadError::File {
+                file: doc.name.clone(),
+                message: "is empty (rule: a Salesforce export with its header)".to_owned(),
+            }
+            .into());
+        };
+        let header = Header::new(&head.fields);
+        let is_opportunities = first_of(&header, OPPORTUNITY_ACCOUNT).is_some()
+            && first_of(&header, OPPORTUNITY_CLOSE).is_some();
+        if is_opportunities {
+            collect_renewals(import, &header, rows, &mut renewals);
+        } else {
+            accounts.push((doc.name.clone(), head.fields.clone(), rows.to_vec()));
+        }
+    }
+    if accounts.is_empty() {
+        return Err(crate::error::Error::Usage(
+            "salesforce: no accounts file among the files (an Opportunity export only adds renewal dates to the accounts imported with it)".to_owned(),
+        ));
+    }
+    for (name, names, rows) in accounts {
+        read_accounts(import, &name, &names, &rows, &renewals)?;
+    }
+    Ok(())
+}
+
+/// The earliest close date of each account's open renewal opportunities.
+fn collect_renewals(
+    import: &Import,
+    header: &Header,
+    rows: &[Record],
+    renewals: &mut HashMap<String, String>,
+) {
+    let account = first_of(header, OPPORTUNITY_ACCOUNT);
+    let close = first_of(header, OPPORTUNITY_CLOSE);
+    let kind = first_of(header, OPPORTUNITY_TYPE);
+    let closed = first_of(header, OPPORTUNITY_CLOSED);
+    let format = import.mapping.date_format.as_deref();
+    for record in rows {
+        let f = &record.fields;
+        let is_renewal = cell(f, kind).is_none_or(|k| k.to_lowercase().contains("renewal"));
+        let is_open =
+            cell(f, closed).is_none_or(|c| matches!(c.to_lowercase().as_str(), "false" | "0"));
+        let (Some(account), Some(date)) = (cell(f, account), cell(f, close)) else {
+            continue;
+        };
+        if !(is_renewal && is_open) {
+            continue;
+        }
+        let date = time::to_date(&date, format);
+        renewals
+            .entry(account)
+            .and_modify(|d| {
+                if date < *d {
+                    *d = date.clone();
+                }
+            })
+            .or_insert(date);
+    }
+}
+
+fn read_accounts(
+    import: &mut Import,
+    name: &str,
+    names: &[String],
+    rows: &[Record],
+    renewals: &HashMap<String, String>,
+) -> Result<()> {
+    let header = Header::new(names);
+    let mapping = import.mapping.clone();
+    let mut columns = Vec::new();
+    for (field, defaults) in HEADERS {
+        columns.push(header.field(name, &mapping, field, defaults)?);
+    }
+    for (i, required) in [
+        (0, "account_id"),
+        (1, "name"),
+        (5, "arr"),
+        (7, "contract_start"),
+    ] {
+        if columns[i].is_none() {
+            return Err(LoadError::At {
+                file: name.to_owned(),
+                position: "1".to_owned(),
+                message: format!(
+                    "no column for {required}: tried {} (rule: accounts need {required}; name the column with [salesforce.columns] {required} = \"…\")",
+                    HEADERS[i].1.join(", ")
+                ),
+            }
+            .into());
+        }
+    }
+    let file = import.file(name);
+    let table = import.table(
+        "accounts",
+        columns.iter().map(|c| origin(names, *c)).collect(),
+    )?;
+    let format = mapping.date_format.as_deref();
+    for record in rows {
+        let f = &record.fields;
+        let mut values: Vec<Option<String>> = columns.iter().map(|c| cell(f, *c)).collect();
+        for i in [5, 6] {
+            values[i] = values[i].as_deref().map(amount);
+        }
+        for i in [7, 8, 9] {
+            values[i] = values[i].as_deref().map(|v| time::to_date(v, format));
+        }
+        if values[8].is_none() {
+            values[8] = values[0].as_ref().and_then(|id| renewals.get(id)).cloned();
+        }
+        import.row(table, file, record.line, &values)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_lose_currency_and_grouping() {
+        assert_eq!(amount("$1,200,000.00"), "1200000.00");
+        assert_eq!(amount("¥ 3,000,000"), "3000000");
+        assert_eq!(amount("JPY 3000000"), "3000000");
+        assert_eq!(amount("n/a"), "n/a");
+    }
+}

@@ -1,0 +1,455 @@
+//! Survey tools → surveys: Qualtrics (three header rows, `_NPS_GROUP`), SurveyMonkey (two
+//! header rows) and Delighted (API JSON).
+
+use std::collections::HashSet;
+
+use chrono_tz::Tz;
+
+use super::input::{self, Document, Record};
+use super::mapping::Schema;
+use super::{Header, Import, account_columns, cell, origin, time};
+use crate::db::load::LoadError;
+use crate::error::Result;
+
+pub const QUALTRICS: Schema = Schema {
+    fields: &[
+        "responded_at",
+        "respondent",
+        "status",
+        "nps",
+        "csat",
+        "ces",
+        "comment",
+    ],
+    value_maps: &["nps", "csat", "ces"],
+    account: &["ExternalReference", "RecipientEmail"],
+};
+
+pub const SURVEYMONKEY: Schema = Schema {
+    fields: &[
+        "responded_at",
+        "respondent",
+        "nps",
+        "csat",
+        "ces",
+        "comment",
+    ],
+    value_maps: &["nps", "csat", "ces"],
+    account: &["Custom Data 1", "Email Address"],
+};
+
+pub const DELIGHTED: Schema = Schema {
+    fields: &[
+        "id",
+        "score",
+        "survey_type",
+        "created_at",
+        "comment",
+        "respondent",
+    ],
+    value_maps: &["survey_type"],
+    account: &[
+        "person_properties.Company",
+        "person_properties.company",
+        "person_properties.Account ID",
+        "person_properties.account_id",
+        "person.email",
+    ],
+};
+
+const KINDS: [&str; 3] = ["nps", "csat", "ces"];
+
+/// SurveyMonkey's default date layout (`11/03/2026 02:03:04 PM`).
+const SURVEYMONKEY_DATES: &str = "%m/%d/%Y %I:%M:%S %p";
+
+/// Where a survey's answers are: per kind, the column of its score; and the comment.
+struct Questions {
+    scores: [Option<usize>; 3],
+    comment: Option<usize>,
+}
+
+/// A score as exported: a code (`9`) or choice text (`10 - Extremely likely`), after the
+/// mapping's translation. Text with no leading number stays as it is, for the rule to report.
+fn score(import: &Import, kind: &str, value: &str) -> String {
+    let value = import
+        .mapping
+        .translate(kind, value)
+        .unwrap_or(value)
+        .trim();
+    let digits: String = value.chars().take_while(char::is_ascii_digit).collect();
+    if digits.is_empty() {
+        value.to_owned()
+    } else {
+        digits
+    }
+}
+
+fn empty(file: &str, what: &str) -> crate::error::Error {
+    LoadError::File {
+        file: file.to_owned(),
+        message: format!("is empty (rule: {what})"),
+    }
+    .into()
+}
+
+/// Writes one survey row per answered kind of one response.
+#[allow(clippy::too_many_arguments)]
+fn write_answers(
+    import: &mut Import,
+    table: usize,
+    file: usize,
+    record: &Record,
+    account: String,
+    responded_at: Option<String>,
+    respondent: Option<String>,
+    questions: &Questions,
+) -> Result<()> {
+    let f = &record.fields;
+    let mut answered = false;
+    let mut comment = cell(f, questions.comment);
+    for (kind, column) in KINDS.iter().zip(questions.scores) {
+        let Some(raw) = cell(f, column) else { continue };
+        answered = true;
+        let values = [
+            Some(account.clone()),
+            responded_at.clone(),
+            Some((*kind).to_owned()),
+            Some(score(import, kind, &raw)),
+            respondent.clone(),
+            // The comment goes with the first answered score only.
+            comment.take(),
+        ];
+        import.row(table, file, record.line, &values)?;
+    }
+    if !answered {
+        import.skip("response without a score (the question was not answered)");
+    }
+    Ok(())
+}
+
+fn survey_fields(
+    names: &[String],
+    account: Option<(String, usize)>,
+    responded: Option<usize>,
+    respondent: Option<usize>,
+    questions: &Questions,
+) -> Vec<Option<(String, usize)>> {
+    vec![
+        account,
+        origin(names, responded),
+        None,
+        questions.scores.iter().find_map(|c| origin(names, *c)),
+        origin(names, respondent),
+        origin(names, questions.comment),
+    ]
+}
+
+fn no_question(file: &str, vendor: &str, how: &str) -> crate::error::Error {
+    LoadError::At {
+        file: file.to_owned(),
+        position: "1".to_owned(),
+        message: format!(
+            "no NPS, CSAT or CES question found ({how}; rule: name the question with [{vendor}.columns] nps = \"…\", csat or ces)"
+        ),
+    }
+    .into()
+}
+
+pub fn qualtrics(import: &mut Import, documents: Vec<Vec<Document>>) -> Result<()> {
+    for doc in documents.into_iter().flatten() {
+        let records = input::csv_records(&doc)?;
+        if records.len() < 2 {
+            return Err(empty(
+                &doc.name,
+                "a Qualtrics export: column ids, question texts, then responses",
+            ));
+        }
+        let ids = &records[0].fields;
+        // Third header row: {"ImportId": …} per column (newer exports); older ones have two.
+        let import_ids = records.get(2).filter(|r| {
+            r.fields
+                .first()
+                .is_some_and(|c| c.trim_start().starts_with('{'))
+        });
+        let data = &records[if import_ids.is_some() { 3 } else { 2 }..];
+        let header = Header::new(ids);
+        let mapping = import.mapping.clone();
+        let column =
+            |field: &str, defaults: &[&str]| header.field(&doc.name, &mapping, field, defaults);
+        let responded = column("responded_at", &["RecordedDate", "EndDate"])?;
+        let respondent = column("respondent", &["RecipientEmail"])?;
+        let status = column("status", &["Status"])?;
+        let nps_default = ids
+            .iter()
+            .find_map(|id| id.trim().strip_suffix("_NPS_GROUP"))
+            .map(str::to_owned);
+        let nps = column(
+            "nps",
+            &nps_default.as_deref().into_iter().collect::<Vec<_>>(),
+        )?;
+        let comment_default = ids.iter().find(|id| id.trim().ends_with("_TEXT"));
+        let questions = Questions {
+            scores: [nps, column("csat", &[])?, column("ces", &[])?],
+            comment: column(
+                "comment",
+                &comment_default
+                    .map(String::as_str)
+                    .into_iter()
+                    .collect::<Vec<_>>(),
+            )?,
+        };
+        if questions.scores.iter().all(Option::is_none) {
+            return Err(no_question(
+                &doc.name,
+                "qualtrics",
+                "no Q#_NPS_GROUP column",
+            ));
+        }
+        // The zone Qualtrics wrote the response time in, unless the CSM said otherwise.
+        let zone = if mapping.zone_given {
+            mapping.zone
+        } else {
+            responded
+                .and_then(|i| import_ids.and_then(|r| r.fields.get(i)))
+                .and_then(|json| serde_json::from_str::<serde_json::Value>(json).ok())
+                .and_then(|v| {
+                    v.get("timezone")
+                        .and_then(|t| t.as_str())
+                        .map(str::to_owned)
+                })
+                .and_then(|t| {
+                    if t == "Z" {
+                        Some(Tz::UTC)
+                    } else {
+                        t.parse().ok()
+                    }
+                })
+                .unwrap_or(mapping.zone)
+        };
+        let accounts = account_columns(&doc.name, &header, &mapping)?;
+        let file = import.file(&doc.name);
+        let account_origin = accounts.iter().find_map(|(_, i)| origin(ids, *i));
+        let table = import.table(
+            "surveys",
+            survey_fields(ids, account_origin, responded, respondent, &questions),
+        )?;
+        for record in data {
+            let f = &record.fields;
+            let state = cell(f, status).unwrap_or_default().to_lowercase();
+            if matches!(
+                state.as_str(),
+                "1" | "2" | "survey preview" | "survey test" | "spam"
+            ) {
+                import.skip("Qualtrics preview, test or spam response");
+                continue;
+            }
+            let candidates: Vec<(&str, Option<String>)> = accounts
+                .iter()
+                .map(|(n, i)| (n.as_str(), cell(f, *i)))
+                .collect();
+            let Some(account) = import.account(file, record.line, &candidates) else {
+                continue;
+            };
+            let when =
+                cell(f, responded).map(|v| time::to_utc(&v, zone, mapping.date_format.as_deref()));
+            write_answers(
+                import,
+                table,
+                file,
+                record,
+                account,
+                when,
+                cell(f, respondent),
+                &questions,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Words that mark SurveyMonkey's NPS question ("How likely is it that you would recommend…").
+const NPS_WORDS: &[&str] = &["recommend", "薦め", "勧め", "すすめ", "推奨", "推薦"];
+
+pub fn surveymonkey(import: &mut Import, documents: Vec<Vec<Document>>) -> Result<()> {
+    for doc in documents.into_iter().flatten() {
+        let records = input::csv_records(&doc)?;
+        if records.len() < 2 {
+            return Err(empty(
+                &doc.name,
+                "a SurveyMonkey export: questions, answer options, then responses",
+            ));
+        }
+        // A question spanning several columns names only its first; the rest carry it on.
+        let mut questions_row = Vec::new();
+        let mut current = String::new();
+        for name in &records[0].fields {
+            if !name.trim().is_empty() {
+                current = name.trim().to_owned();
+            }
+            questions_row.push(current.clone());
+        }
+        let options_row = &records[1].fields;
+        let header = Header::new(&records[0].fields);
+        let mapping = import.mapping.clone();
+        let column =
+            |field: &str, defaults: &[&str]| header.field(&doc.name, &mapping, field, defaults);
+        let responded = column("responded_at", &["End Date", "Start Date"])?;
+        let respondent = column("respondent", &["Email Address"])?;
+        let nps_default = records[0].fields.iter().find(|q| {
+            let q = q.to_lowercase();
+            NPS_WORDS.iter().any(|w| q.contains(w))
+        });
+        let comment_default = options_row
+            .iter()
+            .position(|o| o.trim().eq_ignore_ascii_case("Open-Ended Response"))
+            .map(|i| questions_row[i].clone());
+        let questions = Questions {
+            scores: [
+                column(
+                    "nps",
+                    &nps_default
+                        .map(String::as_str)
+                        .into_iter()
+                        .collect::<Vec<_>>(),
+                )?,
+                column("csat", &[])?,
+                column("ces", &[])?,
+            ],
+            comment: column(
+                "comment",
+                &comment_default.as_deref().into_iter().collect::<Vec<_>>(),
+            )?
+            .map(|first| {
+                // An open-ended answer may sit in a later column of its question.
+                (first..options_row.len())
+                    .take_while(|&i| questions_row[i] == questions_row[first])
+                    .find(|&i| {
+                        options_row[i]
+                            .trim()
+                            .eq_ignore_ascii_case("Open-Ended Response")
+                    })
+                    .unwrap_or(first)
+            }),
+        };
+        if questions.scores.iter().all(Option::is_none) {
+            return Err(no_question(
+                &doc.name,
+                "surveymonkey",
+                "no question mentions recommending",
+            ));
+        }
+        let accounts = account_columns(&doc.name, &header, &mapping)?;
+        let file = import.file(&doc.name);
+        let names = &records[0].fields;
+        let account_origin = accounts.iter().find_map(|(_, i)| origin(names, *i));
+        let table = import.table(
+            "surveys",
+            survey_fields(names, account_origin, responded, respondent, &questions),
+        )?;
+        let format = mapping.date_format.as_deref().unwrap_or(SURVEYMONKEY_DATES);
+        for record in &records[2..] {
+            let f = &record.fields;
+            let candidates: Vec<(&str, Option<String>)> = accounts
+                .iter()
+                .map(|(n, i)| (n.as_str(), cell(f, *i)))
+                .collect();
+            let Some(account) = import.account(file, record.line, &candidates) else {
+                continue;
+            };
+            let when = cell(f, responded).map(|v| time::to_utc(&v, mapping.zone, Some(format)));
+            write_answers(
+                import,
+                table,
+                file,
+                record,
+                account,
+                when,
+                cell(f, respondent),
+                &questions,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Delighted's survey types that are contract kinds; others (smileys, thumbs, eNPS, PMF) are
+/// left out unless the mapping translates them.
+fn delighted_kind(import: &Import, survey_type: &str) -> Option<String> {
+    if let Some(mapped) = import.mapping.translate("survey_type", survey_type) {
+        return Some(mapped.to_owned()).filter(|m| !m.trim().is_empty());
+    }
+    match survey_type.trim().to_lowercase().as_str() {
+        "nps" => Some("nps".to_owned()),
+        "csat" => Some("csat".to_owned()),
+        "ces" | "ces7" => Some("ces".to_owned()),
+        _ => None,
+    }
+}
+
+pub fn delighted(import: &mut Import, documents: Vec<Vec<Document>>) -> Result<()> {
+    let mapping = import.mapping.clone();
+    let path = |field: &str, default: &str| mapping.column(field).unwrap_or(default).to_owned();
+    let id = path("id", "id");
+    let score_at = path("score", "score");
+    let kind_at = path("survey_type", "survey_type");
+    let created = path("created_at", "created_at");
+    let comment = path("comment", "comment");
+    let respondent = path("respondent", "person.email");
+    let mut seen = HashSet::new();
+    for doc in documents.into_iter().flatten() {
+        let events = input::json_events(&doc)?;
+        let file = import.file(&doc.name);
+        let account_origin = Some((mapping.account.join(" | "), 0));
+        let table = import.table(
+            "surveys",
+            vec![
+                account_origin,
+                Some((created.clone(), 0)),
+                Some((kind_at.clone(), 0)),
+                Some((score_at.clone(), 0)),
+                Some((respondent.clone(), 0)),
+                Some((comment.clone(), 0)),
+            ],
+        )?;
+        for event in events {
+            let v = &event.value;
+            if let Some(id) = input::text_at(v, &id)
+                && !seen.insert(id)
+            {
+                import.skip("duplicate Delighted response id");
+                continue;
+            }
+            let survey_type = input::text_at(v, &kind_at).unwrap_or_else(|| "nps".to_owned());
+            let Some(kind) = delighted_kind(import, &survey_type) else {
+                import.skip(format!(
+                    "Delighted survey type {survey_type:?} (not nps, csat or ces)"
+                ));
+                continue;
+            };
+            let candidates: Vec<(&str, Option<String>)> = mapping
+                .account
+                .iter()
+                .map(|p| (p.as_str(), input::text_at(v, p)))
+                .collect();
+            let Some(account) = import.account(file, event.line, &candidates) else {
+                continue;
+            };
+            let when = input::text_at(v, &created).map(|t| {
+                time::from_unix(&t).unwrap_or_else(|| {
+                    time::to_utc(&t, mapping.zone, mapping.date_format.as_deref())
+                })
+            });
+            let who = input::text_at(v, &respondent).or_else(|| input::text_at(v, "person"));
+            let values = [
+                Some(account),
+                when,
+                Some(kind),
+                input::text_at(v, &score_at),
+                who,
+                input::text_at(v, &comment),
+            ];
+            import.row(table, file, event.line, &values)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,671 @@
+//! `retain import`: every vendor's fixture (built from ../shared/spec/IMPORTS.md) checked row
+//! by row after import, the unmatched report, the merge with what is loaded, --dry-run, and
+//! errors that point at the vendor's file, line and column.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use chrono_tz::Tz;
+use common::{fingerprint, fixture, load_dir};
+use retain::db::Db;
+use retain::db::load::LoadOptions;
+use retain::error::Result;
+use retain::import::{self, ImportReport, ImportRequest, Vendor};
+
+struct Setup {
+    dir: tempfile::TempDir,
+    db: Db,
+}
+
+/// A database holding the four accounts of tests/fixtures/import/accounts.
+fn setup() -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&dir.path().join("r.duckdb")).unwrap();
+    load_dir(&db, &fixture("import/accounts"), false).unwrap();
+    Setup { dir, db }
+}
+
+struct Run<'a> {
+    vendor: Vendor,
+    files: &'a [&'a str],
+    mapping: Option<&'a str>,
+    time_zone: Option<Tz>,
+    dry_run: bool,
+    skip_bad_rows: bool,
+}
+
+fn run(vendor: Vendor, files: &'static [&'static str]) -> Run<'static> {
+    Run {
+        vendor,
+        files,
+        mapping: None,
+        time_zone: None,
+        dry_run: false,
+        skip_bad_rows: false,
+    }
+}
+
+impl Setup {
+    fn import(&self, run: Run) -> Result<ImportReport> {
+        let files: Vec<PathBuf> = run
+            .files
+            .iter()
+            .map(|f| fixture(&format!("import/{f}")))
+            .collect();
+        let mapping = run.mapping.map(|m| fixture(&format!("import/{m}")));
+        let request = ImportRequest {
+            vendor: run.vendor,
+            files: &files,
+            mapping: mapping.as_deref(),
+            time_zone: run.time_zone,
+            dry_run: run.dry_run,
+            options: LoadOptions {
+                skip_bad_rows: run.skip_bad_rows,
+                ..LoadOptions::default()
+            },
+        };
+        import::import(
+            &self.db,
+            &request,
+            &self.dir.path().join("unmatched.csv"),
+            &self.dir.path().join("rejects.csv"),
+            &mut |_| {},
+        )
+    }
+
+    /// Rows of a query, every value as text ("" for NULL).
+    fn rows(&self, sql: &str) -> Vec<Vec<String>> {
+        let mut stmt = self.db.conn().prepare(sql).unwrap();
+        let mut rows = stmt.query([]).unwrap();
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().unwrap() {
+            let n = row.as_ref().column_count();
+            out.push(
+                (0..n)
+                    .map(|i| row.get::<_, Option<String>>(i).unwrap().unwrap_or_default())
+                    .collect(),
+            );
+        }
+        out
+    }
+}
+
+fn strings(rows: &[&[&str]]) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|r| r.iter().map(|v| (*v).to_owned()).collect())
+        .collect()
+}
+
+const TICKETS: &str = "SELECT ticket_id, account_id, opened_at::VARCHAR, closed_at::VARCHAR, priority, subject FROM tickets ORDER BY ticket_id";
+const SURVEYS: &str = "SELECT account_id, responded_at::VARCHAR, kind, score::VARCHAR, respondent, comment FROM surveys ORDER BY responded_at, account_id";
+const USAGE: &str = "SELECT account_id, user_id, occurred_at::VARCHAR, feature, count::VARCHAR FROM usage ORDER BY occurred_at, account_id";
+
+fn unmatched(report: &ImportReport) -> Vec<(String, u64, String)> {
+    report
+        .prepared
+        .unmatched
+        .iter()
+        .map(|u| (u.file.clone(), u.line, u.value.clone()))
+        .collect()
+}
+
+#[test]
+fn zendesk_tickets_and_satisfaction_scores_row_by_row() {
+    let s = setup();
+    let report = s
+        .import(Run {
+            mapping: Some("zendesk/map.toml"),
+            ..run(Vendor::Zendesk, &["zendesk/tickets.csv"])
+        })
+        .unwrap();
+    // Times are Tokyo time (the mapping's zone), stored in UTC; `Urgent` and an empty
+    // priority are Zendesk's words for urgent and normal; a pending ticket is open even
+    // though it was solved once; full-width ＡＢＣ商事 is ABC商事; globex.com is an alias.
+    assert_eq!(
+        s.rows(TICKETS),
+        strings(&[
+            &[
+                "101",
+                "A-001",
+                "2026-11-02 00:15:00",
+                "",
+                "urgent",
+                "ログインできない"
+            ],
+            &[
+                "102",
+                "A-004",
+                "2026-11-01 01:00:00",
+                "2026-11-03 09:30:00",
+                "normal",
+                "請求書の再発行"
+            ],
+            &[
+                "103",
+                "A-002",
+                "2026-10-28 14:30:00",
+                "2026-10-30 03:00:00",
+                "high",
+                "Export times out"
+            ],
+            &[
+                "105",
+                "A-003",
+                "2026-11-04 23:00:00",
+                "",
+                "normal",
+                "TPS report, \"cover sheet\"\nsecond line"
+            ],
+        ])
+    );
+    // Good → CSAT 5, Bad → CSAT 1; Offered, Not Offered and empty are not responses.
+    assert_eq!(
+        s.rows(SURVEYS),
+        strings(&[
+            &[
+                "A-002",
+                "2026-10-30 03:00:00",
+                "csat",
+                "1",
+                "hank@globex.com",
+                ""
+            ],
+            &[
+                "A-004",
+                "2026-11-03 09:30:00",
+                "csat",
+                "5",
+                "ichiro@abc-shoji.jp",
+                ""
+            ],
+        ])
+    );
+    assert_eq!(
+        unmatched(&report),
+        [("tickets.csv".to_owned(), 5, "Umbrella Corp".to_owned())]
+    );
+    assert_eq!(report.prepared.matched, 4);
+    assert_eq!(report.prepared.skipped.values().sum::<u64>(), 2);
+    let written = std::fs::read_to_string(report.unmatched_file.unwrap()).unwrap();
+    assert_eq!(
+        written,
+        "file,line,fields tried,value\r\ntickets.csv,5,Organization | Requester domain,Umbrella Corp\r\n"
+    );
+}
+
+#[test]
+fn without_a_mapping_times_are_utc_and_domains_match_nothing() {
+    let s = setup();
+    let report = s
+        .import(run(Vendor::Zendesk, &["zendesk/tickets.csv"]))
+        .unwrap();
+    let tickets = s.rows(TICKETS);
+    assert_eq!(tickets[0][2], "2026-11-02 09:15:00");
+    let values: Vec<String> = unmatched(&report).into_iter().map(|u| u.2).collect();
+    assert_eq!(values, ["globex.com", "Umbrella Corp"]);
+}
+
+#[test]
+fn a_broken_value_is_reported_at_the_vendors_line_and_column_and_nothing_loads() {
+    let s = setup();
+    let before = fingerprint(&s.db);
+    let error = s
+        .import(Run {
+            mapping: Some("zendesk/map.toml"),
+            ..run(Vendor::Zendesk, &["zendesk/tickets_bad_time.csv"])
+        })
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        error.contains(
+            "tickets_bad_time.csv:3:17: Created at (opened_at) must be an ISO 8601 timestamp (found \"03.11.2026 10:00\")"
+        ),
+        "{error}"
+    );
+    assert_eq!(fingerprint(&s.db), before);
+}
+
+#[test]
+fn importing_again_replaces_what_the_same_source_brought_and_keeps_the_rest() {
+    let s = setup();
+    let zendesk = || Run {
+        mapping: Some("zendesk/map.toml"),
+        ..run(Vendor::Zendesk, &["zendesk/tickets.csv"])
+    };
+    s.import(zendesk()).unwrap();
+    s.import(Run {
+        mapping: Some("qualtrics/map.toml"),
+        ..run(Vendor::Qualtrics, &["qualtrics/responses.csv"])
+    })
+    .unwrap();
+    s.import(zendesk()).unwrap();
+    let by_origin =
+        s.rows("SELECT origin, count(*)::VARCHAR FROM surveys GROUP BY origin ORDER BY origin");
+    assert_eq!(
+        by_origin,
+        strings(&[&["qualtrics", "3"], &["zendesk", "2"]])
+    );
+    assert_eq!(
+        s.rows("SELECT count(*)::VARCHAR FROM tickets"),
+        strings(&[&["4"]])
+    );
+    // The loaded accounts are untouched, and the load record names the import.
+    assert_eq!(
+        s.rows("SELECT count(*)::VARCHAR FROM accounts"),
+        strings(&[&["4"]])
+    );
+    assert_eq!(
+        s.rows(
+            "SELECT source_file, loaded_rows::VARCHAR FROM load_info WHERE table_name = 'surveys'"
+        ),
+        strings(&[&["tickets.csv", "5"]])
+    );
+}
+
+#[test]
+fn dry_run_changes_nothing_and_shows_example_rows() {
+    let s = setup();
+    let before = fingerprint(&s.db);
+    let report = s
+        .import(Run {
+            mapping: Some("zendesk/map.toml"),
+            dry_run: true,
+            ..run(Vendor::Zendesk, &["zendesk/tickets.csv"])
+        })
+        .unwrap();
+    assert_eq!(fingerprint(&s.db), before);
+    assert!(report.unmatched_file.is_none());
+    let rows: Vec<(&str, u64)> = report
+        .merged
+        .load
+        .tables
+        .iter()
+        .map(|t| (t.table, t.rows))
+        .collect();
+    assert_eq!(rows, [("tickets", 4), ("surveys", 2)]);
+    let examples = &report.merged.examples[0];
+    assert_eq!(examples.table, "tickets");
+    assert_eq!(examples.columns[0], "ticket_id");
+    assert_eq!(examples.rows.len(), 3);
+    assert_eq!(examples.rows[0][2].as_deref(), Some("2026-11-02 00:15:00"));
+}
+
+#[test]
+fn salesforce_api_export_with_opportunities_row_by_row() {
+    let s = setup();
+    let files: &[&str] = &[
+        "salesforce/accounts_api.csv",
+        "salesforce/opportunities.csv",
+    ];
+    // Vandelay has no ARR: the whole import is refused, at its line and column…
+    let error = s
+        .import(run(Vendor::Salesforce, files))
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        error.contains("accounts_api.csv:4:14: ARR__c (arr) is required"),
+        "{error}"
+    );
+    // …unless the CSM sets such rows aside.
+    let report = s
+        .import(Run {
+            skip_bad_rows: true,
+            ..run(Vendor::Salesforce, files)
+        })
+        .unwrap();
+    assert_eq!(report.merged.load.tables[0].rejected, 1);
+    let accounts = s.rows(
+        "SELECT account_id, name, owner, segment, plan, arr::VARCHAR, seats::VARCHAR, contract_start::VARCHAR, renewal_date::VARCHAR, churned_on::VARCHAR FROM accounts WHERE origin = 'salesforce' ORDER BY account_id",
+    );
+    // Northwind's renewal comes from its open renewal opportunity, not the closed one or
+    // the upsell.
+    assert_eq!(
+        accounts,
+        strings(&[
+            &[
+                "0015g00000AbCdEAAV",
+                "株式会社アクメ",
+                "佐藤 花子",
+                "Enterprise",
+                "",
+                "240000.00",
+                "400",
+                "2024-03-01",
+                "2027-03-01",
+                ""
+            ],
+            &[
+                "0015g00000XyZ12AAF",
+                "ノースウィンド株式会社",
+                "田中 健",
+                "Mid-Market",
+                "",
+                "72000.00",
+                "90",
+                "2025-02-14",
+                "2027-02-14",
+                ""
+            ],
+        ])
+    );
+    assert_eq!(
+        s.rows("SELECT count(*)::VARCHAR FROM accounts"),
+        strings(&[&["6"]])
+    );
+}
+
+#[test]
+fn salesforce_report_export_with_labels_and_us_dates() {
+    let s = setup();
+    let error = s
+        .import(run(Vendor::Salesforce, &["salesforce/accounts_report.csv"]))
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        error.contains("accounts_report.csv:2:8: Created Date (contract_start) must be a date YYYY-MM-DD (found \"3/1/2024\")"),
+        "{error}"
+    );
+    s.import(Run {
+        mapping: Some("salesforce/map.toml"),
+        ..run(Vendor::Salesforce, &["salesforce/accounts_report.csv"])
+    })
+    .unwrap();
+    assert_eq!(
+        s.rows("SELECT account_id, name, owner, arr::VARCHAR, contract_start::VARCHAR, renewal_date::VARCHAR FROM accounts WHERE origin = 'salesforce' ORDER BY account_id"),
+        strings(&[
+            &["0015g00000AbCdE", "株式会社アクメ", "佐藤 花子", "240000.00", "2024-03-01", "2027-03-01"],
+            &["0015g00000XyZ12", "ノースウィンド株式会社", "田中 健", "72000.00", "2025-02-14", ""],
+        ])
+    );
+}
+
+#[test]
+fn qualtrics_three_header_rows_and_nps_group_row_by_row() {
+    let s = setup();
+    let report = s
+        .import(Run {
+            mapping: Some("qualtrics/map.toml"),
+            ..run(Vendor::Qualtrics, &["qualtrics/responses.csv"])
+        })
+        .unwrap();
+    // RecordedDate is in the zone of the ImportId row (Asia/Tokyo); the ExternalReference is
+    // the CRM id (full-width Ａ－００２ included); choice text "10 - Extremely likely" is 10.
+    assert_eq!(
+        s.rows(SURVEYS),
+        strings(&[
+            &[
+                "A-001",
+                "2026-11-10 00:00:00",
+                "nps",
+                "9",
+                "taro@acme.co.jp",
+                "とても使いやすい"
+            ],
+            &[
+                "A-002",
+                "2026-11-11 09:30:00",
+                "nps",
+                "3",
+                "hanako@globex.com",
+                ""
+            ],
+            &[
+                "A-002",
+                "2026-11-13 01:00:00",
+                "nps",
+                "10",
+                "",
+                "Great support, \"fast\""
+            ],
+        ])
+    );
+    assert_eq!(
+        unmatched(&report),
+        [("responses.csv".to_owned(), 8, "A-999".to_owned())]
+    );
+    // The preview and the unanswered response are left out on purpose.
+    assert_eq!(report.prepared.skipped.values().sum::<u64>(), 2);
+}
+
+#[test]
+fn surveymonkey_two_header_rows_row_by_row() {
+    let s = setup();
+    let report = s
+        .import(Run {
+            time_zone: Some(Tz::America__New_York),
+            ..run(Vendor::Surveymonkey, &["surveymonkey/responses.csv"])
+        })
+        .unwrap();
+    // Half-width 株式会社ｱｸﾒ and upper-case GLOBEX CORP find their accounts; New York is
+    // UTC−5 in November.
+    assert_eq!(
+        s.rows(SURVEYS),
+        strings(&[
+            &[
+                "A-001",
+                "2026-11-12 14:03:04",
+                "nps",
+                "8",
+                "taro@acme.co.jp",
+                "サポートが早い"
+            ],
+            &[
+                "A-002",
+                "2026-11-13 15:05:00",
+                "nps",
+                "0",
+                "amy@globex.com",
+                "Too slow"
+            ],
+        ])
+    );
+    assert_eq!(
+        unmatched(&report),
+        [("responses.csv".to_owned(), 4, "jiro@initech.com".to_owned())]
+    );
+}
+
+#[test]
+fn delighted_api_json_row_by_row() {
+    let s = setup();
+    let error = s
+        .import(run(Vendor::Delighted, &["delighted/responses.json"]))
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        error.contains("responses.json:97: score nps must be 0–10 (found \"11\")"),
+        "{error}"
+    );
+    let report = s
+        .import(run(Vendor::Delighted, &["delighted/responses_valid.json"]))
+        .unwrap();
+    // created_at is unix seconds; ces7 is CES; smileys is no contract kind; a repeated id
+    // counts once.
+    assert_eq!(
+        s.rows(SURVEYS),
+        strings(&[
+            &[
+                "A-001",
+                "2026-11-03 14:03:00",
+                "nps",
+                "9",
+                "taro@acme.co.jp",
+                "使いやすい"
+            ],
+            &["A-002", "2026-11-04 14:03:00", "csat", "2", "9002", ""],
+            &["A-003", "2026-11-05 14:03:00", "ces", "6", "9003", ""],
+        ])
+    );
+    assert_eq!(
+        unmatched(&report),
+        [("responses_valid.json".to_owned(), 82, "Hooli".to_owned())]
+    );
+    assert_eq!(report.prepared.skipped.len(), 2);
+}
+
+#[test]
+fn segment_events_find_accounts_through_group_calls() {
+    let s = setup();
+    let report = s
+        .import(run(Vendor::Segment, &["segment/events.jsonl"]))
+        .unwrap();
+    // u-1 by its group's id, u-2 by its group's name (org-globex is no account id), anon-9
+    // by context.groupId; the repeated messageId counts once; identify is not usage.
+    assert_eq!(
+        s.rows(USAGE),
+        strings(&[
+            &[
+                "A-001",
+                "u-1",
+                "2026-11-10 01:02:03",
+                "Report Exported",
+                "1"
+            ],
+            &["A-002", "u-2", "2026-11-11 00:00:00", "Dashboard", "1"],
+            &["A-003", "anon-9", "2026-11-12 12:00:00", "Signed In", "1"],
+        ])
+    );
+    assert_eq!(
+        unmatched(&report),
+        [("events.jsonl".to_owned(), 8, String::new())]
+    );
+}
+
+#[test]
+fn amplitude_zip_of_gzipped_hours_row_by_row() {
+    let s = setup();
+    let report = s
+        .import(run(Vendor::Amplitude, &["amplitude/export.zip"]))
+        .unwrap();
+    assert_eq!(
+        s.rows(USAGE),
+        strings(&[
+            &[
+                "A-001",
+                "taro",
+                "2026-11-10 01:02:03",
+                "Dashboard Viewed",
+                "1"
+            ],
+            &["A-002", "d2", "2026-11-10 01:30:00", "Report Run", "1"],
+            &["A-003", "amy", "2026-11-10 02:10:00", "Report Run", "1"],
+        ])
+    );
+    assert_eq!(
+        unmatched(&report),
+        [(
+            "export.zip:123456/123456_2026-11-10_2#0.json.gz".to_owned(),
+            3,
+            "Hooli".to_owned()
+        )]
+    );
+}
+
+#[test]
+fn mixpanel_raw_export_row_by_row() {
+    let s = setup();
+    let report = s
+        .import(run(Vendor::Mixpanel, &["mixpanel/export.jsonl"]))
+        .unwrap();
+    // Seconds and milliseconds both read; $identify is not usage; $insert_id deduplicates.
+    assert_eq!(
+        s.rows(USAGE),
+        strings(&[
+            &[
+                "A-001",
+                "taro",
+                "2026-11-03 14:03:00",
+                "Report Exported",
+                "1"
+            ],
+            &[
+                "A-002",
+                "amy",
+                "2026-11-04 14:03:00",
+                "Dashboard Viewed",
+                "1"
+            ],
+        ])
+    );
+    assert_eq!(
+        unmatched(&report),
+        [("export.jsonl".to_owned(), 5, String::new())]
+    );
+}
+
+#[test]
+fn an_import_needs_accounts_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&dir.path().join("r.duckdb")).unwrap();
+    let s = Setup { dir, db };
+    let error = s
+        .import(run(Vendor::Mixpanel, &["mixpanel/export.jsonl"]))
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(error.starts_with("no accounts are loaded"), "{error}");
+}
+
+fn retain(db: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_retain"))
+        .args(args)
+        .env("RETAIN_DB", db)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_command_line_dry_run_and_a_mapping_error_with_its_line() {
+    let s = setup();
+    let db_path = s.dir.path().join("r.duckdb");
+    let tickets = fixture("import/zendesk/tickets.csv");
+    let tickets = tickets.to_str().unwrap();
+    drop(s.db);
+    let out = retain(
+        &db_path,
+        &[
+            "import",
+            "zendesk",
+            tickets,
+            "--time-zone",
+            "Asia/Tokyo",
+            "--dry-run",
+        ],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("nothing was changed"), "{text}");
+    assert!(
+        text.contains("Accounts: 3 rows matched, 2 unmatched"),
+        "{text}"
+    );
+    assert!(
+        text.contains("no account for \"globex.com\" in Organization | Requester domain: 1 row"),
+        "{text}"
+    );
+    assert!(text.contains("Example tickets rows:"), "{text}");
+    assert!(text.contains("2026-11-02 00:15:00"), "{text}");
+
+    let map = s.dir.path().join("bad.toml");
+    std::fs::write(
+        &map,
+        "time_zone = \"Asia/Tokyo\"\n[zendesk.columns]\nsubjekt = \"Title\"\n",
+    )
+    .unwrap();
+    let out = retain(
+        &db_path,
+        &["import", "zendesk", tickets, "--map", map.to_str().unwrap()],
+    );
+    let error = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        error.contains("bad.toml:3:1: zendesk has no field \"subjekt\""),
+        "{error}"
+    );
+}
