@@ -292,6 +292,7 @@ const SHOWN_UNMATCHED: usize = 5;
 
 fn run_import(db: &Db, args: &crate::cli::ImportArgs) -> Result<()> {
     use crate::import::{self, ImportRequest};
+    let started = Instant::now();
     let request = ImportRequest {
         vendor: args.source,
         files: &args.files,
@@ -327,7 +328,7 @@ fn run_import(db: &Db, args: &crate::cli::ImportArgs) -> Result<()> {
             "Imported {} ({files}) into {} in {:.1} s",
             args.source,
             db.display_path(),
-            summary.elapsed.as_secs_f64()
+            started.elapsed().as_secs_f64()
         );
     }
     print!("{}", load_table(&summary.tables));

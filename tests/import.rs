@@ -669,3 +669,69 @@ fn the_command_line_dry_run_and_a_mapping_error_with_its_line() {
         "{error}"
     );
 }
+
+#[test]
+fn the_same_rows_from_other_forms_of_the_exports() {
+    // Qualtrics TSV (UTF-16 with a byte-order mark) reads as its CSV does.
+    let csv = setup();
+    csv.import(Run {
+        mapping: Some("qualtrics/map.toml"),
+        ..run(Vendor::Qualtrics, &["qualtrics/responses.csv"])
+    })
+    .unwrap();
+    let tsv = setup();
+    tsv.import(Run {
+        mapping: Some("qualtrics/map.toml"),
+        ..run(Vendor::Qualtrics, &["qualtrics/responses.tsv"])
+    })
+    .unwrap();
+    assert_eq!(tsv.rows(SURVEYS), csv.rows(SURVEYS));
+    // A gzipped Mixpanel export reads as the plain one does.
+    let plain = setup();
+    plain
+        .import(run(Vendor::Mixpanel, &["mixpanel/export.jsonl"]))
+        .unwrap();
+    let gzipped = setup();
+    gzipped
+        .import(run(Vendor::Mixpanel, &["mixpanel/export.jsonl.gz"]))
+        .unwrap();
+    assert_eq!(gzipped.rows(USAGE), plain.rows(USAGE));
+}
+
+#[test]
+fn zendesk_explore_exports_use_id_and_a_subset_of_columns() {
+    let s = setup();
+    // A ticket loaded with `retain load` is replaced by the import that brings its id again.
+    s.db.conn()
+        .execute(
+            "INSERT INTO tickets VALUES ('201', 'A-002', TIMESTAMP '2026-11-06 01:00:00', NULL, 'low', 'old copy', NULL)",
+            [],
+        )
+        .unwrap();
+    s.import(Run {
+        time_zone: Some(Tz::Asia__Tokyo),
+        ..run(Vendor::Zendesk, &["zendesk/explore.csv"])
+    })
+    .unwrap();
+    assert_eq!(
+        s.rows(TICKETS),
+        strings(&[
+            &[
+                "201",
+                "A-002",
+                "2026-11-06 01:00:00",
+                "2026-11-07 01:00:00",
+                "high",
+                "Slow dashboards"
+            ],
+            &[
+                "202",
+                "A-001",
+                "2026-11-08 01:00:00",
+                "",
+                "normal",
+                "CSV 文字化け"
+            ],
+        ])
+    );
+}

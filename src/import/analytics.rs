@@ -121,11 +121,10 @@ fn read_usage(
         ],
     )?;
     for doc in documents.into_iter().flatten() {
-        let events = input::json_events(&doc)?;
         let file = import.file(&doc.name);
-        for Event { line, value } in events {
+        input::for_each_event(&doc, &mut |Event { line, value }| {
             if !keep(&value) {
-                continue;
+                return Ok(());
             }
             let name = first_text(&value, &feature);
             if name
@@ -133,7 +132,7 @@ fn read_usage(
                 .is_some_and(|n| layout.not_usage.contains(&n))
             {
                 import.skip(format!("{} identity or session event", layout.vendor));
-                continue;
+                return Ok(());
             }
             if let Some(id) = first_text(&value, &insert_id)
                 && !seen.insert(id)
@@ -142,7 +141,7 @@ fn read_usage(
                     "{} event repeated under the same insert id",
                     layout.vendor
                 ));
-                continue;
+                return Ok(());
             }
             let who = first_text(&value, &user);
             let mut candidates: Vec<(&str, Option<String>)> = accounts
@@ -154,14 +153,14 @@ fn read_usage(
                 candidates.push(("group call traits.name", name.clone()));
             }
             let Some(account) = import.account(file, line, &candidates) else {
-                continue;
+                return Ok(());
             };
             let when = first_text(&value, &occurred_at).map(|t| {
                 time::from_unix(&t).unwrap_or_else(|| time::to_utc(&t, zone, format.as_deref()))
             });
             let values = [Some(account), who, when, name, Some("1".to_owned())];
-            import.row(table, file, line, &values)?;
-        }
+            import.row(table, file, line, &values)
+        })?;
     }
     Ok(())
 }
@@ -170,10 +169,10 @@ pub fn segment(import: &mut Import, documents: Vec<Vec<Document>>) -> Result<()>
     // First the `group` calls, which tie users to accounts wherever they are in the files.
     let mut links = GroupLinks::new();
     for doc in documents.iter().flatten() {
-        for event in input::json_events(doc)? {
+        input::for_each_event(doc, &mut |event| {
             let v = &event.value;
             if v.get("type").and_then(Value::as_str) != Some("group") {
-                continue;
+                return Ok(());
             }
             let group = text_at(v, "groupId");
             let name = text_at(v, "traits.name");
@@ -183,7 +182,8 @@ pub fn segment(import: &mut Import, documents: Vec<Vec<Document>>) -> Result<()>
             {
                 links.insert(user, (group.clone(), name.clone()));
             }
-        }
+            Ok(())
+        })?;
     }
     let keep = |v: &Value| {
         matches!(

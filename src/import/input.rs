@@ -179,25 +179,23 @@ pub struct Event {
     pub value: Value,
 }
 
-/// Every object of a JSON-lines document, or of a document that is one JSON array.
-pub fn json_events(doc: &Document) -> Result<Vec<Event>> {
+/// Hands each object of a JSON-lines document (or of a document that is one JSON array) to
+/// `each`, one at a time: an analytics export can hold millions of events.
+pub fn for_each_event(doc: &Document, each: &mut dyn FnMut(Event) -> Result<()>) -> Result<()> {
     let text = doc.text.as_str();
     if text.trim_start().starts_with('[') {
         let items: Vec<&serde_json::value::RawValue> =
             serde_json::from_str(text).map_err(|e| json_error(doc, &e))?;
-        return items
-            .into_iter()
-            .map(|raw| {
-                let offset = raw.get().as_ptr() as usize - text.as_ptr() as usize;
-                let value = serde_json::from_str(raw.get()).map_err(|e| json_error(doc, &e))?;
-                Ok(Event {
-                    line: line_column(text, offset).0 as u64,
-                    value,
-                })
-            })
-            .collect();
+        for raw in items {
+            let offset = raw.get().as_ptr() as usize - text.as_ptr() as usize;
+            let value = serde_json::from_str(raw.get()).map_err(|e| json_error(doc, &e))?;
+            each(Event {
+                line: line_column(text, offset).0 as u64,
+                value,
+            })?;
+        }
+        return Ok(());
     }
-    let mut events = Vec::new();
     for (index, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
@@ -210,12 +208,12 @@ pub fn json_events(doc: &Document) -> Result<Vec<Event>> {
                 format!("is not valid JSON: {e} (rule: one JSON object per line)"),
             )
         })?;
-        events.push(Event {
+        each(Event {
             line: index as u64 + 1,
             value,
-        });
+        })?;
     }
-    Ok(events)
+    Ok(())
 }
 
 fn json_error(doc: &Document, e: &serde_json::Error) -> Error {
@@ -274,6 +272,15 @@ mod tests {
     fn tsv_is_recognised() {
         let records = csv_records(&doc("a\tb\n1\t2\n")).unwrap();
         assert_eq!(records[1].fields, ["1", "2"]);
+    }
+
+    fn json_events(doc: &Document) -> Result<Vec<Event>> {
+        let mut events = Vec::new();
+        for_each_event(doc, &mut |e| {
+            events.push(e);
+            Ok(())
+        })?;
+        Ok(events)
     }
 
     #[test]

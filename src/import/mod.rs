@@ -111,6 +111,8 @@ pub struct Import {
     tables: Vec<TableWriter>,
     unmatched: Vec<Unmatched>,
     matched: u64,
+    /// Source values already looked up: exports repeat the same few names millions of times.
+    found: std::collections::HashMap<String, Option<String>>,
     /// Why rows were left out on purpose (not responses, duplicates, …), with counts.
     skipped: BTreeMap<String, u64>,
 }
@@ -126,6 +128,7 @@ impl Import {
             tables: Vec::new(),
             unmatched: Vec::new(),
             matched: 0,
+            found: std::collections::HashMap::new(),
             skipped: BTreeMap::new(),
         })
     }
@@ -197,10 +200,18 @@ impl Import {
         line: u64,
         candidates: &[(&str, Option<String>)],
     ) -> Option<String> {
-        for (_, value) in candidates {
-            if let Some(id) = value.as_deref().and_then(|v| self.matcher.find(v)) {
+        for value in candidates.iter().filter_map(|(_, v)| v.as_deref()) {
+            let found = match self.found.get(value) {
+                Some(found) => found.clone(),
+                None => {
+                    let found = self.matcher.find(value).map(str::to_owned);
+                    self.found.insert(value.to_owned(), found.clone());
+                    found
+                }
+            };
+            if found.is_some() {
                 self.matched += 1;
-                return Some(id.to_owned());
+                return found;
             }
         }
         let fields: Vec<&str> = candidates.iter().map(|(f, _)| *f).collect();

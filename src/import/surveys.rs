@@ -397,7 +397,6 @@ pub fn delighted(import: &mut Import, documents: Vec<Vec<Document>>) -> Result<(
     let respondent = path("respondent", "person.email");
     let mut seen = HashSet::new();
     for doc in documents.into_iter().flatten() {
-        let events = input::json_events(&doc)?;
         let file = import.file(&doc.name);
         let account_origin = Some((mapping.account.join(" | "), 0));
         let table = import.table(
@@ -411,20 +410,20 @@ pub fn delighted(import: &mut Import, documents: Vec<Vec<Document>>) -> Result<(
                 Some((comment.clone(), 0)),
             ],
         )?;
-        for event in events {
+        input::for_each_event(&doc, &mut |event| {
             let v = &event.value;
             if let Some(id) = input::text_at(v, &id)
                 && !seen.insert(id)
             {
                 import.skip("duplicate Delighted response id");
-                continue;
+                return Ok(());
             }
             let survey_type = input::text_at(v, &kind_at).unwrap_or_else(|| "nps".to_owned());
             let Some(kind) = delighted_kind(import, &survey_type) else {
                 import.skip(format!(
                     "Delighted survey type {survey_type:?} (not nps, csat or ces)"
                 ));
-                continue;
+                return Ok(());
             };
             let candidates: Vec<(&str, Option<String>)> = mapping
                 .account
@@ -432,7 +431,7 @@ pub fn delighted(import: &mut Import, documents: Vec<Vec<Document>>) -> Result<(
                 .map(|p| (p.as_str(), input::text_at(v, p)))
                 .collect();
             let Some(account) = import.account(file, event.line, &candidates) else {
-                continue;
+                return Ok(());
             };
             let when = input::text_at(v, &created).map(|t| {
                 time::from_unix(&t).unwrap_or_else(|| {
@@ -448,8 +447,8 @@ pub fn delighted(import: &mut Import, documents: Vec<Vec<Document>>) -> Result<(
                 who,
                 input::text_at(v, &comment),
             ];
-            import.row(table, file, event.line, &values)?;
-        }
+            import.row(table, file, event.line, &values)
+        })?;
     }
     Ok(())
 }
