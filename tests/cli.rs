@@ -29,7 +29,7 @@ fn every_subcommand_has_help() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("r.duckdb");
     for sub in [
-        "load", "sample", "score", "accounts", "explain", "flag", "override", "model",
+        "load", "import", "sample", "score", "accounts", "explain", "flag", "override", "model",
     ] {
         let out = retain(&db, &[sub, "--help"]);
         assert!(out.status.success(), "{sub}");

@@ -481,3 +481,39 @@ fn offsets_on_either_side_of_utc_convert_and_fractions_survive() {
         .collect();
     assert_eq!(stamps, expected);
 }
+
+#[test]
+fn the_typed_read_of_a_clean_usage_file_equals_the_full_stage() {
+    // A clean usage file is staged by DuckDB's typed reader; one padded value sends the same
+    // rows through the full stage, which trims it. Both must give the same table.
+    let rows = "account_id,user_id,occurred_at,feature,count\n\
+                A-1,u1,2026-11-20T09:00:00Z,dashboards,3\n\
+                A-1,u2,2026-11-19 14:03:00,reports,\n\
+                A-2,u9,2026-11-18,exports,2\n\
+                A-2,u9,2026-10-01T08:00:00+09:00,,1\n\
+                A-1,u3,2026-10-01T08:00:00.250-05:00,\"reports, saved\",1\n";
+    let stored = |usage: &str| {
+        let db = Db::open_in_memory().unwrap();
+        let dir = dataset_with(&[]);
+        std::fs::write(dir.path().join("usage.csv"), usage).unwrap();
+        load_dir(&db, dir.path(), false).unwrap();
+        db.conn()
+            .prepare("SELECT account_id, user_id, strftime(occurred_at, '%Y-%m-%d %H:%M:%S.%g'), coalesce(feature, '∅'), count FROM usage ORDER BY ALL")
+            .unwrap()
+            .query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, i64>(4)?))
+            })
+            .unwrap()
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap()
+    };
+    let typed = stored(rows);
+    let full = stored(&rows.replace("A-2,u9,2026-11-18", "A-2, u9 ,2026-11-18"));
+    assert_eq!(typed.len(), 5);
+    assert_eq!(typed, full);
+    let u3 = typed.iter().find(|r| r.1 == "u3").unwrap();
+    assert_eq!(
+        u3.2, "2026-10-01 13:00:00.250",
+        "the -05:00 offset is converted to UTC"
+    );
+}

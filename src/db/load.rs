@@ -475,11 +475,18 @@ fn inspect(
 
 impl Source {
     /// The table function that reads the file, with the path as the one bound parameter.
-    fn reader_sql(&self, store_rejects: bool) -> String {
+    /// CSV columns are read as text, except those `typed` names by position.
+    fn reader_sql(&self, store_rejects: bool, typed: &[(usize, &str)]) -> String {
         match &self.format {
             Format::Csv { delimiter, columns } => {
                 let columns: Vec<String> = (0..*columns)
-                    .map(|i| format!("'c{i}': 'VARCHAR'"))
+                    .map(|i| {
+                        let kind = typed
+                            .iter()
+                            .find(|(p, _)| *p == i)
+                            .map_or("VARCHAR", |(_, kind)| kind);
+                        format!("'c{i}': '{kind}'")
+                    })
                     .collect();
                 format!(
                     "read_csv(?, header = false, skip = 1, delim = '{}', quote = '\"', escape = '\"', \
@@ -629,17 +636,20 @@ fn stage(db: &Db, source: &Source, skip_bad_rows: bool, accounts: &str) -> Resul
         .collect();
     fills.push((
         "source",
-        source.reader_sql(skip_bad_rows && source.is_csv()),
+        source.reader_sql(skip_bad_rows && source.is_csv(), &[]),
     ));
     let fills: Vec<(&str, &str)> = fills.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let select = queries::fill(source.spec.stage_sql, &fills);
     conn.execute_batch(queries::RESET_READER_REJECTS)?;
-    let create = queries::fill(
-        queries::CREATE_STAGE,
-        &[("stage", &stage), ("select", &select)],
-    );
-    conn.execute(&create, [source.path.to_string_lossy()])
-        .map_err(|e| reader_error(source, &e))?;
+    let typed = source.spec.name == "usage" && stage_usage_typed(db, source)?;
+    if !typed {
+        let create = queries::fill(
+            queries::CREATE_STAGE,
+            &[("stage", &stage), ("select", &select)],
+        );
+        conn.execute(&create, [source.path.to_string_lossy()])
+            .map_err(|e| reader_error(source, &e))?;
+    }
     if let Some(key) = source.spec.unique_key {
         conn.execute(
             &queries::fill(queries::MARK_DUPLICATES, &[("stage", &stage), ("key", key)]),
@@ -655,7 +665,7 @@ fn stage(db: &Db, source: &Source, skip_bad_rows: bool, accounts: &str) -> Resul
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
     // Rows DuckDB could not split at all (only recorded with --skip-bad-rows).
-    let unreadable = if skip_bad_rows && source.is_csv() {
+    let unreadable = if skip_bad_rows && source.is_csv() && !typed {
         unreadable_rows(db, source)?
     } else {
         Vec::new()
@@ -724,6 +734,48 @@ fn stage(db: &Db, source: &Source, skip_bad_rows: bool, accounts: &str) -> Resul
         orphans,
         rejected: listed,
     })
+}
+
+/// Stages a usage CSV by DuckDB's typed read alone, when the file is clean: true when that
+/// worked and no row needs the full stage's rules (false leaves the full stage to do it all).
+fn stage_usage_typed(db: &Db, source: &Source) -> Result<bool> {
+    if !source.is_csv() {
+        return Ok(false);
+    }
+    let position = |name: &str| {
+        let index = source.spec.columns.iter().position(|c| c.name == name);
+        index.and_then(|i| source.positions[i])
+    };
+    let (Some(occurred_at), count) = (position("occurred_at"), position("count")) else {
+        return Ok(false);
+    };
+    let mut typed = vec![(occurred_at, "TIMESTAMPTZ")];
+    typed.extend(count.map(|p| (p, "INTEGER")));
+    let count = count.map_or_else(|| "NULL::INTEGER".to_owned(), |p| format!("c{p}"));
+    let text =
+        |name: &str| position(name).map_or_else(|| "NULL::VARCHAR".to_owned(), |p| format!("c{p}"));
+    let sql = queries::fill(
+        queries::FAST_USAGE,
+        &[
+            ("account_id", &text("account_id")),
+            ("user_id", &text("user_id")),
+            ("occurred_at", &format!("c{occurred_at}")),
+            ("feature", &text("feature")),
+            ("count", &count),
+            ("source", &source.reader_sql(false, &typed)),
+        ],
+    );
+    if db
+        .conn()
+        .execute(&sql, [source.path.to_string_lossy()])
+        .is_err()
+    {
+        return Ok(false);
+    }
+    let needs_rules: u64 = db
+        .conn()
+        .query_row(queries::FAST_USAGE_CHECK, [], |r| r.get(0))?;
+    Ok(needs_rules == 0)
 }
 
 /// The rows DuckDB's CSV reader set aside with `store_rejects`.

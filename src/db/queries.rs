@@ -40,6 +40,8 @@ pub const DROP_STAGE: &str = sql!("load/drop_stage.sql");
 pub const PRUNE_STAGE: &str = sql!("load/prune_stage.sql");
 pub const RESET_READER_REJECTS: &str = sql!("load/reset_reader_rejects.sql");
 pub const READER_REJECTS: &str = sql!("load/reader_rejects.sql");
+pub const FAST_USAGE: &str = sql!("load/fast_usage.sql");
+pub const FAST_USAGE_CHECK: &str = sql!("load/fast_usage_check.sql");
 pub const MERGE_DELETE: &str = sql!("load/merge_delete.sql");
 pub const MERGE_INSERT: &str = sql!("load/merge_insert.sql");
 pub const FORGET_LOAD_INFO: &str = sql!("load/forget_load_info.sql");
@@ -66,6 +68,8 @@ pub const ALL: &[(&str, &str)] = &[
     ("migrations/001_initial.sql", MIGRATIONS[0]),
     ("migrations/002_actions_by_account.sql", MIGRATIONS[1]),
     ("migrations/003_row_origin.sql", MIGRATIONS[2]),
+    ("load/fast_usage.sql", FAST_USAGE),
+    ("load/fast_usage_check.sql", FAST_USAGE_CHECK),
     ("load/merge_delete.sql", MERGE_DELETE),
     ("load/merge_insert.sql", MERGE_INSERT),
     ("load/forget_load_info.sql", FORGET_LOAD_INFO),
