@@ -77,6 +77,7 @@ fn dataset() -> Dataset {
         console: HashMap::new(),
         as_of: "2026-11-20".parse().unwrap(),
         freshness: None,
+        updating: false,
     }
 }
 

@@ -25,7 +25,9 @@ use crate::ui::{self, theme::Theme};
 
 /// Work the database thread does for the console.
 enum Request {
-    Reload,
+    Reload {
+        today: NaiveDate,
+    },
     Detail {
         account_id: String,
         as_of: NaiveDate,
@@ -65,7 +67,7 @@ fn spawn_worker(
                 }
             };
             let reply = match request {
-                Request::Reload => console::load_dataset(&db).map(|d| Action::Loaded(Box::new(d))),
+                Request::Reload { today } => reload(&db, &scoring.model, today, &replies),
                 Request::Detail { account_id, as_of } => {
                     console::load_detail(db.conn(), as_of, &account_id)
                         .map(|d| Action::DetailLoaded(Box::new(d)))
@@ -89,6 +91,19 @@ fn spawn_worker(
         }
     });
     (requests, handle)
+}
+
+/// The queue: the one kept at the last start first, when there is one, then (unless nothing
+/// changed since) the live score, which replaces it.
+fn reload(db: &Db, model: &Model, today: NaiveDate, replies: &Sender<Action>) -> Result<Action> {
+    match console::cached_dataset(db, &model.hash(), today)? {
+        console::CachedQueue::Current(data) => return Ok(Action::Loaded(Box::new(data))),
+        console::CachedQueue::Stale(data) => {
+            let _ = replies.send(Action::Loaded(Box::new(data)));
+        }
+        console::CachedQueue::Missing => {}
+    }
+    console::load_dataset(db, &model.hash(), today).map(|d| Action::Loaded(Box::new(d)))
 }
 
 /// The model tab's content: the default backtest of the active model and, when the model
@@ -182,7 +197,7 @@ pub fn run(db_path: &Path, user: &str, model: Model, model_path: Option<&Path>) 
     let (reply_tx, replies) = mpsc::channel();
     let (requests, worker) =
         spawn_worker(db_path.to_path_buf(), Scoring { model, previous }, reply_tx);
-    let _ = requests.send(Request::Reload);
+    let _ = requests.send(Request::Reload { today });
 
     let mut terminal = ratatui::try_init().map_err(|e| Error::io("terminal", e))?;
     let _ = execute!(std::io::stdout(), EnableBracketedPaste, EnableMouseCapture);
@@ -244,7 +259,7 @@ fn event_loop(
             for effect in app::update(app, action) {
                 let request = match effect {
                     Effect::Quit => return Ok(()),
-                    Effect::Reload => Request::Reload,
+                    Effect::Reload => Request::Reload { today: app.today },
                     Effect::LoadReview => Request::Review { today: app.today },
                     Effect::LoadModelReport => Request::ModelReport,
                     Effect::Record(action) => Request::Record(action),

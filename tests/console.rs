@@ -30,7 +30,9 @@ fn app_with(db: &Db, user: &str) -> App {
     );
     update(
         &mut app,
-        Action::Loaded(Box::new(console::load_dataset(db).unwrap())),
+        Action::Loaded(Box::new(
+            console::load_dataset(db, &Model::default_model().hash(), today()).unwrap(),
+        )),
     );
     app
 }
@@ -436,8 +438,51 @@ fn empty_database_snapshot() {
             height: 24,
         },
     );
-    let mut data = console::load_dataset(&db).unwrap();
+    let mut data = console::load_dataset(&db, &Model::default_model().hash(), today()).unwrap();
     data.as_of = today(); // without data the as-of date is the real today
     update(&mut app, Action::Loaded(Box::new(data)));
     insta::assert_snapshot!("empty_database_80x24", draw(&app, 80, 24).backend());
+}
+
+#[test]
+fn the_queue_kept_at_the_last_start_is_shown_first_and_marked_while_it_updates() {
+    use retain::db::actions::NewAction;
+    use retain::db::console::CachedQueue;
+    let db = good_db();
+    let hash = Model::default_model().hash();
+    assert!(matches!(
+        console::cached_dataset(&db, &hash, today()).unwrap(),
+        CachedQueue::Missing
+    ));
+    let live = console::load_dataset(&db, &hash, today()).unwrap();
+    // Nothing changed: the kept queue is the live score.
+    let CachedQueue::Current(kept) = console::cached_dataset(&db, &hash, today()).unwrap() else {
+        panic!("the queue just scored is current");
+    };
+    assert_eq!(kept.accounts, live.accounts);
+    assert!(!kept.updating);
+    // An action (or a load, another model, another day) makes it stale: shown, marked.
+    let touch = NewAction::new(&live.accounts[0].account_id, ActionKind::Touch, "alice");
+    retain::db::actions::record(db.conn(), &touch).unwrap();
+    let CachedQueue::Stale(stale) = console::cached_dataset(&db, &hash, today()).unwrap() else {
+        panic!("an action since makes the kept queue stale");
+    };
+    assert!(stale.updating);
+    assert_eq!(stale.accounts, live.accounts);
+    let other_day = today().succ_opt().unwrap();
+    assert!(matches!(
+        console::cached_dataset(&db, &hash, other_day).unwrap(),
+        CachedQueue::Stale(_)
+    ));
+    let mut app = App::new(Model::default_model(), "alice", today(), "good.duckdb");
+    update(
+        &mut app,
+        Action::Resize {
+            width: 160,
+            height: 48,
+        },
+    );
+    update(&mut app, Action::Loaded(Box::new(stale)));
+    let screen = format!("{:?}", draw(&app, 160, 48).backend());
+    assert!(screen.contains("updating…"), "{screen}");
 }

@@ -52,7 +52,7 @@ fn app() -> App {
     let data = DATA.get_or_init(|| {
         let db = retain::db::Db::open_in_memory().unwrap();
         common::load_dir(&db, &common::fixture("good"), false).unwrap();
-        retain::db::console::load_dataset(&db).unwrap()
+        retain::db::console::load_dataset(&db, &Model::default_model().hash(), today()).unwrap()
     });
     let mut app = App::new(Model::default_model(), "alice", today(), "fuzz");
     update(&mut app, Action::Loaded(Box::new(data.clone())));

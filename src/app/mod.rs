@@ -161,6 +161,8 @@ pub struct Dataset {
     pub console: HashMap<String, ConsoleState>,
     pub as_of: NaiveDate,
     pub freshness: Option<NaiveDate>,
+    /// Shown from the queue kept at the last start while the live score is computed.
+    pub updating: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -37,18 +37,79 @@ pub fn console_state(conn: &Connection) -> Result<HashMap<String, ConsoleState>>
     Ok(rows.collect::<duckdb::Result<_>>()?)
 }
 
-/// Scores every account (live, as of the data's freshness) and reads the console's state.
-pub fn load_dataset(db: &Db) -> Result<Dataset> {
-    let freshness = db.freshness()?;
-    let as_of = AsOf::given(None, freshness);
-    let accounts = score::score_accounts(db.conn(), as_of)?;
+const CACHE_KEY: &str = "queue_cache_key";
+
+/// The scored queue as the console last kept it.
+pub enum CachedQueue {
+    /// Nothing it depends on changed since: it is the live score.
+    Current(Dataset),
+    /// Something changed (a load, an import, an action, the model, the day): show it while
+    /// the queue is scored again.
+    Stale(Dataset),
+    Missing,
+}
+
+/// What the kept queue is valid for: the model, the as-of date, today, the loaded data and
+/// the CSMs' actions.
+fn cache_key(db: &Db, model_hash: &str, as_of: NaiveDate, today: NaiveDate) -> Result<String> {
+    let data: String = db
+        .conn()
+        .query_row(queries::QUEUE_CACHE_KEY, [], |r| r.get(0))?;
+    Ok(format!("{model_hash}|{as_of}|{today}|{data}"))
+}
+
+fn dataset(
+    db: &Db,
+    accounts: Vec<score::AccountScore>,
+    as_of: AsOf,
+    freshness: Option<NaiveDate>,
+    updating: bool,
+) -> Result<Dataset> {
     Ok(Dataset {
         orders: crate::app::sort_orders(&accounts),
         accounts,
         console: console_state(db.conn())?,
         as_of: as_of.date,
         freshness,
+        updating,
     })
+}
+
+/// The queue the console kept last time, if any, and whether it is still the live score.
+pub fn cached_dataset(db: &Db, model_hash: &str, today: NaiveDate) -> Result<CachedQueue> {
+    let exists: bool = db
+        .conn()
+        .query_row(queries::QUEUE_CACHE_EXISTS, [], |r| r.get(0))?;
+    let Some(kept_key) = db.meta(CACHE_KEY)?.filter(|_| exists) else {
+        return Ok(CachedQueue::Missing);
+    };
+    let freshness = db.freshness()?;
+    let as_of = AsOf::given(None, freshness);
+    let current = kept_key == cache_key(db, model_hash, as_of.date, today)?;
+    let mut stmt = db.conn().prepare(queries::QUEUE_CACHE_READ)?;
+    let accounts = score::read_scores(&mut stmt, &[])?;
+    let data = dataset(db, accounts, as_of, freshness, !current)?;
+    Ok(if current {
+        CachedQueue::Current(data)
+    } else {
+        CachedQueue::Stale(data)
+    })
+}
+
+/// Scores every account (live, as of the data's freshness), keeps the queue for the next
+/// start, and reads the console's state.
+pub fn load_dataset(db: &Db, model_hash: &str, today: NaiveDate) -> Result<Dataset> {
+    let freshness = db.freshness()?;
+    let as_of = AsOf::given(None, freshness);
+    let key = cache_key(db, model_hash, as_of.date, today)?;
+    db.in_transaction(|conn| {
+        score::store_queue(conn, as_of)?;
+        conn.execute(queries::META_SET, [CACHE_KEY, key.as_str()])?;
+        Ok(())
+    })?;
+    let mut stmt = db.conn().prepare(queries::QUEUE_CACHE_READ)?;
+    let accounts = score::read_scores(&mut stmt, &[])?;
+    dataset(db, accounts, as_of, freshness, false)
 }
 
 pub fn load_detail(conn: &Connection, as_of: NaiveDate, account_id: &str) -> Result<AccountDetail> {

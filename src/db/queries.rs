@@ -107,6 +107,10 @@ pub const ALL: &[(&str, &str)] = &[
     ("review/retention.sql", REVIEW_RETENTION),
     ("backtest_outcomes.sql", BACKTEST_OUTCOMES),
     ("console/remember_model.sql", REMEMBER_CONSOLE_MODEL),
+    ("console/cache_key.sql", QUEUE_CACHE_KEY),
+    ("console/cache_exists.sql", QUEUE_CACHE_EXISTS),
+    ("console/cache_read.sql", QUEUE_CACHE_READ),
+    ("console/cache_store.sql", QUEUE_CACHE_STORE),
 ];
 
 /// Fills `{{name}}` placeholders. Only identifiers and fragments the program generates are
@@ -156,4 +160,8 @@ pub const REVIEW_WEEKLY_HEALTH: &str = sql!("review/weekly_health.sql");
 pub const REVIEW_RETENTION: &str = sql!("review/retention.sql");
 
 pub const BACKTEST_OUTCOMES: &str = sql!("backtest_outcomes.sql");
+pub const QUEUE_CACHE_KEY: &str = sql!("console/cache_key.sql");
+pub const QUEUE_CACHE_EXISTS: &str = sql!("console/cache_exists.sql");
+pub const QUEUE_CACHE_READ: &str = sql!("console/cache_read.sql");
+pub const QUEUE_CACHE_STORE: &str = sql!("console/cache_store.sql");
 pub const REMEMBER_CONSOLE_MODEL: &str = sql!("console/remember_model.sql");

@@ -306,7 +306,25 @@ fn band_override(v: &duckdb::types::Value) -> Option<BandOverride> {
 /// Every account in the portfolio at `as_of`, scored by the installed model, in queue order.
 pub fn score_accounts(conn: &Connection, as_of: AsOf) -> Result<Vec<AccountScore>> {
     let mut stmt = conn.prepare(queries::SCORED_ACCOUNTS)?;
-    let rows = stmt.query_map([as_of.date_param(), as_of.cutoff_param()], |r| {
+    read_scores(&mut stmt, &[&as_of.date_param(), &as_of.cutoff_param()])
+}
+
+/// Scores every account into the console's `queue_cache` table, replacing what it held.
+pub fn store_queue(conn: &Connection, as_of: AsOf) -> Result<()> {
+    let sql = queries::fill(
+        queries::QUEUE_CACHE_STORE,
+        &[("scored", queries::SCORED_ACCOUNTS)],
+    );
+    conn.execute(&sql, [as_of.date_param(), as_of.cutoff_param()])?;
+    Ok(())
+}
+
+/// Rows shaped like scored_accounts.sql's (that query, or a table stored from it).
+pub fn read_scores(
+    stmt: &mut duckdb::Statement,
+    params: &[&dyn duckdb::ToSql],
+) -> Result<Vec<AccountScore>> {
+    let rows = stmt.query_map(params, |r| {
         Ok(AccountScore {
             account_id: r.get(0)?,
             name: r.get(1)?,

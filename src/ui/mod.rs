@@ -76,6 +76,9 @@ fn render_header(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 group_digits(at_risk.len() as f64),
                 money(arr_at_risk)
             )));
+            if data.updating {
+                first.push(Span::styled("  updating…", theme.warn()));
+            }
         }
     }
     first.push(Span::styled(format!("  {}", app.db_label), theme.dim()));
