@@ -735,3 +735,38 @@ fn zendesk_explore_exports_use_id_and_a_subset_of_columns() {
         ])
     );
 }
+
+#[test]
+fn an_import_in_which_no_row_finds_its_account_changes_nothing() {
+    let s = setup();
+    s.import(run(Vendor::Mixpanel, &["mixpanel/export.jsonl"]))
+        .unwrap();
+    let before = fingerprint(&s.db);
+    // The accounts are somewhere else than the mapping says: every row is unmatched.
+    let dir = tempfile::tempdir().unwrap();
+    let map = dir.path().join("map.toml");
+    std::fs::write(&map, "[mixpanel]\naccount = [\"properties.org\"]\n").unwrap();
+    let request = ImportRequest {
+        vendor: Vendor::Mixpanel,
+        files: &[fixture("import/mixpanel/export.jsonl")],
+        mapping: Some(&map),
+        time_zone: None,
+        dry_run: false,
+        options: LoadOptions::default(),
+    };
+    let error = import::import(
+        &s.db,
+        &request,
+        &dir.path().join("u.csv"),
+        &dir.path().join("r.csv"),
+        &mut |_| {},
+    )
+    .err()
+    .unwrap()
+    .to_string();
+    assert!(
+        error.starts_with("none of the 3 mixpanel rows found its account"),
+        "{error}"
+    );
+    assert_eq!(fingerprint(&s.db), before);
+}

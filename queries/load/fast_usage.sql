@@ -8,6 +8,5 @@ SELECT
     {{user_id}} AS user_id,
     {{occurred_at}}::TIMESTAMP AS occurred_at,
     {{feature}} AS feature,
-    coalesce({{count}}, 1) AS count,
-    NULL::STRUCT("column" VARCHAR, rule VARCHAR, value VARCHAR) AS problem
+    coalesce({{count}}, 1) AS count
 FROM {{source}}

@@ -775,7 +775,11 @@ fn stage_usage_typed(db: &Db, source: &Source) -> Result<bool> {
     let needs_rules: u64 = db
         .conn()
         .query_row(queries::FAST_USAGE_CHECK, [], |r| r.get(0))?;
-    Ok(needs_rules == 0)
+    if needs_rules > 0 {
+        return Ok(false);
+    }
+    db.conn().execute_batch(queries::FAST_USAGE_PROBLEM)?;
+    Ok(true)
 }
 
 /// The rows DuckDB's CSV reader set aside with `store_rejects`.

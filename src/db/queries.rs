@@ -42,6 +42,7 @@ pub const RESET_READER_REJECTS: &str = sql!("load/reset_reader_rejects.sql");
 pub const READER_REJECTS: &str = sql!("load/reader_rejects.sql");
 pub const FAST_USAGE: &str = sql!("load/fast_usage.sql");
 pub const FAST_USAGE_CHECK: &str = sql!("load/fast_usage_check.sql");
+pub const FAST_USAGE_PROBLEM: &str = sql!("load/fast_usage_problem.sql");
 pub const MERGE_DELETE: &str = sql!("load/merge_delete.sql");
 pub const MERGE_INSERT: &str = sql!("load/merge_insert.sql");
 pub const FORGET_LOAD_INFO: &str = sql!("load/forget_load_info.sql");
@@ -70,6 +71,7 @@ pub const ALL: &[(&str, &str)] = &[
     ("migrations/003_row_origin.sql", MIGRATIONS[2]),
     ("load/fast_usage.sql", FAST_USAGE),
     ("load/fast_usage_check.sql", FAST_USAGE_CHECK),
+    ("load/fast_usage_problem.sql", FAST_USAGE_PROBLEM),
     ("load/merge_delete.sql", MERGE_DELETE),
     ("load/merge_insert.sql", MERGE_INSERT),
     ("load/forget_load_info.sql", FORGET_LOAD_INFO),

@@ -348,6 +348,21 @@ pub fn import(
         })
         .collect();
     let (tables, prepared) = import.finish(&label.join(", "))?;
+    // An import replaces what its source brought before: one in which no row found its
+    // account (a wrong mapping, the wrong files) would only delete. Refuse it.
+    if prepared.matched == 0 && !prepared.unmatched.is_empty() && !request.dry_run {
+        let examples: Vec<String> = prepared
+            .unmatched
+            .iter()
+            .map(|u| format!("{:?}", u.value))
+            .take(3)
+            .collect();
+        return Err(Error::Usage(format!(
+            "none of the {} {vendor} rows found its account (values such as {}); nothing was changed. Check `account` and [aliases] in the mapping file, or look with --dry-run",
+            prepared.unmatched.len(),
+            examples.join(", ")
+        )));
+    }
     let merged = load::merge(
         db,
         vendor.name(),
@@ -400,6 +415,11 @@ impl Header {
         self.names.iter().position(|n| *n == name)
     }
 
+    /// The first of `names` the header has.
+    fn first(&self, names: &[&str]) -> Option<usize> {
+        names.iter().find_map(|n| self.position(n))
+    }
+
     /// The 0-based column of `field`: the header the mapping names (an error when the file
     /// has no such column), else the first of `defaults` present.
     fn field(
@@ -421,7 +441,7 @@ impl Header {
                 }
                 .into()),
             },
-            None => Ok(defaults.iter().find_map(|d| self.position(d))),
+            None => Ok(self.first(defaults)),
         }
     }
 }
@@ -464,4 +484,13 @@ fn account_columns(
         .into());
     }
     Ok(columns)
+}
+
+/// A vendor file without the rows its format starts with.
+fn empty_file(file: &str, what: &str) -> Error {
+    load::LoadError::File {
+        file: file.to_owned(),
+        message: format!("is empty (rule: {what})"),
+    }
+    .into()
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::input::{self, Document, Record};
 use super::mapping::Schema;
-use super::{Header, Import, cell, origin, time};
+use super::{Header, Import, cell, empty_file, origin, time};
 use crate::db::load::LoadError;
 use crate::error::Result;
 
@@ -118,25 +118,17 @@ fn amount(value: &str) -> String {
     }
 }
 
-fn first_of(header: &Header, names: &[&str]) -> Option<usize> {
-    names.iter().find_map(|n| header.position(n))
-}
-
 pub fn read(import: &mut Import, documents: Vec<Vec<Document>>) -> Result<()> {
     let mut accounts = Vec::new();
     let mut renewals: HashMap<String, String> = HashMap::new();
     for doc in documents.into_iter().flatten() {
         let records = input::csv_records(&doc)?;
         let Some((head, rows)) = records.split_first() else {
-            return Err(LoadError::File {
-                file: doc.name.clone(),
-                message: "is empty (rule: a Salesforce export with its header)".to_owned(),
-            }
-            .into());
+            return Err(empty_file(&doc.name, "a Salesforce export with its header"));
         };
         let header = Header::new(&head.fields);
-        let is_opportunities = first_of(&header, OPPORTUNITY_ACCOUNT).is_some()
-            && first_of(&header, OPPORTUNITY_CLOSE).is_some();
+        let is_opportunities = header.first(OPPORTUNITY_ACCOUNT).is_some()
+            && header.first(OPPORTUNITY_CLOSE).is_some();
         if is_opportunities {
             collect_renewals(import, &header, rows, &mut renewals);
         } else {
@@ -161,10 +153,10 @@ fn collect_renewals(
     rows: &[Record],
     renewals: &mut HashMap<String, String>,
 ) {
-    let account = first_of(header, OPPORTUNITY_ACCOUNT);
-    let close = first_of(header, OPPORTUNITY_CLOSE);
-    let kind = first_of(header, OPPORTUNITY_TYPE);
-    let closed = first_of(header, OPPORTUNITY_CLOSED);
+    let account = header.first(OPPORTUNITY_ACCOUNT);
+    let close = header.first(OPPORTUNITY_CLOSE);
+    let kind = header.first(OPPORTUNITY_TYPE);
+    let closed = header.first(OPPORTUNITY_CLOSED);
     let format = import.mapping.date_format.as_deref();
     for record in rows {
         let f = &record.fields;

@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 
 use super::input::{self, Document, Record};
 use super::mapping::Schema;
-use super::{Header, Import, account_columns, cell, origin, time};
+use super::{Header, Import, account_columns, cell, empty_file, origin, time};
 use crate::db::load::LoadError;
 use crate::error::Result;
 
@@ -84,14 +84,6 @@ fn score(import: &Import, kind: &str, value: &str) -> String {
     }
 }
 
-fn empty(file: &str, what: &str) -> crate::error::Error {
-    LoadError::File {
-        file: file.to_owned(),
-        message: format!("is empty (rule: {what})"),
-    }
-    .into()
-}
-
 /// Writes one survey row per answered kind of one response.
 #[allow(clippy::too_many_arguments)]
 fn write_answers(
@@ -159,7 +151,7 @@ pub fn qualtrics(import: &mut Import, documents: Vec<Vec<Document>>) -> Result<(
     for doc in documents.into_iter().flatten() {
         let records = input::csv_records(&doc)?;
         if records.len() < 2 {
-            return Err(empty(
+            return Err(empty_file(
                 &doc.name,
                 "a Qualtrics export: column ids, question texts, then responses",
             ));
@@ -274,7 +266,7 @@ pub fn surveymonkey(import: &mut Import, documents: Vec<Vec<Document>>) -> Resul
     for doc in documents.into_iter().flatten() {
         let records = input::csv_records(&doc)?;
         if records.len() < 2 {
-            return Err(empty(
+            return Err(empty_file(
                 &doc.name,
                 "a SurveyMonkey export: questions, answer options, then responses",
             ));

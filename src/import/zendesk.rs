@@ -2,7 +2,7 @@
 
 use super::input::{self, Document};
 use super::mapping::Schema;
-use super::{Header, Import, account_columns, cell, origin, time};
+use super::{Header, Import, account_columns, cell, empty_file, origin, time};
 use crate::db::load::LoadError;
 use crate::error::Result;
 
@@ -98,11 +98,10 @@ pub fn read(import: &mut Import, documents: Vec<Vec<Document>>) -> Result<()> {
 fn read_document(import: &mut Import, doc: &Document) -> Result<()> {
     let records = input::csv_records(doc)?;
     let Some((head, rows)) = records.split_first() else {
-        return Err(LoadError::File {
-            file: doc.name.clone(),
-            message: "is empty (rule: a Zendesk ticket export with its header)".to_owned(),
-        }
-        .into());
+        return Err(empty_file(
+            &doc.name,
+            "a Zendesk ticket export with its header",
+        ));
     };
     let header = Header::new(&head.fields);
     let mapping = import.mapping.clone();
