@@ -52,6 +52,7 @@ fn every_single_statement_query_prepares() {
             || [
                 "reader_rejects.sql",
                 "fast_usage_check.sql",
+                "fast_usage_problem.sql",
                 "cache_read.sql",
             ]
             .iter()
