@@ -125,11 +125,13 @@ out.append("| ratio | of medians | of fastest runs | target | |")
 out.append("|---|---:|---:|---|---|")
 out.append(ratio_row("load: retain / DuckDB alone", load_r, load_d, "≤ 1.15×", lambda r: r <= 1.15))
 out.append(ratio_row("score: retain / DuckDB alone", score_r, score_d, "≤ 1.10×", lambda r: r <= 1.10))
-out.append(ratio_row("end to end: pandas / retain", pandas, e2e_r, "≥ 3×", lambda r: r >= 3.0))
-out.append(ratio_row("scoring alone: pandas compute step / `retain score`", pandas_compute(), score_r, "≥ 5×",
-                     lambda r: r >= 5.0))
+# The pandas targets are set at M; elsewhere the ratios are shown against them for reference.
+at = "" if info["size"] == "M" else " (an M target)"
+out.append(ratio_row("end to end: pandas / retain", pandas, e2e_r, "≥ 3×" + at, lambda r: r >= 3.0))
+out.append(ratio_row("scoring alone: pandas compute step / `retain score`", pandas_compute(), score_r,
+                     "≥ 5×" + at, lambda r: r >= 5.0))
 out.append(ratio_row("opening: pandas end to end / console's scored queue on screen", pandas, console_queue(),
-                     "≥ 10×", lambda r: r >= 10.0))
+                     "≥ 10×" + at, lambda r: r >= 10.0))
 out.append("")
 console_json = sorted(f for f in os.listdir(work) if f.startswith("console.") and f.endswith(".json"))
 if console_json:
