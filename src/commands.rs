@@ -226,6 +226,7 @@ fn print_progress(event: LoadEvent) {
             table,
             rows,
             elapsed,
+            ..
         } => {
             let clear = if interactive { "\r\x1b[2K" } else { "" };
             writeln!(

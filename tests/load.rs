@@ -482,38 +482,135 @@ fn offsets_on_either_side_of_utc_convert_and_fractions_survive() {
     assert_eq!(stamps, expected);
 }
 
-#[test]
-fn the_typed_read_of_a_clean_usage_file_equals_the_full_stage() {
-    // A clean usage file is staged by DuckDB's typed reader; one padded value sends the same
-    // rows through the full stage, which trims it. Both must give the same table.
-    let rows = "account_id,user_id,occurred_at,feature,count\n\
-                A-1,u1,2026-11-20T09:00:00Z,dashboards,3\n\
-                A-1,u2,2026-11-19 14:03:00,reports,\n\
-                A-2,u9,2026-11-18,exports,2\n\
-                A-2,u9,2026-10-01T08:00:00+09:00,,1\n\
-                A-1,u3,2026-10-01T08:00:00.250-05:00,\"reports, saved\",1\n";
-    let stored = |usage: &str| {
+/// A table's rows as text, for comparing two loads of it.
+fn table_rows(db: &Db, sql: &str) -> Vec<Vec<String>> {
+    let mut stmt = db.conn().prepare(sql).unwrap();
+    let mut rows = stmt.query([]).unwrap();
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().unwrap() {
+        let n = row.as_ref().column_count();
+        out.push(
+            (0..n)
+                .map(|i| {
+                    row.get::<_, Option<String>>(i)
+                        .unwrap()
+                        .unwrap_or_else(|| "∅".to_owned())
+                })
+                .collect(),
+        );
+    }
+    out
+}
+
+/// Loads `csv` as `table` twice: as written (a clean file, staged by DuckDB's typed reader)
+/// and with `clean` replaced by `padded` (a padded value sends the file through the full,
+/// rule-by-rule stage, which trims it). Both must store the same rows.
+fn typed_equals_full(
+    table: &str,
+    csv: &str,
+    clean: &str,
+    padded: &str,
+    select: &str,
+) -> Vec<Vec<String>> {
+    assert!(csv.contains(clean));
+    let stored = |text: &str| {
         let db = Db::open_in_memory().unwrap();
         let dir = dataset_with(&[]);
-        std::fs::write(dir.path().join("usage.csv"), usage).unwrap();
-        load_dir(&db, dir.path(), false).unwrap();
-        db.conn()
-            .prepare("SELECT account_id, user_id, strftime(occurred_at, '%Y-%m-%d %H:%M:%S.%g'), coalesce(feature, '∅'), count FROM usage ORDER BY ALL")
-            .unwrap()
-            .query_map([], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, i64>(4)?))
-            })
-            .unwrap()
-            .collect::<Result<Vec<_>, _>>()
-            .unwrap()
+        std::fs::write(dir.path().join(format!("{table}.csv")), text).unwrap();
+        let mut typed_read = None;
+        let rejects = dir.path().join("rejects.csv");
+        load::load(
+            &db,
+            dir.path(),
+            &LoadOptions::default(),
+            &rejects,
+            &mut |event| {
+                if let load::LoadEvent::Staged {
+                    table: t, typed, ..
+                } = event
+                    && t == table
+                {
+                    typed_read = Some(typed);
+                }
+            },
+        )
+        .unwrap();
+        (table_rows(&db, select), typed_read)
     };
-    let typed = stored(rows);
-    let full = stored(&rows.replace("A-2,u9,2026-11-18", "A-2, u9 ,2026-11-18"));
-    assert_eq!(typed.len(), 5);
-    assert_eq!(typed, full);
-    let u3 = typed.iter().find(|r| r.1 == "u3").unwrap();
+    let (typed, typed_read) = stored(csv);
     assert_eq!(
-        u3.2, "2026-10-01 13:00:00.250",
+        typed_read,
+        Some(true),
+        "{table}: the clean file takes the typed read"
+    );
+    let (full, typed_read) = stored(&csv.replacen(clean, padded, 1));
+    assert_eq!(
+        typed_read,
+        Some(false),
+        "{table}: the padded value takes the full stage"
+    );
+    assert_eq!(typed, full, "{table}");
+    typed
+}
+
+#[test]
+fn the_typed_read_of_clean_files_equals_the_full_stage() {
+    let usage = typed_equals_full(
+        "usage",
+        "account_id,user_id,occurred_at,feature,count\n\
+         A-1,u1,2026-11-20T09:00:00Z,dashboards,3\n\
+         A-1,u2,2026-11-19 14:03:00,reports,\n\
+         A-2,u9,2026-11-18,exports,2\n\
+         A-2,u9,2026-10-01T08:00:00+09:00,,1\n\
+         A-1,u3,2026-10-01T08:00:00.250-05:00,\"reports, saved\",1\n",
+        "A-2,u9,2026-11-18",
+        "A-2, u9 ,2026-11-18",
+        "SELECT account_id, user_id, strftime(occurred_at, '%Y-%m-%d %H:%M:%S.%g'), feature, count::VARCHAR FROM usage ORDER BY ALL",
+    );
+    assert_eq!(usage.len(), 5);
+    let u3 = usage.iter().find(|r| r[1] == "u3").unwrap();
+    assert_eq!(
+        u3[2], "2026-10-01 13:00:00.250",
         "the -05:00 offset is converted to UTC"
     );
+
+    let tickets = typed_equals_full(
+        "tickets",
+        "ticket_id,account_id,opened_at,closed_at,priority,subject\n\
+         T1,A-1,2026-11-01T10:00:00+09:00,2026-11-02 10:00:00,Urgent,ログインできない\n\
+         T2,A-2,2026-11-03,,normal,\"Export, slow\"\n",
+        "T2,A-2",
+        " T2 ,A-2",
+        "SELECT ticket_id, account_id, opened_at::VARCHAR, closed_at::VARCHAR, priority, subject FROM tickets ORDER BY ALL",
+    );
+    assert_eq!(
+        tickets[0][2..5],
+        ["2026-11-01 01:00:00", "2026-11-02 10:00:00", "urgent"]
+    );
+
+    let surveys = typed_equals_full(
+        "surveys",
+        "account_id,responded_at,kind,score,respondent,comment\n\
+         A-1,2026-11-01T10:00:00Z,NPS,9,cto@example.com,\" とても良い \"\n\
+         A-2,2026-11-02,csat,4,,\n",
+        "A-2,2026-11-02",
+        "A-2 ,2026-11-02",
+        "SELECT account_id, responded_at::VARCHAR, kind, score::VARCHAR, respondent, comment FROM surveys ORDER BY ALL",
+    );
+    assert_eq!(
+        surveys[0][2..],
+        ["nps", "9", "cto@example.com", " とても良い "],
+        "comments are kept as written"
+    );
+
+    let activities = typed_equals_full(
+        "activities",
+        "account_id,occurred_at,kind,summary,author\n\
+         A-1,2026-11-01T10:00:00-05:00,QBR,\"Q4 review\nnext: pricing\",alice\n\
+         A-2,2026-11-02 09:00,call,,bob\n",
+        "A-2,2026-11-02",
+        " A-2,2026-11-02",
+        "SELECT account_id, occurred_at::VARCHAR, kind, summary, author FROM activities ORDER BY ALL",
+    );
+    assert_eq!(activities[0][1..3], ["2026-11-01 15:00:00", "qbr"]);
 }

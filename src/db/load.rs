@@ -32,6 +32,16 @@ pub struct TableSpec {
     pub columns: &'static [ColumnSpec],
     stage_sql: &'static str,
     unique_key: Option<&'static str>,
+    typed: Option<TypedRead>,
+}
+
+/// How a clean CSV of a table is staged by DuckDB's typed reader alone (see `stage_typed`).
+struct TypedRead {
+    stage_sql: &'static str,
+    /// Counts the rows the full stage would treat differently or reject.
+    check_sql: &'static str,
+    /// The contract columns the reader types itself, with their DuckDB type.
+    types: &'static [(&'static str, &'static str)],
 }
 
 /// The data contract (docs/data-contract.md), in load order: accounts first, because every
@@ -53,6 +63,7 @@ pub const TABLES: &[TableSpec] = &[
         ],
         stage_sql: queries::STAGE_ACCOUNTS,
         unique_key: Some("account_id"),
+        typed: None,
     },
     TableSpec {
         name: "usage",
@@ -65,6 +76,11 @@ pub const TABLES: &[TableSpec] = &[
         ],
         stage_sql: queries::STAGE_USAGE,
         unique_key: None,
+        typed: Some(TypedRead {
+            stage_sql: queries::TYPED_USAGE,
+            check_sql: queries::TYPED_USAGE_CHECK,
+            types: &[("occurred_at", "TIMESTAMPTZ"), ("count", "INTEGER")],
+        }),
     },
     TableSpec {
         name: "tickets",
@@ -78,6 +94,11 @@ pub const TABLES: &[TableSpec] = &[
         ],
         stage_sql: queries::STAGE_TICKETS,
         unique_key: Some("ticket_id"),
+        typed: Some(TypedRead {
+            stage_sql: queries::TYPED_TICKETS,
+            check_sql: queries::TYPED_TICKETS_CHECK,
+            types: &[("opened_at", "TIMESTAMPTZ"), ("closed_at", "TIMESTAMPTZ")],
+        }),
     },
     TableSpec {
         name: "surveys",
@@ -91,6 +112,11 @@ pub const TABLES: &[TableSpec] = &[
         ],
         stage_sql: queries::STAGE_SURVEYS,
         unique_key: None,
+        typed: Some(TypedRead {
+            stage_sql: queries::TYPED_SURVEYS,
+            check_sql: queries::TYPED_SURVEYS_CHECK,
+            types: &[("responded_at", "TIMESTAMPTZ"), ("score", "INTEGER")],
+        }),
     },
     TableSpec {
         name: "activities",
@@ -103,6 +129,11 @@ pub const TABLES: &[TableSpec] = &[
         ],
         stage_sql: queries::STAGE_ACTIVITIES,
         unique_key: None,
+        typed: Some(TypedRead {
+            stage_sql: queries::TYPED_ACTIVITIES,
+            check_sql: queries::TYPED_ACTIVITIES_CHECK,
+            types: &[("occurred_at", "TIMESTAMPTZ")],
+        }),
     },
 ];
 
@@ -233,6 +264,8 @@ pub enum LoadEvent<'a> {
         table: &'static str,
         rows: u64,
         elapsed: Duration,
+        /// Whether DuckDB's typed reader staged the file alone (a clean file).
+        typed: bool,
     },
 }
 
@@ -565,6 +598,7 @@ impl Source {
 struct Staged {
     /// Rows that break no rule and belong to a loaded account.
     loaded: u64,
+    typed: bool,
     orphans: u64,
     /// Rows set aside (only with --skip-bad-rows).
     rejected: Vec<Problem>,
@@ -641,7 +675,7 @@ fn stage(db: &Db, source: &Source, skip_bad_rows: bool, accounts: &str) -> Resul
     let fills: Vec<(&str, &str)> = fills.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let select = queries::fill(source.spec.stage_sql, &fills);
     conn.execute_batch(queries::RESET_READER_REJECTS)?;
-    let typed = source.spec.name == "usage" && stage_usage_typed(db, source)?;
+    let typed = stage_typed(db, source)?;
     if !typed {
         let create = queries::fill(
             queries::CREATE_STAGE,
@@ -731,54 +765,63 @@ fn stage(db: &Db, source: &Source, skip_bad_rows: bool, accounts: &str) -> Resul
     }
     Ok(Staged {
         loaded: total - problems - orphans,
+        typed,
         orphans,
         rejected: listed,
     })
 }
 
-/// Stages a usage CSV by DuckDB's typed read alone, when the file is clean: true when that
-/// worked and no row needs the full stage's rules (false leaves the full stage to do it all).
-fn stage_usage_typed(db: &Db, source: &Source) -> Result<bool> {
+/// Stages a CSV by DuckDB's typed reader alone, when the table has such a path and the file
+/// is clean: true when that worked and no row needs the full stage's rules. False leaves the
+/// full stage to do everything, with its file:line:column reports; a clean file's rows are
+/// the same either way.
+fn stage_typed(db: &Db, source: &Source) -> Result<bool> {
+    let Some(typed) = &source.spec.typed else {
+        return Ok(false);
+    };
     if !source.is_csv() {
         return Ok(false);
     }
-    let position = |name: &str| {
-        let index = source.spec.columns.iter().position(|c| c.name == name);
-        index.and_then(|i| source.positions[i])
-    };
-    let (Some(occurred_at), count) = (position("occurred_at"), position("count")) else {
-        return Ok(false);
-    };
-    let mut typed = vec![(occurred_at, "TIMESTAMPTZ")];
-    typed.extend(count.map(|p| (p, "INTEGER")));
-    let count = count.map_or_else(|| "NULL::INTEGER".to_owned(), |p| format!("c{p}"));
-    let text =
-        |name: &str| position(name).map_or_else(|| "NULL::VARCHAR".to_owned(), |p| format!("c{p}"));
-    let sql = queries::fill(
-        queries::FAST_USAGE,
-        &[
-            ("account_id", &text("account_id")),
-            ("user_id", &text("user_id")),
-            ("occurred_at", &format!("c{occurred_at}")),
-            ("feature", &text("feature")),
-            ("count", &count),
-            ("source", &source.reader_sql(false, &typed)),
-        ],
-    );
+    let stage = source.stage_table();
+    let mut reader_types = Vec::new();
+    let mut fills: Vec<(&str, String)> = Vec::new();
+    for (column, position) in source.spec.columns.iter().zip(&source.positions) {
+        let kind = typed
+            .types
+            .iter()
+            .find(|(name, _)| *name == column.name)
+            .map(|(_, kind)| *kind);
+        let sql = match (position, kind) {
+            (Some(p), kind) => {
+                reader_types.extend(kind.map(|k| (*p, k)));
+                format!("c{p}")
+            }
+            (None, kind) => format!("NULL::{}", kind.unwrap_or("VARCHAR")),
+        };
+        fills.push((column.name, sql));
+    }
+    fills.push(("source", source.reader_sql(false, &reader_types)));
+    fills.push(("stage", stage.clone()));
+    let fills: Vec<(&str, &str)> = fills.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let create = queries::fill(typed.stage_sql, &fills);
     if db
         .conn()
-        .execute(&sql, [source.path.to_string_lossy()])
+        .execute(&create, [source.path.to_string_lossy()])
         .is_err()
     {
         return Ok(false);
     }
-    let needs_rules: u64 = db
-        .conn()
-        .query_row(queries::FAST_USAGE_CHECK, [], |r| r.get(0))?;
+    let stage_fill = [("stage", stage.as_str())];
+    let needs_rules: u64 =
+        db.conn()
+            .query_row(&queries::fill(typed.check_sql, &stage_fill), [], |r| {
+                r.get(0)
+            })?;
     if needs_rules > 0 {
         return Ok(false);
     }
-    db.conn().execute_batch(queries::FAST_USAGE_PROBLEM)?;
+    db.conn()
+        .execute_batch(&queries::fill(queries::TYPED_ADD_PROBLEM, &stage_fill))?;
     Ok(true)
 }
 
@@ -1052,6 +1095,7 @@ fn stage_all(
             table: source.spec.name,
             rows: outcome.loaded,
             elapsed: started.elapsed(),
+            typed: outcome.typed,
         });
         staged.push(outcome);
     }

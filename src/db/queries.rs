@@ -40,9 +40,15 @@ pub const DROP_STAGE: &str = sql!("load/drop_stage.sql");
 pub const PRUNE_STAGE: &str = sql!("load/prune_stage.sql");
 pub const RESET_READER_REJECTS: &str = sql!("load/reset_reader_rejects.sql");
 pub const READER_REJECTS: &str = sql!("load/reader_rejects.sql");
-pub const FAST_USAGE: &str = sql!("load/fast_usage.sql");
-pub const FAST_USAGE_CHECK: &str = sql!("load/fast_usage_check.sql");
-pub const FAST_USAGE_PROBLEM: &str = sql!("load/fast_usage_problem.sql");
+pub const TYPED_USAGE: &str = sql!("load/typed/usage.sql");
+pub const TYPED_USAGE_CHECK: &str = sql!("load/typed/usage_check.sql");
+pub const TYPED_TICKETS: &str = sql!("load/typed/tickets.sql");
+pub const TYPED_TICKETS_CHECK: &str = sql!("load/typed/tickets_check.sql");
+pub const TYPED_SURVEYS: &str = sql!("load/typed/surveys.sql");
+pub const TYPED_SURVEYS_CHECK: &str = sql!("load/typed/surveys_check.sql");
+pub const TYPED_ACTIVITIES: &str = sql!("load/typed/activities.sql");
+pub const TYPED_ACTIVITIES_CHECK: &str = sql!("load/typed/activities_check.sql");
+pub const TYPED_ADD_PROBLEM: &str = sql!("load/typed/add_problem.sql");
 pub const MERGE_DELETE: &str = sql!("load/merge_delete.sql");
 pub const MERGE_INSERT: &str = sql!("load/merge_insert.sql");
 pub const FORGET_LOAD_INFO: &str = sql!("load/forget_load_info.sql");
@@ -69,9 +75,15 @@ pub const ALL: &[(&str, &str)] = &[
     ("migrations/001_initial.sql", MIGRATIONS[0]),
     ("migrations/002_actions_by_account.sql", MIGRATIONS[1]),
     ("migrations/003_row_origin.sql", MIGRATIONS[2]),
-    ("load/fast_usage.sql", FAST_USAGE),
-    ("load/fast_usage_check.sql", FAST_USAGE_CHECK),
-    ("load/fast_usage_problem.sql", FAST_USAGE_PROBLEM),
+    ("load/typed/usage.sql", TYPED_USAGE),
+    ("load/typed/usage_check.sql", TYPED_USAGE_CHECK),
+    ("load/typed/tickets.sql", TYPED_TICKETS),
+    ("load/typed/tickets_check.sql", TYPED_TICKETS_CHECK),
+    ("load/typed/surveys.sql", TYPED_SURVEYS),
+    ("load/typed/surveys_check.sql", TYPED_SURVEYS_CHECK),
+    ("load/typed/activities.sql", TYPED_ACTIVITIES),
+    ("load/typed/activities_check.sql", TYPED_ACTIVITIES_CHECK),
+    ("load/typed/add_problem.sql", TYPED_ADD_PROBLEM),
     ("load/merge_delete.sql", MERGE_DELETE),
     ("load/merge_insert.sql", MERGE_INSERT),
     ("load/forget_load_info.sql", FORGET_LOAD_INFO),
