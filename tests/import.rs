@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use chrono_tz::Tz;
-use common::{fingerprint, fixture, load_dir};
+use common::{fingerprint, fixture, load_dir, rows_as_text};
 use retain::db::Db;
 use retain::db::load::LoadOptions;
 use retain::error::Result;
@@ -75,20 +75,8 @@ impl Setup {
         )
     }
 
-    /// Rows of a query, every value as text ("" for NULL).
     fn rows(&self, sql: &str) -> Vec<Vec<String>> {
-        let mut stmt = self.db.conn().prepare(sql).unwrap();
-        let mut rows = stmt.query([]).unwrap();
-        let mut out = Vec::new();
-        while let Some(row) = rows.next().unwrap() {
-            let n = row.as_ref().column_count();
-            out.push(
-                (0..n)
-                    .map(|i| row.get::<_, Option<String>>(i).unwrap().unwrap_or_default())
-                    .collect(),
-            );
-        }
-        out
+        rows_as_text(&self.db, sql)
     }
 }
 

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{count, dataset_with, fingerprint, fixture, load_dir};
+use common::{count, dataset_with, fingerprint, fixture, load_dir, rows_as_text};
 use retain::db::Db;
 use retain::db::actions::{self, ActionKind, NewAction};
 use retain::db::csv_file::TextEncoding;
@@ -482,26 +482,6 @@ fn offsets_on_either_side_of_utc_convert_and_fractions_survive() {
     assert_eq!(stamps, expected);
 }
 
-/// A table's rows as text, for comparing two loads of it.
-fn table_rows(db: &Db, sql: &str) -> Vec<Vec<String>> {
-    let mut stmt = db.conn().prepare(sql).unwrap();
-    let mut rows = stmt.query([]).unwrap();
-    let mut out = Vec::new();
-    while let Some(row) = rows.next().unwrap() {
-        let n = row.as_ref().column_count();
-        out.push(
-            (0..n)
-                .map(|i| {
-                    row.get::<_, Option<String>>(i)
-                        .unwrap()
-                        .unwrap_or_else(|| "∅".to_owned())
-                })
-                .collect(),
-        );
-    }
-    out
-}
-
 /// Loads `csv` as `table` twice: as written (a clean file, staged by DuckDB's typed reader)
 /// and with `clean` replaced by `padded` (a padded value sends the file through the full,
 /// rule-by-rule stage, which trims it). Both must store the same rows.
@@ -535,7 +515,7 @@ fn typed_equals_full(
             },
         )
         .unwrap();
-        (table_rows(&db, select), typed_read)
+        (rows_as_text(&db, select), typed_read)
     };
     let (typed, typed_read) = stored(csv);
     assert_eq!(

@@ -73,3 +73,19 @@ pub fn count(db: &Db, table: &str) -> i64 {
         .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
         .unwrap()
 }
+
+/// The rows of a query, every value as text ("" for NULL).
+pub fn rows_as_text(db: &Db, sql: &str) -> Vec<Vec<String>> {
+    let mut stmt = db.conn().prepare(sql).unwrap();
+    let mut rows = stmt.query([]).unwrap();
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().unwrap() {
+        let n = row.as_ref().column_count();
+        out.push(
+            (0..n)
+                .map(|i| row.get::<_, Option<String>>(i).unwrap().unwrap_or_default())
+                .collect(),
+        );
+    }
+    out
+}
