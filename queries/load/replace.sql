@@ -2,5 +2,5 @@
 -- have no import origin.
 DROP TABLE {{table}};
 ALTER TABLE {{stage}} RENAME TO {{table}};
-ALTER TABLE {{table}} DROP COLUMN problem;
+ALTER TABLE {{table}} DROP COLUMN IF EXISTS problem;
 ALTER TABLE {{table}} ADD COLUMN origin VARCHAR;

@@ -599,6 +599,8 @@ struct Staged {
     /// Rows that break no rule and belong to a loaded account.
     loaded: u64,
     typed: bool,
+    /// Whether the stage has the `problem` column (a typed stage without a key has none).
+    rules_column: bool,
     orphans: u64,
     /// Rows set aside (only with --skip-bad-rows).
     rejected: Vec<Problem>,
@@ -690,11 +692,15 @@ fn stage(db: &Db, source: &Source, skip_bad_rows: bool, accounts: &str) -> Resul
             [],
         )?;
     }
+    // A typed stage of a table without a key has no rules column (see stage_typed).
+    let rules_column = !typed || source.spec.unique_key.is_some();
+    let counts = if rules_column {
+        queries::STAGE_COUNTS
+    } else {
+        queries::TYPED_COUNTS
+    };
     let (problems, orphans, total): (u64, u64, u64) = conn.query_row(
-        &queries::fill(
-            queries::STAGE_COUNTS,
-            &[("stage", &stage), ("accounts", accounts)],
-        ),
+        &queries::fill(counts, &[("stage", &stage), ("accounts", accounts)]),
         [],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
@@ -766,6 +772,7 @@ fn stage(db: &Db, source: &Source, skip_bad_rows: bool, accounts: &str) -> Resul
     Ok(Staged {
         loaded: total - problems - orphans,
         typed,
+        rules_column,
         orphans,
         rejected: listed,
     })
@@ -774,7 +781,8 @@ fn stage(db: &Db, source: &Source, skip_bad_rows: bool, accounts: &str) -> Resul
 /// Stages a CSV by DuckDB's typed reader alone, when the table has such a path and the file
 /// is clean: true when that worked and no row needs the full stage's rules. False leaves the
 /// full stage to do everything, with its file:line:column reports; a clean file's rows are
-/// the same either way.
+/// the same either way. The typed stage gets the (empty) rules column only when the table has
+/// a key to mark repeats in.
 fn stage_typed(db: &Db, source: &Source) -> Result<bool> {
     let Some(typed) = &source.spec.typed else {
         return Ok(false);
@@ -820,8 +828,10 @@ fn stage_typed(db: &Db, source: &Source) -> Result<bool> {
     if needs_rules > 0 {
         return Ok(false);
     }
-    db.conn()
-        .execute_batch(&queries::fill(queries::TYPED_ADD_PROBLEM, &stage_fill))?;
+    if source.spec.unique_key.is_some() {
+        db.conn()
+            .execute_batch(&queries::fill(queries::TYPED_ADD_PROBLEM, &stage_fill))?;
+    }
     Ok(true)
 }
 
@@ -874,7 +884,12 @@ pub fn load(
                             ("accounts", sources[i].known_accounts(true)),
                         ];
                         if staged[i].orphans > 0 || !staged[i].rejected.is_empty() {
-                            conn.execute_batch(&queries::fill(queries::PRUNE_STAGE, &fills))?;
+                            let prune = if staged[i].rules_column {
+                                queries::PRUNE_STAGE
+                            } else {
+                                queries::TYPED_PRUNE
+                            };
+                            conn.execute_batch(&queries::fill(prune, &fills))?;
                         }
                         conn.execute_batch(&queries::fill(queries::REPLACE_TABLE, &fills))?;
                     }
@@ -933,6 +948,17 @@ pub fn merge(
     drop_stages(db);
     let staged = stage_all(db, &sources, options, on_event);
     let result = staged.and_then(|staged| {
+        // The merge reads the rules column; an import's stages are small, so add it where the
+        // typed read left it out.
+        for (source, staged) in sources.iter().zip(&staged) {
+            if !staged.rules_column {
+                let stage = source.stage_table();
+                db.conn().execute_batch(&queries::fill(
+                    queries::TYPED_ADD_PROBLEM,
+                    &[("stage", stage.as_str())],
+                ))?;
+            }
+        }
         let mut examples = Vec::new();
         if dry_run {
             for source in &sources {

@@ -49,6 +49,8 @@ pub const TYPED_SURVEYS_CHECK: &str = sql!("load/typed/surveys_check.sql");
 pub const TYPED_ACTIVITIES: &str = sql!("load/typed/activities.sql");
 pub const TYPED_ACTIVITIES_CHECK: &str = sql!("load/typed/activities_check.sql");
 pub const TYPED_ADD_PROBLEM: &str = sql!("load/typed/add_problem.sql");
+pub const TYPED_COUNTS: &str = sql!("load/typed/counts.sql");
+pub const TYPED_PRUNE: &str = sql!("load/typed/prune.sql");
 pub const MERGE_DELETE: &str = sql!("load/merge_delete.sql");
 pub const MERGE_INSERT: &str = sql!("load/merge_insert.sql");
 pub const FORGET_LOAD_INFO: &str = sql!("load/forget_load_info.sql");
@@ -84,6 +86,8 @@ pub const ALL: &[(&str, &str)] = &[
     ("load/typed/activities.sql", TYPED_ACTIVITIES),
     ("load/typed/activities_check.sql", TYPED_ACTIVITIES_CHECK),
     ("load/typed/add_problem.sql", TYPED_ADD_PROBLEM),
+    ("load/typed/counts.sql", TYPED_COUNTS),
+    ("load/typed/prune.sql", TYPED_PRUNE),
     ("load/merge_delete.sql", MERGE_DELETE),
     ("load/merge_insert.sql", MERGE_INSERT),
     ("load/forget_load_info.sql", FORGET_LOAD_INFO),
