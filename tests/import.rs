@@ -52,7 +52,10 @@ impl Setup {
         let files: Vec<PathBuf> = run
             .files
             .iter()
-            .map(|f| fixture(&format!("import/{f}")))
+            .map(|f| match std::path::Path::new(f).is_absolute() {
+                true => PathBuf::from(f),
+                false => fixture(&format!("import/{f}")),
+            })
             .collect();
         let mapping = run.mapping.map(|m| fixture(&format!("import/{m}")));
         let request = ImportRequest {
@@ -525,11 +528,40 @@ fn segment_events_find_accounts_through_group_calls() {
     );
 }
 
+/// `bytes` gzipped, as vendors ship exports.
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(bytes).unwrap();
+    gz.finish().unwrap()
+}
+
+/// The fixture's two hourly files as Amplitude's Export API ships them: a zip of gzipped
+/// JSON-lines files (built here so the repository holds only text).
+fn amplitude_zip(dir: &std::path::Path) -> PathBuf {
+    use std::io::Write;
+    let path = dir.join("export.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    for hour in [1, 2] {
+        let text = std::fs::read(fixture(&format!("import/amplitude/hour{hour}.jsonl"))).unwrap();
+        let name = format!("123456/123456_2026-11-10_{hour}#0.json.gz");
+        zip.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(&gzip(&text)).unwrap();
+    }
+    zip.finish().unwrap();
+    path
+}
+
 #[test]
 fn amplitude_zip_of_gzipped_hours_row_by_row() {
     let s = setup();
+    let zip = amplitude_zip(s.dir.path());
     let report = s
-        .import(run(Vendor::Amplitude, &["amplitude/export.zip"]))
+        .import(Run {
+            files: &[zip.to_str().unwrap()],
+            ..run(Vendor::Amplitude, &[])
+        })
         .unwrap();
     assert_eq!(
         s.rows(USAGE),
@@ -668,9 +700,29 @@ fn the_same_rows_from_other_forms_of_the_exports() {
     })
     .unwrap();
     let tsv = setup();
+    let tsv_path = tsv.dir.path().join("responses.tsv");
+    let mut utf16 = vec![0xFF, 0xFE];
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(fixture("import/qualtrics/responses.csv"))
+        .unwrap();
+    let mut text = Vec::new();
+    {
+        let mut writer = csv::WriterBuilder::new()
+            .delimiter(b'\t')
+            .from_writer(&mut text);
+        for record in reader.records() {
+            writer.write_record(&record.unwrap()).unwrap();
+        }
+    }
+    for unit in String::from_utf8(text).unwrap().encode_utf16() {
+        utf16.extend(unit.to_le_bytes());
+    }
+    std::fs::write(&tsv_path, utf16).unwrap();
     tsv.import(Run {
         mapping: Some("qualtrics/map.toml"),
-        ..run(Vendor::Qualtrics, &["qualtrics/responses.tsv"])
+        files: &[tsv_path.to_str().unwrap()],
+        ..run(Vendor::Qualtrics, &[])
     })
     .unwrap();
     assert_eq!(tsv.rows(SURVEYS), csv.rows(SURVEYS));
@@ -680,8 +732,14 @@ fn the_same_rows_from_other_forms_of_the_exports() {
         .import(run(Vendor::Mixpanel, &["mixpanel/export.jsonl"]))
         .unwrap();
     let gzipped = setup();
+    let gz_path = gzipped.dir.path().join("export.jsonl.gz");
+    let plain_text = std::fs::read(fixture("import/mixpanel/export.jsonl")).unwrap();
+    std::fs::write(&gz_path, gzip(&plain_text)).unwrap();
     gzipped
-        .import(run(Vendor::Mixpanel, &["mixpanel/export.jsonl.gz"]))
+        .import(Run {
+            files: &[gz_path.to_str().unwrap()],
+            ..run(Vendor::Mixpanel, &[])
+        })
         .unwrap();
     assert_eq!(gzipped.rows(USAGE), plain.rows(USAGE));
 }
