@@ -102,7 +102,8 @@ pub fn run(db_path: &Path, keypresses: usize) -> Result<ConsoleBench> {
     drop(db);
     let restarted = Instant::now();
     let db = Db::open(db_path)?;
-    let kept = match console::cached_dataset(&db, &model_hash, app.today)? {
+    let scope = console::QueueScope::read(&db, &model_hash, app.today)?;
+    let kept = match console::cached_dataset(&db, &scope)? {
         console::CachedQueue::Current(data) | console::CachedQueue::Stale(data) => data,
         console::CachedQueue::Missing => {
             return Err(crate::error::Error::Usage(

@@ -340,16 +340,14 @@ fn run_import(db: &Db, args: &crate::cli::ImportArgs) -> Result<()> {
         group_digits(unmatched.len() as f64)
     );
     if !unmatched.is_empty() {
-        let mut counts: Vec<(&str, &str, usize)> = Vec::new();
+        // Millions of unmatched events may share a handful of values: count them by value.
+        let mut by_value: std::collections::HashMap<(&str, &str), usize> =
+            std::collections::HashMap::new();
         for u in unmatched {
-            match counts
-                .iter_mut()
-                .find(|(v, f, _)| *v == u.value && *f == u.field)
-            {
-                Some(entry) => entry.2 += 1,
-                None => counts.push((&u.value, &u.field, 1)),
-            }
+            *by_value.entry((&u.value, &u.field)).or_default() += 1;
         }
+        let mut counts: Vec<(&str, &str, usize)> =
+            by_value.into_iter().map(|((v, f), n)| (v, f, n)).collect();
         counts.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
         for (value, field, n) in counts.iter().take(SHOWN_UNMATCHED) {
             let value = if value.is_empty() {

@@ -96,14 +96,15 @@ fn spawn_worker(
 /// The queue: the one kept at the last start first, when there is one, then (unless nothing
 /// changed since) the live score, which replaces it.
 fn reload(db: &Db, model: &Model, today: NaiveDate, replies: &Sender<Action>) -> Result<Action> {
-    match console::cached_dataset(db, &model.hash(), today)? {
+    let scope = console::QueueScope::read(db, &model.hash(), today)?;
+    match console::cached_dataset(db, &scope)? {
         console::CachedQueue::Current(data) => return Ok(Action::Loaded(Box::new(data))),
         console::CachedQueue::Stale(data) => {
             let _ = replies.send(Action::Loaded(Box::new(data)));
         }
         console::CachedQueue::Missing => {}
     }
-    console::load_dataset(db, &model.hash(), today).map(|d| Action::Loaded(Box::new(d)))
+    console::score_dataset(db, &scope).map(|d| Action::Loaded(Box::new(d)))
 }
 
 /// The model tab's content: the default backtest of the active model and, when the model

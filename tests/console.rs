@@ -450,13 +450,15 @@ fn the_queue_kept_at_the_last_start_is_shown_first_and_marked_while_it_updates()
     use retain::db::console::CachedQueue;
     let db = good_db();
     let hash = Model::default_model().hash();
+    let scope = |db: &Db, day| console::QueueScope::read(db, &hash, day).unwrap();
     assert!(matches!(
-        console::cached_dataset(&db, &hash, today()).unwrap(),
+        console::cached_dataset(&db, &scope(&db, today())).unwrap(),
         CachedQueue::Missing
     ));
     let live = console::load_dataset(&db, &hash, today()).unwrap();
     // Nothing changed: the kept queue is the live score.
-    let CachedQueue::Current(kept) = console::cached_dataset(&db, &hash, today()).unwrap() else {
+    let CachedQueue::Current(kept) = console::cached_dataset(&db, &scope(&db, today())).unwrap()
+    else {
         panic!("the queue just scored is current");
     };
     assert_eq!(kept.accounts, live.accounts);
@@ -464,14 +466,15 @@ fn the_queue_kept_at_the_last_start_is_shown_first_and_marked_while_it_updates()
     // An action (or a load, another model, another day) makes it stale: shown, marked.
     let touch = NewAction::new(&live.accounts[0].account_id, ActionKind::Touch, "alice");
     retain::db::actions::record(db.conn(), &touch).unwrap();
-    let CachedQueue::Stale(stale) = console::cached_dataset(&db, &hash, today()).unwrap() else {
+    let CachedQueue::Stale(stale) = console::cached_dataset(&db, &scope(&db, today())).unwrap()
+    else {
         panic!("an action since makes the kept queue stale");
     };
     assert!(stale.updating);
     assert_eq!(stale.accounts, live.accounts);
     let other_day = today().succ_opt().unwrap();
     assert!(matches!(
-        console::cached_dataset(&db, &hash, other_day).unwrap(),
+        console::cached_dataset(&db, &scope(&db, other_day)).unwrap(),
         CachedQueue::Stale(_)
     ));
     let mut app = App::new(Model::default_model(), "alice", today(), "good.duckdb");

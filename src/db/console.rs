@@ -49,67 +49,73 @@ pub enum CachedQueue {
     Missing,
 }
 
-/// What the kept queue is valid for: the model, the as-of date, today, the loaded data and
-/// the CSMs' actions.
-fn cache_key(db: &Db, model_hash: &str, as_of: NaiveDate, today: NaiveDate) -> Result<String> {
-    let data: String = db
-        .conn()
-        .query_row(queries::QUEUE_CACHE_KEY, [], |r| r.get(0))?;
-    Ok(format!("{model_hash}|{as_of}|{today}|{data}"))
-}
-
-fn dataset(
-    db: &Db,
-    accounts: Vec<score::AccountScore>,
+/// What a reload of the queue is for, read once and used for both the kept queue and the
+/// live score: the as-of date, and the key the kept queue must carry to be current (the model,
+/// the as-of date, today, the last load or import, the last action).
+pub struct QueueScope {
     as_of: AsOf,
     freshness: Option<NaiveDate>,
-    updating: bool,
-) -> Result<Dataset> {
+    key: String,
+}
+
+impl QueueScope {
+    pub fn read(db: &Db, model_hash: &str, today: NaiveDate) -> Result<QueueScope> {
+        let freshness = db.freshness()?;
+        let as_of = AsOf::given(None, freshness);
+        let data: String = db
+            .conn()
+            .query_row(queries::QUEUE_CACHE_KEY, [], |r| r.get(0))?;
+        Ok(QueueScope {
+            as_of,
+            freshness,
+            key: format!("{model_hash}|{}|{today}|{data}", as_of.date),
+        })
+    }
+}
+
+/// The queue as the console kept it, with the console's state.
+fn kept_dataset(db: &Db, scope: &QueueScope, updating: bool) -> Result<Dataset> {
+    let mut stmt = db.conn().prepare(queries::QUEUE_CACHE_READ)?;
+    let accounts = score::read_scores(&mut stmt, &[])?;
     Ok(Dataset {
         orders: crate::app::sort_orders(&accounts),
         accounts,
         console: console_state(db.conn())?,
-        as_of: as_of.date,
-        freshness,
+        as_of: scope.as_of.date,
+        freshness: scope.freshness,
         updating,
     })
 }
 
 /// The queue the console kept last time, if any, and whether it is still the live score.
-pub fn cached_dataset(db: &Db, model_hash: &str, today: NaiveDate) -> Result<CachedQueue> {
+pub fn cached_dataset(db: &Db, scope: &QueueScope) -> Result<CachedQueue> {
     let exists: bool = db
         .conn()
         .query_row(queries::QUEUE_CACHE_EXISTS, [], |r| r.get(0))?;
     let Some(kept_key) = db.meta(CACHE_KEY)?.filter(|_| exists) else {
         return Ok(CachedQueue::Missing);
     };
-    let freshness = db.freshness()?;
-    let as_of = AsOf::given(None, freshness);
-    let current = kept_key == cache_key(db, model_hash, as_of.date, today)?;
-    let mut stmt = db.conn().prepare(queries::QUEUE_CACHE_READ)?;
-    let accounts = score::read_scores(&mut stmt, &[])?;
-    let data = dataset(db, accounts, as_of, freshness, !current)?;
-    Ok(if current {
-        CachedQueue::Current(data)
+    Ok(if kept_key == scope.key {
+        CachedQueue::Current(kept_dataset(db, scope, false)?)
     } else {
-        CachedQueue::Stale(data)
+        CachedQueue::Stale(kept_dataset(db, scope, true)?)
     })
 }
 
 /// Scores every account (live, as of the data's freshness), keeps the queue for the next
 /// start, and reads the console's state.
-pub fn load_dataset(db: &Db, model_hash: &str, today: NaiveDate) -> Result<Dataset> {
-    let freshness = db.freshness()?;
-    let as_of = AsOf::given(None, freshness);
-    let key = cache_key(db, model_hash, as_of.date, today)?;
+pub fn score_dataset(db: &Db, scope: &QueueScope) -> Result<Dataset> {
     db.in_transaction(|conn| {
-        score::store_queue(conn, as_of)?;
-        conn.execute(queries::META_SET, [CACHE_KEY, key.as_str()])?;
+        score::store_queue(conn, scope.as_of)?;
+        conn.execute(queries::META_SET, [CACHE_KEY, scope.key.as_str()])?;
         Ok(())
     })?;
-    let mut stmt = db.conn().prepare(queries::QUEUE_CACHE_READ)?;
-    let accounts = score::read_scores(&mut stmt, &[])?;
-    dataset(db, accounts, as_of, freshness, false)
+    kept_dataset(db, scope, false)
+}
+
+/// `score_dataset` for the current scope.
+pub fn load_dataset(db: &Db, model_hash: &str, today: NaiveDate) -> Result<Dataset> {
+    score_dataset(db, &QueueScope::read(db, model_hash, today)?)
 }
 
 pub fn load_detail(conn: &Connection, as_of: NaiveDate, account_id: &str) -> Result<AccountDetail> {

@@ -561,16 +561,6 @@ impl Source {
         matches!(self.format, Format::Csv { .. })
     }
 
-    /// The accounts a row of this stage must belong to: those being loaded with it, or, for
-    /// an import that brings no accounts, those already in the database.
-    fn known_accounts(&self, accounts_staged: bool) -> &'static str {
-        if accounts_staged {
-            "(SELECT account_id FROM stage_accounts WHERE problem IS NULL)"
-        } else {
-            "(SELECT account_id FROM accounts)"
-        }
-    }
-
     /// Points a problem found in an import's intermediate file back at the vendor's file.
     fn trace(&self, rowid: u64, problem: &mut Problem) {
         let Some(origins) = &self.origins else { return };
@@ -881,7 +871,7 @@ pub fn load(
                         let fills = [
                             ("table", spec.name),
                             ("stage", stage.as_str()),
-                            ("accounts", sources[i].known_accounts(true)),
+                            ("accounts", known_accounts(true)),
                         ];
                         if staged[i].orphans > 0 || !staged[i].rejected.is_empty() {
                             let prune = if staged[i].rules_column {
@@ -1005,7 +995,7 @@ pub fn merge(
                         ("stage", stage.as_str()),
                         ("columns", columns.as_str()),
                         ("same_key", same_key.as_deref().unwrap_or_default()),
-                        ("accounts", source.known_accounts(accounts_staged)),
+                        ("accounts", known_accounts(accounts_staged)),
                     ];
                     conn.execute(&queries::fill(queries::MERGE_DELETE, &fills), [origin])?;
                     conn.execute(&queries::fill(queries::MERGE_INSERT, &fills), [origin])?;
@@ -1084,6 +1074,16 @@ fn summarise(
         .collect()
 }
 
+/// The accounts a staged row must belong to: those being loaded with it, or, for an import
+/// that brings no accounts, those already in the database.
+fn known_accounts(accounts_staged: bool) -> &'static str {
+    if accounts_staged {
+        "(SELECT account_id FROM stage_accounts WHERE problem IS NULL)"
+    } else {
+        "(SELECT account_id FROM accounts)"
+    }
+}
+
 /// Stages left by a failed (or killed) load hold nothing anyone needs.
 fn drop_stages(db: &Db) {
     for spec in TABLES {
@@ -1108,7 +1108,7 @@ fn stage_all(
             file: &source.file,
         });
         let started = Instant::now();
-        let accounts = source.known_accounts(sources.iter().any(|s| s.spec.name == "accounts"));
+        let accounts = known_accounts(sources.iter().any(|s| s.spec.name == "accounts"));
         let outcome = stage(db, source, options.skip_bad_rows, accounts)?;
         let read = outcome.loaded + outcome.orphans + outcome.rejected.len() as u64;
         if source.spec.name == "accounts" && read == 0 {

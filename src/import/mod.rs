@@ -228,6 +228,20 @@ impl Import {
         None
     }
 
+    /// The account of a CSV record, from the columns `account_columns` found (see there).
+    fn record_account(
+        &mut self,
+        file: usize,
+        record: &input::Record,
+        columns: &[(String, Option<usize>)],
+    ) -> Option<String> {
+        let candidates: Vec<(&str, Option<String>)> = columns
+            .iter()
+            .map(|(name, i)| (name.as_str(), cell(&record.fields, *i)))
+            .collect();
+        self.account(file, record.line, &candidates)
+    }
+
     /// Counts a row left out on purpose, by reason.
     fn skip(&mut self, reason: impl Into<String>) {
         *self.skipped.entry(reason.into()).or_default() += 1;

@@ -84,18 +84,27 @@ fn score(import: &Import, kind: &str, value: &str) -> String {
     }
 }
 
+/// Who answered a survey, and when.
+struct Response {
+    account: String,
+    responded_at: Option<String>,
+    respondent: Option<String>,
+}
+
 /// Writes one survey row per answered kind of one response.
-#[allow(clippy::too_many_arguments)]
 fn write_answers(
     import: &mut Import,
     table: usize,
     file: usize,
     record: &Record,
-    account: String,
-    responded_at: Option<String>,
-    respondent: Option<String>,
+    response: Response,
     questions: &Questions,
 ) -> Result<()> {
+    let Response {
+        account,
+        responded_at,
+        respondent,
+    } = response;
     let f = &record.fields;
     let mut answered = false;
     let mut comment = cell(f, questions.comment);
@@ -235,25 +244,17 @@ pub fn qualtrics(import: &mut Import, documents: Vec<Vec<Document>>) -> Result<(
                 import.skip("Qualtrics preview, test or spam response");
                 continue;
             }
-            let candidates: Vec<(&str, Option<String>)> = accounts
-                .iter()
-                .map(|(n, i)| (n.as_str(), cell(f, *i)))
-                .collect();
-            let Some(account) = import.account(file, record.line, &candidates) else {
+            let Some(account) = import.record_account(file, record, &accounts) else {
                 continue;
             };
             let when =
                 cell(f, responded).map(|v| time::to_utc(&v, zone, mapping.date_format.as_deref()));
-            write_answers(
-                import,
-                table,
-                file,
-                record,
+            let response = Response {
                 account,
-                when,
-                cell(f, respondent),
-                &questions,
-            )?;
+                responded_at: when,
+                respondent: cell(f, respondent),
+            };
+            write_answers(import, table, file, record, response, &questions)?;
         }
     }
     Ok(())
@@ -341,24 +342,16 @@ pub fn surveymonkey(import: &mut Import, documents: Vec<Vec<Document>>) -> Resul
         let format = mapping.date_format.as_deref().unwrap_or(SURVEYMONKEY_DATES);
         for record in &records[2..] {
             let f = &record.fields;
-            let candidates: Vec<(&str, Option<String>)> = accounts
-                .iter()
-                .map(|(n, i)| (n.as_str(), cell(f, *i)))
-                .collect();
-            let Some(account) = import.account(file, record.line, &candidates) else {
+            let Some(account) = import.record_account(file, record, &accounts) else {
                 continue;
             };
             let when = cell(f, responded).map(|v| time::to_utc(&v, mapping.zone, Some(format)));
-            write_answers(
-                import,
-                table,
-                file,
-                record,
+            let response = Response {
                 account,
-                when,
-                cell(f, respondent),
-                &questions,
-            )?;
+                responded_at: when,
+                respondent: cell(f, respondent),
+            };
+            write_answers(import, table, file, record, response, &questions)?;
         }
     }
     Ok(())

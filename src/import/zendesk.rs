@@ -164,11 +164,7 @@ fn read_document(import: &mut Import, doc: &Document) -> Result<()> {
     let when = |v: Option<String>| v.map(|v| time::to_utc(&v, zone, format));
     for record in rows {
         let f = &record.fields;
-        let candidates: Vec<(&str, Option<String>)> = account_columns
-            .iter()
-            .map(|(name, i)| (name.as_str(), cell(f, *i)))
-            .collect();
-        let Some(account) = import.account(file, record.line, &candidates) else {
+        let Some(account) = import.record_account(file, record, &account_columns) else {
             continue;
         };
         let state = cell(f, status).map(|s| s.to_lowercase());
