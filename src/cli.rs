@@ -95,7 +95,7 @@ pub struct ImportArgs {
     #[arg(long = "map", value_name = "FILE")]
     pub mapping: Option<PathBuf>,
     /// The zone of times written without one (e.g. Zendesk's account zone), such as Asia/Tokyo
-    #[arg(long, value_name = "ZONE")]
+    #[arg(long, value_name = "ZONE", value_parser = crate::import::time::parse_zone)]
     pub time_zone: Option<chrono_tz::Tz>,
     /// Show what would load (rows, matched, unmatched, rejected, examples) and change nothing
     #[arg(long)]

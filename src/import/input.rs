@@ -205,7 +205,10 @@ pub fn for_each_event(doc: &Document, each: &mut dyn FnMut(Event) -> Result<()>)
                 &doc.name,
                 index + 1,
                 e.column(),
-                format!("is not valid JSON: {e} (rule: one JSON object per line)"),
+                format!(
+                    "is not valid JSON: {} (rule: one JSON object per line)",
+                    json_reason(&e)
+                ),
             )
         })?;
         each(Event {
@@ -216,12 +219,25 @@ pub fn for_each_event(doc: &Document, each: &mut dyn FnMut(Event) -> Result<()>)
     Ok(())
 }
 
+/// serde_json's message without its own "at line L column C": the error names the position
+/// in the file already, and serde's (within one line) would contradict it.
+fn json_reason(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rsplit_once(" at line ") {
+        Some((reason, _)) => reason.to_owned(),
+        None => text,
+    }
+}
+
 fn json_error(doc: &Document, e: &serde_json::Error) -> Error {
     at(
         &doc.name,
         e.line(),
         e.column(),
-        format!("is not valid JSON: {e} (rule: a JSON array or one JSON object per line)"),
+        format!(
+            "is not valid JSON: {} (rule: a JSON array or one JSON object per line)",
+            json_reason(&e)
+        ),
     )
 }
 

@@ -112,15 +112,7 @@ impl Mapping {
         })?;
         let mut mapping = Mapping::defaults(schema);
         let zone_of = |value: &Spanned<String>| -> Result<Tz> {
-            value.get_ref().parse::<Tz>().map_err(|_| {
-                at(
-                    value.span(),
-                    format!(
-                        "unknown time zone {:?} (rule: an IANA zone such as Asia/Tokyo or America/New_York)",
-                        value.get_ref()
-                    ),
-                )
-            })
+            super::time::parse_zone(value.get_ref()).map_err(|message| at(value.span(), message))
         };
         if let Some(zone) = &raw.time_zone {
             mapping.zone = zone_of(zone)?;

@@ -13,6 +13,16 @@ const ISO_LAYOUTS: &[&str] = &[
     "%Y/%m/%d %H:%M",
 ];
 
+/// A zone by its IANA name, with the rule in the message when it is unknown (for the mapping
+/// file and `--time-zone` alike).
+pub fn parse_zone(name: &str) -> Result<Tz, String> {
+    name.trim().parse::<Tz>().map_err(|_| {
+        format!(
+            "unknown time zone {name:?} (rule: an IANA zone such as Asia/Tokyo or America/New_York)"
+        )
+    })
+}
+
 /// Milliseconds from this many on (3 March 1973 in ms, year 5138 in seconds).
 const MILLIS_FROM: i64 = 100_000_000_000;
 
