@@ -236,7 +236,7 @@ fn json_error(doc: &Document, e: &serde_json::Error) -> Error {
         e.column(),
         format!(
             "is not valid JSON: {} (rule: a JSON array or one JSON object per line)",
-            json_reason(&e)
+            json_reason(e)
         ),
     )
 }
