@@ -6,8 +6,9 @@ use std::collections::HashMap;
 use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use retain::app::{Action, App, Dataset, InputKey, update};
+use retain::app::{Action, App, InputKey, update};
 use retain::model::Model;
+use retain::model::queue::Dataset;
 use retain::model::score::{AccountScore, MeasureScore, Reason, SurveyFigure};
 use retain::ui::{self, theme::Theme};
 
@@ -72,7 +73,7 @@ fn dataset() -> Dataset {
         })
         .collect::<Vec<_>>();
     Dataset {
-        orders: retain::app::sort_orders(&accounts),
+        orders: retain::model::queue::sort_orders(&accounts),
         accounts,
         console: HashMap::new(),
         as_of: "2026-11-20".parse().unwrap(),

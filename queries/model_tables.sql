@@ -1,5 +1,5 @@
 -- The active health model as tables, so that scoring stays set-based SQL whatever the model.
--- Rust fills them from the model file with bound parameters (src/model/install.rs).
+-- Rust fills them from the model file with bound parameters (`install` in src/model/score.rs).
 CREATE OR REPLACE TEMP TABLE model_measure (
     position INTEGER, name VARCHAR, grp VARCHAR, metric VARCHAR,
     bad DOUBLE, good DOUBLE, weight DOUBLE

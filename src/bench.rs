@@ -5,15 +5,17 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::Serialize;
 
 use crate::app::{self, Action, App, keymap};
-use crate::db::{Db, console};
+use crate::db::Db;
 use crate::error::Result;
 use crate::model::Model;
+use crate::model::queue;
+use crate::model::score;
 use crate::ui::{self, theme::Theme};
 
 #[derive(Debug, Serialize)]
@@ -93,8 +95,9 @@ pub fn run(db_path: &Path, keypresses: usize) -> Result<ConsoleBench> {
     );
     drawn(terminal.draw(|f| ui::render(&app, theme, f)));
     let first_frame = started.elapsed();
-    let model_hash = Model::default_model().hash();
-    let data = console::load_dataset(&db, &model_hash, app.today)?;
+    let model_hash = app.model.hash();
+    score::install(db.conn(), &app.model)?;
+    let data = queue::load_dataset(&db, &model_hash, app.today)?;
     app::update(&mut app, Action::Loaded(Box::new(data)));
     drawn(terminal.draw(|f| ui::render(&app, theme, f)));
     let first_queue_frame = started.elapsed();
@@ -102,10 +105,10 @@ pub fn run(db_path: &Path, keypresses: usize) -> Result<ConsoleBench> {
     drop(db);
     let restarted = Instant::now();
     let db = Db::open(db_path)?;
-    let scope = console::QueueScope::read(&db, &model_hash, app.today)?;
-    let kept = match console::cached_dataset(&db, &scope)? {
-        console::CachedQueue::Current(data) | console::CachedQueue::Stale(data) => data,
-        console::CachedQueue::Missing => {
+    let scope = queue::QueueScope::read(&db, &model_hash, app.today)?;
+    let kept = match queue::cached_dataset(&db, &scope)? {
+        queue::CachedQueue::Current(data) | queue::CachedQueue::Stale(data) => data,
+        queue::CachedQueue::Missing => {
             return Err(crate::error::Error::Usage(
                 "the console kept no queue".to_owned(),
             ));

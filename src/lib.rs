@@ -1,18 +1,40 @@
 //! `retain`: a terminal console for customer-success managers over an embedded DuckDB.
 
-pub mod app;
-pub mod bench;
-pub mod cli;
-pub mod commands;
-pub mod db;
+// The layers, lowest first: a module uses only its own layer and those above it here, never a
+// later one (tests/layers.rs holds the code to this).
+
+// Leaves: errors, the data contract, formatting, CSV writing, randomness, text rules.
+pub mod contract;
+pub mod csv;
 pub mod error;
-pub mod import;
+pub mod format;
+pub mod rng;
+pub mod text;
+
+// The database: open/migrate, the SQL registry, load, actions, the console's reads.
+pub mod db;
+
+// The health model, scoring, the scored queue and the one account filter.
 pub mod model;
+
+// What is built on scores and data: reports, vendor imports, the sample data.
+pub mod import;
 pub mod report;
 pub mod sample;
 pub mod sample_data;
-pub mod text;
-pub mod tui;
+
+// The console: pure state, then rendering, then the worker, bench and terminal loop.
+pub mod app;
 pub mod ui;
+
+pub mod bench;
+pub mod worker;
+
+pub mod tui;
+
+// The command line.
+pub mod cli;
+
+pub mod commands;
 
 pub use commands::run;

@@ -27,7 +27,7 @@ fn sample_db(accounts: &str) -> (tempfile::TempDir, Db) {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let db = Db::open_in_memory().unwrap();
+    let db = common::scoring_db();
     load_dir(&db, &data, false).unwrap();
     (dir, db)
 }
@@ -110,7 +110,7 @@ fn rows_after_t_change_nothing_in_a_backtest() {
 fn the_migration_matrix_on_a_small_fixture() {
     // Four accounts touched 14, 40, 60 and 80 days before T: recency 100, 66, 39, 13 (the only
     // measure). Model B moves the red/yellow boundary from 40 to 60 and green down to 90.
-    let db = Db::open_in_memory().unwrap();
+    let db = common::scoring_db();
     for (id, days) in [("M-100", 14), ("M-66", 40), ("M-39", 60), ("M-13", 80)] {
         db.conn()
             .execute(

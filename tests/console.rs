@@ -11,7 +11,7 @@ use retain::app::{Action, App, Effect, FormKind, InputKey, Level, Screen, update
 use retain::db::Db;
 use retain::db::actions::ActionKind;
 use retain::db::console;
-use retain::model::Model;
+use retain::model::{Model, queue};
 use retain::ui::{self, theme::Theme};
 
 fn today() -> NaiveDate {
@@ -31,14 +31,14 @@ fn app_with(db: &Db, user: &str) -> App {
     update(
         &mut app,
         Action::Loaded(Box::new(
-            console::load_dataset(db, &Model::default_model().hash(), today()).unwrap(),
+            queue::load_dataset(db, &Model::default_model().hash(), today()).unwrap(),
         )),
     );
     app
 }
 
 fn good_db() -> Db {
-    let db = Db::open_in_memory().unwrap();
+    let db = common::scoring_db();
     load_dir(&db, &fixture("good"), false).unwrap();
     db
 }
@@ -331,7 +331,7 @@ fn review_for(db: &Db) -> retain::report::review::Review {
         date: "2026-11-20".parse().unwrap(),
         live: true,
     };
-    retain::db::review::build_review(db, &Model::default_model(), as_of, None, today()).unwrap()
+    retain::report::review::build_review(db, &Model::default_model(), as_of, None, today()).unwrap()
 }
 
 #[test]
@@ -403,7 +403,7 @@ screen_snapshots! {
     model_screen: |db, app| {
         assert_eq!(update(app, Action::ShowModel), [Effect::LoadModelReport]);
         let model = Model::default_model();
-        let backtest = retain::commands::backtest_at(db, &model, "2026-08-22".parse().unwrap(), 90)
+        let backtest = retain::report::backtest::backtest_at(db, &model, "2026-08-22".parse().unwrap(), 90)
             .map_err(|e| e.to_string());
         let a = retain::model::score::score_accounts(db.conn(), retain::model::score::AsOf::historical("2026-11-20".parse().unwrap())).unwrap();
         let bands: Vec<String> = model.bands.iter().map(|b| b.name.clone()).collect();
@@ -429,7 +429,7 @@ screen_snapshots! {
 
 #[test]
 fn empty_database_snapshot() {
-    let db = Db::open_in_memory().unwrap();
+    let db = common::scoring_db();
     let mut app = App::new(Model::default_model(), "alice", today(), "empty.duckdb");
     update(
         &mut app,
@@ -438,7 +438,7 @@ fn empty_database_snapshot() {
             height: 24,
         },
     );
-    let mut data = console::load_dataset(&db, &Model::default_model().hash(), today()).unwrap();
+    let mut data = queue::load_dataset(&db, &Model::default_model().hash(), today()).unwrap();
     data.as_of = today(); // without data the as-of date is the real today
     update(&mut app, Action::Loaded(Box::new(data)));
     insta::assert_snapshot!("empty_database_80x24", draw(&app, 80, 24).backend());
@@ -447,17 +447,17 @@ fn empty_database_snapshot() {
 #[test]
 fn the_queue_kept_at_the_last_start_is_shown_first_and_marked_while_it_updates() {
     use retain::db::actions::NewAction;
-    use retain::db::console::CachedQueue;
+    use retain::model::queue::CachedQueue;
     let db = good_db();
     let hash = Model::default_model().hash();
-    let scope = |db: &Db, day| console::QueueScope::read(db, &hash, day).unwrap();
+    let scope = |db: &Db, day| queue::QueueScope::read(db, &hash, day).unwrap();
     assert!(matches!(
-        console::cached_dataset(&db, &scope(&db, today())).unwrap(),
+        queue::cached_dataset(&db, &scope(&db, today())).unwrap(),
         CachedQueue::Missing
     ));
-    let live = console::load_dataset(&db, &hash, today()).unwrap();
+    let live = queue::load_dataset(&db, &hash, today()).unwrap();
     // Nothing changed: the kept queue is the live score.
-    let CachedQueue::Current(kept) = console::cached_dataset(&db, &scope(&db, today())).unwrap()
+    let CachedQueue::Current(kept) = queue::cached_dataset(&db, &scope(&db, today())).unwrap()
     else {
         panic!("the queue just scored is current");
     };
@@ -466,7 +466,7 @@ fn the_queue_kept_at_the_last_start_is_shown_first_and_marked_while_it_updates()
     // An action (or a load, another model, another day) makes it stale: shown, marked.
     let touch = NewAction::new(&live.accounts[0].account_id, ActionKind::Touch, "alice");
     retain::db::actions::record(db.conn(), &touch).unwrap();
-    let CachedQueue::Stale(stale) = console::cached_dataset(&db, &scope(&db, today())).unwrap()
+    let CachedQueue::Stale(stale) = queue::cached_dataset(&db, &scope(&db, today())).unwrap()
     else {
         panic!("an action since makes the kept queue stale");
     };
@@ -474,7 +474,7 @@ fn the_queue_kept_at_the_last_start_is_shown_first_and_marked_while_it_updates()
     assert_eq!(stale.accounts, live.accounts);
     let other_day = today().succ_opt().unwrap();
     assert!(matches!(
-        console::cached_dataset(&db, &scope(&db, other_day)).unwrap(),
+        queue::cached_dataset(&db, &scope(&db, other_day)).unwrap(),
         CachedQueue::Stale(_)
     ));
     let mut app = App::new(Model::default_model(), "alice", today(), "good.duckdb");

@@ -48,11 +48,11 @@ proptest! {
 
 /// The console over the `good` fixture; the data set is scored once for all cases.
 fn app() -> App {
-    static DATA: std::sync::OnceLock<retain::app::Dataset> = std::sync::OnceLock::new();
+    static DATA: std::sync::OnceLock<retain::model::queue::Dataset> = std::sync::OnceLock::new();
     let data = DATA.get_or_init(|| {
-        let db = retain::db::Db::open_in_memory().unwrap();
+        let db = common::scoring_db();
         common::load_dir(&db, &common::fixture("good"), false).unwrap();
-        retain::db::console::load_dataset(&db, &Model::default_model().hash(), today()).unwrap()
+        retain::model::queue::load_dataset(&db, &Model::default_model().hash(), today()).unwrap()
     });
     let mut app = App::new(Model::default_model(), "alice", today(), "fuzz");
     update(&mut app, Action::Loaded(Box::new(data.clone())));

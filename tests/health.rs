@@ -32,7 +32,7 @@ struct Portfolio {
 impl Portfolio {
     fn new() -> Portfolio {
         Portfolio {
-            db: Db::open_in_memory().unwrap(),
+            db: common::scoring_db(),
         }
     }
 
@@ -136,7 +136,7 @@ fn measure<'a>(a: &'a AccountScore, name: &str) -> &'a retain::model::score::Mea
 // 15×100 + 5×100 + 10×50 = 5000; health = round(5000 / 65) = 77 → green; coverage 65%."
 #[test]
 fn worked_example_account_scores_77_green_with_65_percent_coverage() {
-    let db = Db::open_in_memory().unwrap();
+    let db = common::scoring_db();
     load_dir(&db, &fixture("worked_example"), false).unwrap();
     let as_of = AsOf::resolve(&db, None).unwrap();
     assert_eq!(as_of.date, t(), "as of the data's freshness");
@@ -229,10 +229,7 @@ fn an_account_with_no_measure_has_no_score_and_zero_coverage() {
         100000.0 * 50.0 / 100.0,
         "priority uses health 50 when there is none"
     );
-    assert_eq!(
-        retain::commands::health_text(&a, &Model::default_model()),
-        "—"
-    );
+    assert_eq!(a.health_text(&Model::default_model()), "—");
 }
 
 #[test]
@@ -243,10 +240,7 @@ fn missing_measures_renormalise_weights_and_low_coverage_is_marked() {
     let a = p.one("R-1");
     assert_eq!((a.health, a.band.as_deref()), (Some(100), Some("green")));
     assert!((a.coverage - 0.10).abs() < 1e-12);
-    assert_eq!(
-        retain::commands::health_text(&a, &Model::default_model()),
-        "100?"
-    );
+    assert_eq!(a.health_text(&Model::default_model()), "100?");
 }
 
 #[test]
@@ -560,7 +554,7 @@ fn a_console_touch_counts_in_the_live_view() {
 
 #[test]
 fn scoring_as_of_t_ignores_everything_after_t() {
-    let db = Db::open_in_memory().unwrap();
+    let db = common::scoring_db();
     load_dir(&db, &fixture("good"), false).unwrap();
     let as_of = AsOf::historical("2026-11-10".parse().unwrap());
     let before = score::score_accounts(db.conn(), as_of).unwrap();
@@ -581,7 +575,7 @@ fn scoring_as_of_t_ignores_everything_after_t() {
 
 #[test]
 fn snapshots_store_history_once_per_date_and_model() {
-    let db = Db::open_in_memory().unwrap();
+    let db = common::scoring_db();
     load_dir(&db, &fixture("good"), false).unwrap();
     let model = Model::default_model();
     let as_of = AsOf::resolve(&db, None).unwrap();

@@ -5,11 +5,11 @@ mod common;
 use chrono::NaiveDate;
 use common::{dataset_with, fixture, load_dir};
 use retain::db::Db;
-use retain::db::review::build_review;
 use retain::model::Model;
 use retain::model::score::{self, AsOf};
 use retain::report::export::{self, ActionItem, ExportFormat};
 use retain::report::review::Review;
+use retain::report::review::build_review;
 use retain::report::review_format::{self, ReviewFormat};
 
 fn day(s: &str) -> NaiveDate {
@@ -43,7 +43,7 @@ fn render(review: &Review, format: ReviewFormat) -> String {
 /// R-2 (ARR 50,000) started 3 days before T (not in the portfolio a week earlier), touched 14
 /// days before T: 100, green.
 fn two_accounts() -> Db {
-    let db = Db::open_in_memory().unwrap();
+    let db = common::scoring_db();
     for sql in [
         "INSERT INTO accounts VALUES ('R-1', 'Red One', 'alice', 'SMB', NULL, 100000, NULL, DATE '2025-01-01', NULL, NULL, NULL)",
         "INSERT INTO accounts VALUES ('R-2', '株式会社グリーン', 'bob', 'SMB', NULL, 50000, NULL, DATE '2026-11-17', NULL, NULL, NULL)",
@@ -100,7 +100,7 @@ fn week_over_week_figures_match_a_hand_count() {
 
 #[test]
 fn review_golden_files() {
-    let db = Db::open_in_memory().unwrap();
+    let db = common::scoring_db();
     load_dir(&db, &fixture("good"), false).unwrap();
     let review = review_of(&db, "2026-11-20");
     insta::assert_snapshot!("review_md", render(&review, ReviewFormat::Md));
@@ -137,7 +137,7 @@ fn export_text(items: &[ActionItem], format: ExportFormat, bom: bool) -> Vec<u8>
 
 #[test]
 fn export_golden_files() {
-    let db = Db::open_in_memory().unwrap();
+    let db = common::scoring_db();
     load_dir(&db, &fixture("good"), false).unwrap();
     let items = action_items(&db);
     for (name, format) in [
@@ -154,7 +154,7 @@ fn export_golden_files() {
 
 #[test]
 fn csv_export_neutralises_formulas_and_keeps_japanese_with_or_without_bom() {
-    let db = Db::open_in_memory().unwrap();
+    let db = common::scoring_db();
     let dir = dataset_with(&["accounts.formula_name.csv"]);
     load_dir(&db, dir.path(), false).unwrap();
     db.conn()
@@ -171,7 +171,7 @@ fn csv_export_neutralises_formulas_and_keeps_japanese_with_or_without_bom() {
         "{row}"
     );
 
-    let db = Db::open_in_memory().unwrap();
+    let db = common::scoring_db();
     load_dir(&db, &fixture("good"), false).unwrap();
     let items = action_items(&db);
     let with_bom = export_text(&items, ExportFormat::Csv, true);
@@ -187,7 +187,7 @@ fn csv_export_neutralises_formulas_and_keeps_japanese_with_or_without_bom() {
 
 #[test]
 fn json_export_has_the_documented_fields() {
-    let db = Db::open_in_memory().unwrap();
+    let db = common::scoring_db();
     load_dir(&db, &fixture("good"), false).unwrap();
     let json: serde_json::Value =
         serde_json::from_slice(&export_text(&action_items(&db), ExportFormat::Json, false))

@@ -4,6 +4,15 @@
 use chrono::{Days, NaiveDate};
 use unicode_width::UnicodeWidthStr;
 
+use super::App;
+use super::action::{Effect, InputKey, Level};
+use crate::contract::ACTIVITY_KINDS;
+use crate::db::actions::{ActionKind, NewAction};
+
+const DEFAULT_SNOOZE: &str = "+7d";
+const DEFAULT_DUE: &str = "+7d";
+const DEFAULT_FLAG_EXPIRY: &str = "+30d";
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TextInput {
     pub text: String,
@@ -109,6 +118,171 @@ impl Field {
             FieldValue::Text(input) => input.text.trim().to_owned(),
             FieldValue::Choice { options, index } => options[*index].to_owned(),
         }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormKind {
+    Touch,
+    NextStep,
+    Snooze,
+    Flag,
+    Resolve,
+}
+
+impl FormKind {
+    pub fn title(self) -> &'static str {
+        match self {
+            FormKind::Touch => "Log a touch",
+            FormKind::NextStep => "Next step",
+            FormKind::Snooze => "Snooze",
+            FormKind::Flag => "Flag at risk",
+            FormKind::Resolve => "Resolve",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Form {
+    pub kind: FormKind,
+    pub account_id: String,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+}
+
+impl App {
+    pub(super) fn open_form(&mut self, kind: FormKind) -> Vec<Effect> {
+        let Some(account) = self.selected_account() else {
+            self.say(Level::Error, "no account selected");
+            return Vec::new();
+        };
+        let fields = match kind {
+            FormKind::Touch => vec![
+                Field::choice("kind", &ACTIVITY_KINDS),
+                Field::text("what happened", true),
+            ],
+            FormKind::NextStep => vec![
+                Field::text("next step", true),
+                Field::date("due", DEFAULT_DUE),
+            ],
+            FormKind::Snooze => vec![
+                Field::date("until", DEFAULT_SNOOZE),
+                Field::text("reason", false),
+            ],
+            FormKind::Flag => vec![
+                Field::text("reason", true),
+                Field::date("until", DEFAULT_FLAG_EXPIRY),
+            ],
+            FormKind::Resolve => vec![Field::text("outcome", true)],
+        };
+        self.form = Some(Form {
+            kind,
+            account_id: account.account_id.clone(),
+            fields,
+            focus: 0,
+        });
+        Vec::new()
+    }
+
+    /// Turns a filled form into the action to record, or says what is missing.
+    fn submit(&mut self) -> Result<NewAction, String> {
+        let form = self.form.as_ref().ok_or("no form open")?;
+        let mut date = None;
+        for field in &form.fields {
+            let value = field.text_value();
+            if field.required && value.is_empty() {
+                return Err(format!("{} is required", field.label));
+            }
+            if field.is_date {
+                let parsed = parse_date(&value, self.today).ok_or_else(|| {
+                    format!(
+                        "{}: {value:?} is not a date (YYYY-MM-DD, +3d, +2w)",
+                        field.label
+                    )
+                })?;
+                if parsed < self.today {
+                    return Err(format!("{}: {parsed} is in the past", field.label));
+                }
+                date = Some(parsed);
+            }
+        }
+        let text = |i: usize| Some(form.fields[i].text_value()).filter(|t| !t.is_empty());
+        let kind = match form.kind {
+            FormKind::Touch => ActionKind::Touch,
+            FormKind::NextStep => ActionKind::NextStep,
+            FormKind::Snooze => ActionKind::Snooze,
+            FormKind::Flag => ActionKind::Flag,
+            FormKind::Resolve => ActionKind::Resolve,
+        };
+        let mut action = NewAction::new(&form.account_id, kind, &self.user);
+        action.until = date;
+        match form.kind {
+            FormKind::Touch => {
+                action.detail = text(0);
+                action.body = text(1);
+            }
+            FormKind::NextStep | FormKind::Flag => action.body = text(0),
+            FormKind::Snooze => action.body = text(1),
+            FormKind::Resolve => {
+                action.body = text(0);
+                let account = self
+                    .accounts()
+                    .iter()
+                    .find(|a| a.account_id == form.account_id);
+                action.reasons = account.map(|a| a.reason_codes());
+            }
+        }
+        Ok(action)
+    }
+
+    pub(super) fn form_input(&mut self, key: InputKey) -> Vec<Effect> {
+        let Some(form) = self.form.as_mut() else {
+            return Vec::new();
+        };
+        let count = form.fields.len();
+        match key {
+            InputKey::Esc => {
+                self.form = None;
+                self.say(Level::Info, "cancelled");
+            }
+            InputKey::Tab => form.focus = (form.focus + 1) % count,
+            InputKey::BackTab => form.focus = (form.focus + count - 1) % count,
+            InputKey::Enter => match self.submit() {
+                Ok(action) => {
+                    self.form = None;
+                    self.saving = true;
+                    self.say(Level::Info, "saving…");
+                    return vec![Effect::Record(action)];
+                }
+                Err(problem) => self.say(Level::Error, problem),
+            },
+            key => match &mut form.fields[form.focus].value {
+                FieldValue::Text(input) => edit(input, key),
+                FieldValue::Choice { options, index } => match key {
+                    InputKey::Left => *index = (*index + options.len() - 1) % options.len(),
+                    InputKey::Right | InputKey::Char(' ') => *index = (*index + 1) % options.len(),
+                    InputKey::Char(c) => {
+                        if let Some(i) = options.iter().position(|o| o.starts_with(c)) {
+                            *index = i;
+                        }
+                    }
+                    _ => {}
+                },
+            },
+        }
+        Vec::new()
+    }
+}
+
+/// One key of typing into a text field.
+pub(super) fn edit(input: &mut TextInput, key: InputKey) {
+    match key {
+        InputKey::Char(c) => input.insert(c.encode_utf8(&mut [0; 4])),
+        InputKey::Paste(text) => input.insert(&text),
+        InputKey::Backspace => input.backspace(),
+        InputKey::Left => input.left(),
+        InputKey::Right => input.right(),
+        _ => {}
     }
 }
 

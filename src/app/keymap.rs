@@ -1,7 +1,7 @@
 //! The one keymap: the event loop resolves keys through it, and the help screen and hint bar
 //! are rendered from it, so help can never drift from the keys.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::{Action, Screen};
 
@@ -31,6 +31,8 @@ impl Context {
 
 pub struct Binding {
     pub keys: &'static [KeyCode],
+    /// Held with Ctrl (Ctrl-d), as opposed to the plain key.
+    pub ctrl: bool,
     pub label: &'static str,
     pub context: Context,
     pub action: Action,
@@ -49,11 +51,30 @@ const fn bind(
 ) -> Binding {
     Binding {
         keys,
+        ctrl: false,
         label,
         context,
         action,
         description,
         hint,
+    }
+}
+
+/// A binding held with Ctrl, for the keys a terminal user's fingers expect (less, vim).
+const fn bind_ctrl(
+    key: &'static [KeyCode],
+    label: &'static str,
+    action: Action,
+    description: &'static str,
+) -> Binding {
+    Binding {
+        keys: key,
+        ctrl: true,
+        label,
+        context: Context::Everywhere,
+        action,
+        description,
+        hint: None,
     }
 }
 
@@ -317,21 +338,17 @@ pub const KEYMAP: &[Binding] = &[
         "quit",
         Some("quit"),
     ),
+    bind_ctrl(&[Char('d')], "Ctrl-d", Action::PageDown, "half a page down"),
+    bind_ctrl(&[Char('u')], "Ctrl-u", Action::PageUp, "half a page up"),
+    bind_ctrl(&[Char('c')], "Ctrl-c", Action::Quit, "quit"),
 ];
 
 /// The action a key stands for on a screen, if any.
 pub fn action_for(key: KeyEvent, screen: Screen) -> Option<Action> {
-    if key.modifiers.contains(KeyModifiers::CONTROL) {
-        return match key.code {
-            Char('c') => Some(Action::Quit),
-            Char('d') => Some(Action::PageDown),
-            Char('u') => Some(Action::PageUp),
-            _ => None,
-        };
-    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     KEYMAP
         .iter()
-        .find(|b| b.context.applies_to(screen) && b.keys.contains(&key.code))
+        .find(|b| b.ctrl == ctrl && b.context.applies_to(screen) && b.keys.contains(&key.code))
         .map(|b| b.action.clone())
 }
 
@@ -346,19 +363,35 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_on_a_screen() {
-        for screen in [
-            Screen::Queue,
-            Screen::Account,
-            Screen::Review,
-            Screen::Renewals,
-        ] {
+        for screen in Screen::ALL {
             let mut seen = Vec::new();
             for binding in bindings_for(screen) {
                 for key in binding.keys {
-                    assert!(!seen.contains(key), "{key:?} bound twice on {screen:?}");
-                    seen.push(*key);
+                    let key = (binding.ctrl, *key);
+                    assert!(!seen.contains(&key), "{key:?} bound twice on {screen:?}");
+                    seen.push(key);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn every_screen_scrolls_and_quits_by_the_table() {
+        let ctrl = |c| KeyEvent::new(Char(c), KeyModifiers::CONTROL);
+        for screen in Screen::ALL {
+            assert_eq!(action_for(ctrl('d'), screen), Some(Action::PageDown));
+            assert_eq!(action_for(ctrl('u'), screen), Some(Action::PageUp));
+            assert_eq!(action_for(ctrl('c'), screen), Some(Action::Quit));
+            assert_eq!(
+                action_for(ctrl('j'), screen),
+                None,
+                "Ctrl is not the plain key"
+            );
+            let labels: Vec<&str> = bindings_for(screen).map(|b| b.label).collect();
+            assert!(
+                labels.contains(&"Ctrl-d"),
+                "help on {screen:?} shows Ctrl-d"
+            );
         }
     }
 

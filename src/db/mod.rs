@@ -5,7 +5,6 @@ pub mod console;
 pub mod csv_file;
 pub mod load;
 pub mod queries;
-pub mod review;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -56,7 +55,8 @@ impl Db {
         let db = Db { conn, path };
         db.migrate()?;
         db.conn.execute_batch(queries::LOAD_CHECKS)?;
-        crate::model::score::install(&db.conn, &crate::model::Model::default_model())?;
+        // The scoring macros read the model tables, which exist once a model is installed
+        // (`model::score::install`): scoring without a model fails loudly.
         db.conn.execute_batch(queries::HEALTH)?;
         Ok(db)
     }
@@ -148,6 +148,20 @@ impl Db {
             }
         }
     }
+}
+
+/// Runs a query and maps each row: the one place where rows become values.
+pub fn rows<T>(
+    conn: &Connection,
+    sql: &str,
+    params: impl duckdb::Params,
+    map: impl FnMut(&duckdb::Row<'_>) -> duckdb::Result<T>,
+) -> Result<Vec<T>> {
+    let mut stmt = conn.prepare(sql)?;
+    let values = stmt
+        .query_map(params, map)?
+        .collect::<duckdb::Result<_>>()?;
+    Ok(values)
 }
 
 /// Everything retain needs is compiled in; never try to download an extension.

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::db::load::LoadError;
+use crate::error::LoadError;
 use crate::error::{Error, Result};
 use crate::text::line_column;
 

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::Vendor;
-use crate::db::load::LoadError;
+use crate::error::LoadError;
 use crate::error::{Error, Result};
 use crate::text::line_column;
 

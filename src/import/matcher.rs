@@ -3,14 +3,7 @@
 
 use std::collections::HashMap;
 
-use unicode_normalization::UnicodeNormalization;
-
-/// Folds case and width: NFKC turns full-width `ＡＣＭＥ` into `ACME` and half-width `ｱｸﾒ`
-/// into `アクメ`; then lower case and single spaces.
-pub fn fold(value: &str) -> String {
-    let normal: String = value.nfkc().collect::<String>().to_lowercase();
-    normal.split_whitespace().collect::<Vec<_>>().join(" ")
-}
+use crate::text::fold;
 
 pub struct Matcher {
     aliases: HashMap<String, String>,

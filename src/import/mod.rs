@@ -20,10 +20,11 @@ use std::path::{Path, PathBuf};
 
 use chrono_tz::Tz;
 
-use crate::db::Db;
+use crate::contract;
 use crate::db::load::{self, ImportedTable, LoadEvent, LoadOptions, MergeSummary, RowOrigins};
 use crate::db::queries;
-use crate::error::{Error, Result};
+use crate::db::{self, Db};
+use crate::error::{Error, LoadError, Result};
 use mapping::{Mapping, Schema};
 use matcher::Matcher;
 
@@ -149,10 +150,7 @@ impl Import {
         if let Some(i) = self.tables.iter().position(|t| t.table == table) {
             return Ok(i);
         }
-        let spec = load::TABLES
-            .iter()
-            .find(|t| t.name == table)
-            .expect("adapters write contract tables");
+        let spec = contract::table(table);
         debug_assert_eq!(fields.len(), spec.columns.len());
         let path = self.dir.path().join(format!("{table}.csv"));
         let file = File::create(&path).map_err(|e| Error::io(&path, e))?;
@@ -325,11 +323,9 @@ pub fn import(
         mapping.zone = zone;
         mapping.zone_given = true;
     }
-    let accounts: Vec<(String, String)> = {
-        let mut stmt = db.conn().prepare(queries::IMPORT_ACCOUNTS)?;
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?
-    };
+    let accounts: Vec<(String, String)> = db::rows(db.conn(), queries::IMPORT_ACCOUNTS, [], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
     let matcher = Matcher::new(&accounts, &mapping.aliases);
     if matcher.is_empty() && vendor != Vendor::Salesforce {
         return Err(Error::Usage(format!(
@@ -402,11 +398,10 @@ pub fn import(
 fn write_unmatched(path: &Path, rows: &[Unmatched]) -> Result<()> {
     let io = |e| Error::io(path, e);
     let mut out = BufWriter::new(File::create(path).map_err(io)?);
-    crate::report::csv::write_row(&mut out, ["file", "line", "fields tried", "value"])
-        .map_err(io)?;
+    crate::csv::write_row(&mut out, ["file", "line", "fields tried", "value"]).map_err(io)?;
     for u in rows {
         let line = u.line.to_string();
-        crate::report::csv::write_row(&mut out, [u.file.as_str(), &line, &u.field, &u.value])
+        crate::csv::write_row(&mut out, [u.file.as_str(), &line, &u.field, &u.value])
             .map_err(io)?;
     }
     out.flush().map_err(io)
@@ -446,7 +441,7 @@ impl Header {
         match mapping.column(field) {
             Some(header) => match self.position(header) {
                 Some(i) => Ok(Some(i)),
-                None => Err(load::LoadError::At {
+                None => Err(LoadError::At {
                     file: doc.to_owned(),
                     position: "1".to_owned(),
                     message: format!(
@@ -487,7 +482,7 @@ fn account_columns(
         .map(|name| (name.clone(), header.position(name)))
         .collect();
     if columns.iter().all(|(_, i)| i.is_none()) {
-        return Err(load::LoadError::At {
+        return Err(LoadError::At {
             file: doc.to_owned(),
             position: "1".to_owned(),
             message: format!(
@@ -502,7 +497,7 @@ fn account_columns(
 
 /// A vendor file without the rows its format starts with.
 fn empty_file(file: &str, what: &str) -> Error {
-    load::LoadError::File {
+    LoadError::File {
         file: file.to_owned(),
         message: format!("is empty (rule: {what})"),
     }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use super::input::{self, Document, Record};
 use super::mapping::Schema;
 use super::{Header, Import, cell, empty_file, origin, time};
-use crate::db::load::LoadError;
+use crate::error::LoadError;
 use crate::error::Result;
 
 pub const SCHEMA: Schema = Schema {

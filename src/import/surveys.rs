@@ -8,7 +8,8 @@ use chrono_tz::Tz;
 use super::input::{self, Document, Record};
 use super::mapping::Schema;
 use super::{Header, Import, account_columns, cell, empty_file, origin, time};
-use crate::db::load::LoadError;
+use crate::contract::SURVEY_KINDS;
+use crate::error::LoadError;
 use crate::error::Result;
 
 pub const QUALTRICS: Schema = Schema {
@@ -21,7 +22,7 @@ pub const QUALTRICS: Schema = Schema {
         "ces",
         "comment",
     ],
-    value_maps: &["nps", "csat", "ces"],
+    value_maps: &SURVEY_KINDS,
     account: &["ExternalReference", "RecipientEmail"],
 };
 
@@ -34,7 +35,7 @@ pub const SURVEYMONKEY: Schema = Schema {
         "ces",
         "comment",
     ],
-    value_maps: &["nps", "csat", "ces"],
+    value_maps: &SURVEY_KINDS,
     account: &["Custom Data 1", "Email Address"],
 };
 
@@ -56,8 +57,6 @@ pub const DELIGHTED: Schema = Schema {
         "person.email",
     ],
 };
-
-const KINDS: [&str; 3] = ["nps", "csat", "ces"];
 
 /// SurveyMonkey's default date layout (`11/03/2026 02:03:04 PM`).
 const SURVEYMONKEY_DATES: &str = "%m/%d/%Y %I:%M:%S %p";
@@ -108,7 +107,7 @@ fn write_answers(
     let f = &record.fields;
     let mut answered = false;
     let mut comment = cell(f, questions.comment);
-    for (kind, column) in KINDS.iter().zip(questions.scores) {
+    for (kind, column) in SURVEY_KINDS.iter().zip(questions.scores) {
         let Some(raw) = cell(f, column) else { continue };
         answered = true;
         let values = [

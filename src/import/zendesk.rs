@@ -3,7 +3,7 @@
 use super::input::{self, Document};
 use super::mapping::Schema;
 use super::{Header, Import, account_columns, cell, empty_file, origin, time};
-use crate::db::load::LoadError;
+use crate::error::LoadError;
 use crate::error::Result;
 
 pub const SCHEMA: Schema = Schema {

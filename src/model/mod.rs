@@ -1,9 +1,10 @@
 //! The health model: HEALTH.md's tables as a TOML file, validated with file:line:column errors.
 //! The default ships inside the binary; `--model FILE` replaces it.
 
+pub mod filter;
+pub mod queue;
 pub mod score;
 
-use std::fmt;
 use std::ops::Range;
 use std::path::Path;
 
@@ -11,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use toml::Spanned;
 
+use crate::error::ModelError;
 use crate::text::line_column;
 
 pub const DEFAULT_TOML: &str = include_str!("default.toml");
@@ -153,16 +155,6 @@ pub struct Queue {
 pub struct Urgency {
     pub within_days: i64,
     pub factor: f64,
-}
-
-/// A model file that cannot be used, and where.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{file}:{line}:{column}: {message}")]
-pub struct ModelError {
-    pub file: String,
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
 }
 
 #[derive(Deserialize)]
@@ -353,24 +345,16 @@ impl Model {
         self.measures.iter().map(|m| m.weight).sum()
     }
 
+    /// The band names, best first (as the model file lists them).
+    pub fn band_names(&self) -> Vec<String> {
+        self.bands.iter().map(|b| b.name.clone()).collect()
+    }
+
     pub fn band_for(&self, health: i64) -> Option<&str> {
         self.bands
             .iter()
             .find(|b| (b.min..=b.max).contains(&health))
             .map(|b| b.name.as_str())
-    }
-}
-
-impl fmt::Display for Model {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for m in &self.measures {
-            writeln!(
-                f,
-                "{:<16} {:<13} {:<24} bad {:>6} good {:>6} weight {:>4}",
-                m.name, m.group, m.metric, m.bad, m.good, m.weight
-            )?;
-        }
-        Ok(())
     }
 }
 

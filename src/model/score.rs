@@ -6,7 +6,7 @@ use duckdb::Connection;
 use serde::Serialize;
 
 use super::Model;
-use crate::db::{Db, queries};
+use crate::db::{Db, queries, rows};
 use crate::error::{Error, Result};
 
 /// The date scores are computed at, and whether console actions after it still count.
@@ -93,6 +93,9 @@ pub struct BandOverride {
 }
 
 /// A survey figure with the number of responses behind it.
+/// How the survey kinds of the contract (`nps`, `csat`, `ces`) are named to people.
+pub const SURVEY_LABELS: [&str; 3] = ["NPS", "CSAT", "CES"];
+
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct SurveyFigure {
     pub value: Option<f64>,
@@ -167,6 +170,19 @@ impl AccountScore {
             .filter(|(_, lost)| *lost > 0.0)
             .max_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(m, _)| m)
+    }
+
+    /// NPS, CSAT and CES, in the order of `SURVEY_LABELS`.
+    pub fn survey_figures(&self) -> [SurveyFigure; 3] {
+        [self.nps, self.csat, self.ces]
+    }
+
+    /// Health as shown to people: "—" when there is none, "?" marks low confidence.
+    pub fn health_text(&self, model: &Model) -> String {
+        crate::format::health(
+            self.health,
+            self.coverage < model.confidence.low_coverage_below,
+        )
     }
 
     pub fn trend_arrow(&self, threshold: i64) -> &'static str {
@@ -380,10 +396,7 @@ pub fn store_snapshot(conn: &Connection, model: &Model, as_of: AsOf) -> Result<u
 /// only the missing ones. Returns the dates it computed.
 pub fn ensure_history(db: &Db, model: &Model, as_of: AsOf, weeks: u32) -> Result<Vec<NaiveDate>> {
     let conn = db.conn();
-    let mut stmt = conn.prepare(queries::SNAPSHOT_DATES)?;
-    let existing: Vec<String> = stmt
-        .query_map([model.hash()], |r| r.get(0))?
-        .collect::<duckdb::Result<_>>()?;
+    let existing: Vec<String> = rows(conn, queries::SNAPSHOT_DATES, [model.hash()], |r| r.get(0))?;
     let mut computed = Vec::new();
     for week in 0..weeks {
         let date = as_of

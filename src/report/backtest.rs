@@ -1,9 +1,16 @@
 //! Backtest: does the score, as it stood at T, rank the accounts that churned after T?
-//! Pure computations over (score, outcome) pairs; the database part is in commands.
+//! The scores at T and the churn after it come from the database; the rest is computation
+//! over (score, outcome) pairs.
 
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::model::score::AccountScore;
+use crate::db::{Db, queries, rows};
+use crate::error::{Error, Result};
+use crate::model::Model;
+use crate::model::score::{self, AccountScore, AsOf};
 
 /// Area under the ROC curve of `risk` against `churned`: the chance that a churned account
 /// has a higher risk than a retained one, ties counting half. None without both outcomes.
@@ -34,7 +41,7 @@ pub fn auc(pairs: &[(f64, bool)]) -> Option<f64> {
 pub fn auc_interval(pairs: &[(f64, bool)]) -> Option<(f64, f64)> {
     auc(pairs)?;
     // The sample generator's SplitMix64: fixed seed, so the interval is reproducible.
-    let mut rng = crate::sample::Rng::new(0x5EED);
+    let mut rng = crate::rng::Rng::new(0x5EED);
     let mut samples: Vec<f64> = (0..1000)
         .filter_map(|_| {
             let resample: Vec<(f64, bool)> = (0..pairs.len())
@@ -105,10 +112,43 @@ fn quality(
     }
 }
 
+/// The default backtest date: the freshness date minus the horizon, so the outcome window is
+/// fully observed.
+pub fn default_backtest_date(db: &Db, horizon: i64) -> Result<NaiveDate> {
+    let freshness = db
+        .freshness()?
+        .ok_or_else(|| Error::Usage("no dated data is loaded to backtest against".into()))?;
+    Ok(freshness - chrono::Duration::days(horizon))
+}
+
+/// Scores as of `date` with `model` (installing it) and checks them against churn within the
+/// horizon.
+pub fn backtest_at(db: &Db, model: &Model, date: NaiveDate, horizon: i64) -> Result<Backtest> {
+    let day = date.format("%Y-%m-%d").to_string();
+    let churned: HashSet<String> = rows(
+        db.conn(),
+        queries::BACKTEST_OUTCOMES,
+        duckdb::params![day, horizon],
+        |r| r.get(0),
+    )?
+    .into_iter()
+    .collect();
+    score::install(db.conn(), model)?;
+    let accounts = score::score_accounts(db.conn(), AsOf::historical(date))?;
+    Ok(evaluate(
+        &accounts,
+        &churned,
+        &model.band_names(),
+        &day,
+        horizon,
+        &model.hash(),
+    ))
+}
+
 /// Evaluates scores taken at T against who churned within the horizon.
 pub fn evaluate(
     accounts: &[AccountScore],
-    churned: &std::collections::HashSet<String>,
+    churned: &HashSet<String>,
     bands: &[String],
     as_of: &str,
     horizon_days: i64,

@@ -5,8 +5,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::csv::write_safe_row;
-use crate::app::ConsoleState;
+use crate::csv::write_safe_row;
+use crate::model::queue::ConsoleState;
 use crate::model::score::{AccountScore, Reason};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -1,5 +1,5 @@
+pub mod accounts;
 pub mod backtest;
-pub mod csv;
 pub mod export;
 pub mod model_diff;
 pub mod review;

@@ -1,9 +1,14 @@
 //! What changing the model would do to the portfolio: the band migration matrix, the accounts
 //! that enter and leave the at-risk queue, and the change in ARR at risk.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
-use crate::model::score::AccountScore;
+use crate::db::Db;
+use crate::error::Result;
+use crate::model::Model;
+use crate::model::score::{self, AccountScore, AsOf};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ModelDiff {
@@ -27,8 +32,10 @@ pub fn diff(a: &[AccountScore], b: &[AccountScore], bands: &[String]) -> ModelDi
     let mut matrix = vec![vec![0; labels.len()]; labels.len()];
     let mut entering = Vec::new();
     let mut leaving = Vec::new();
+    let after_by_id: HashMap<&str, &AccountScore> =
+        b.iter().map(|x| (x.account_id.as_str(), x)).collect();
     for before in a {
-        let Some(after) = b.iter().find(|x| x.account_id == before.account_id) else {
+        let Some(after) = after_by_id.get(before.account_id.as_str()) else {
             continue;
         };
         matrix[index(&before.band)][index(&after.band)] += 1;
@@ -48,6 +55,16 @@ pub fn diff(a: &[AccountScore], b: &[AccountScore], bands: &[String]) -> ModelDi
         arr_at_risk_a: arr_at_risk(a),
         arr_at_risk_b: arr_at_risk(b),
     }
+}
+
+/// Scores the portfolio at `as_of` with `before`, then with `after` (which stays installed),
+/// and compares the two.
+pub fn compare(db: &Db, before: &Model, after: &Model, as_of: AsOf) -> Result<ModelDiff> {
+    score::install(db.conn(), before)?;
+    let a = score::score_accounts(db.conn(), as_of)?;
+    score::install(db.conn(), after)?;
+    let b = score::score_accounts(db.conn(), as_of)?;
+    Ok(diff(&a, &b, &before.band_names()))
 }
 
 pub fn text(d: &ModelDiff, name_a: &str, name_b: &str) -> String {
@@ -78,10 +95,10 @@ pub fn text(d: &ModelDiff, name_a: &str, name_b: &str) -> String {
     let change = d.arr_at_risk_b - d.arr_at_risk_a;
     out.push_str(&format!(
         "\nARR at risk: {} → {} ({}{})\n",
-        crate::commands::group_digits(d.arr_at_risk_a),
-        crate::commands::group_digits(d.arr_at_risk_b),
+        crate::format::group_digits(d.arr_at_risk_a),
+        crate::format::group_digits(d.arr_at_risk_b),
         if change < 0.0 { "−" } else { "+" },
-        crate::commands::group_digits(change.abs())
+        crate::format::group_digits(change.abs())
     ));
     out
 }

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::review::{Entry, Review};
-use crate::commands::group_digits;
+use crate::format::group_digits;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ReviewFormat {
@@ -399,7 +399,7 @@ pub fn html(r: &Review) -> String {
 
 /// One row per agenda entry: the review as a list to filter and sort.
 fn csv(out: &mut impl Write, r: &Review) -> io::Result<()> {
-    super::csv::write_safe_row(
+    crate::csv::write_safe_row(
         out,
         [
             "section",
@@ -424,7 +424,7 @@ fn csv(out: &mut impl Write, r: &Review) -> io::Result<()> {
                 e.band.clone().unwrap_or_default(),
                 e.fact.clone(),
             ];
-            super::csv::write_safe_row(out, cells.iter().map(String::as_str))?;
+            crate::csv::write_safe_row(out, cells.iter().map(String::as_str))?;
         }
     }
     Ok(())

@@ -6,11 +6,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Sparkline, Table, Wrap};
 
-use super::money;
 use super::theme::Theme;
-use crate::app::{AccountDetail, App};
-use crate::commands::{format_value, health_text};
-use crate::model::score::AccountScore;
+use crate::app::App;
+use crate::db::console::AccountDetail;
+use crate::format::{format_value, money};
+use crate::model::score::{AccountScore, SURVEY_LABELS};
 
 pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let Some(a) = app.selected_account() else {
@@ -38,7 +38,7 @@ fn render_summary(app: &App, theme: Theme, a: &AccountScore, frame: &mut Frame, 
         Span::styled(a.name.clone(), theme.title()),
         Span::raw(format!("  {}  ", a.account_id)),
         Span::styled(
-            format!("health {}", health_text(a, &app.model)),
+            format!("health {}", a.health_text(&app.model)),
             theme.band(a.band.as_deref()),
         ),
         Span::raw(format!(
@@ -146,8 +146,9 @@ fn render_reasons(app: &App, theme: Theme, a: &AccountScore, frame: &mut Frame, 
         ]));
     }
     let thin = app.model.confidence.thin_sample_below;
-    let surveys: Vec<String> = [("NPS", a.nps), ("CSAT", a.csat), ("CES", a.ces)]
+    let surveys: Vec<String> = SURVEY_LABELS
         .iter()
+        .zip(a.survey_figures())
         .filter(|(_, f)| f.n > 0)
         .map(|(label, f)| {
             let mark = if f.n < thin { " thin" } else { "" };

@@ -34,10 +34,6 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
             Span::raw(b.description),
         ]));
     }
-    lines.push(Line::from(vec![
-        Span::styled(format!("  {:>8}  ", "Ctrl-c"), theme.highlight()),
-        Span::raw("quit"),
-    ]));
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
         "  Any key closes this help.",

@@ -15,7 +15,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 
 use crate::app::form::FieldValue;
 use crate::app::{App, Level, Screen};
-use crate::commands::group_digits;
+use crate::format::{group_digits, money};
 use theme::Theme;
 
 pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
@@ -41,15 +41,6 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
     }
     if app.form.is_some() {
         render_form(app, theme, frame);
-    }
-}
-
-/// Compact money: 950, 48.5k, 1.2M.
-pub fn money(v: f64) -> String {
-    match v.abs() {
-        a if a >= 1e6 => format!("{:.1}M", v / 1e6),
-        a if a >= 1e3 => format!("{:.1}k", v / 1e3),
-        _ => format!("{v:.0}"),
     }
 }
 

@@ -5,10 +5,9 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
-use super::money;
 use super::theme::Theme;
 use crate::app::App;
-use crate::commands::health_text;
+use crate::format::money;
 use crate::model::score::AccountScore;
 
 /// Short reason codes for the narrow column.
@@ -28,10 +27,10 @@ pub fn short_code(code: &str) -> &str {
 pub fn filter_summary(app: &App) -> String {
     let f = &app.filter;
     let mut parts = vec![format!("sort {}", app.sort.label())];
-    if f.mine {
-        parts.push(format!("owner {}", app.user));
+    if let Some(owner) = &f.owner {
+        parts.push(format!("owner {owner}"));
     }
-    if f.at_risk_only {
+    if f.at_risk {
         parts.push("at risk only".into());
     }
     for (label, value) in [
@@ -46,7 +45,7 @@ pub fn filter_summary(app: &App) -> String {
     if !f.search.is_empty() {
         parts.push(format!("search \"{}\"", f.search));
     }
-    if f.show_hidden {
+    if app.show_hidden {
         parts.push("showing snoozed/resolved".into());
     }
     parts.push(format!("{} shown", app.view.len()));
@@ -154,7 +153,7 @@ fn cell(app: &App, theme: Theme, a: &AccountScore, rank: usize, column: usize) -
         "ARR" => Cell::from(Line::from(money(a.arr)).right_aligned()),
         "health" => Cell::from(Line::from(vec![
             Span::styled(
-                format!("{:>3}", health_text(a, &app.model)),
+                format!("{:>3}", a.health_text(&app.model)),
                 theme.band(a.band.as_deref()),
             ),
             Span::raw(format!(" {}", a.trend_arrow(app.model.trend.threshold))),

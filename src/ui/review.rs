@@ -6,10 +6,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Sparkline, Wrap};
 
-use super::money;
 use super::theme::Theme;
 use crate::app::App;
-use crate::commands::group_digits;
+use crate::format::group_digits;
+use crate::format::money;
 use crate::report::review::Review;
 use crate::report::review_format::delta;
 

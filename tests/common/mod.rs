@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod portfolio;
 pub mod tmux;
 
 use std::path::{Path, PathBuf};
@@ -8,6 +9,13 @@ use std::path::{Path, PathBuf};
 use retain::db::Db;
 use retain::db::load::{self, LoadOptions, LoadSummary};
 use retain::error::Result;
+
+/// An in-memory database with the default model installed, ready to score.
+pub fn scoring_db() -> Db {
+    let db = Db::open_in_memory().unwrap();
+    retain::model::score::install(db.conn(), &retain::model::Model::default_model()).unwrap();
+    db
+}
 
 pub fn fixture(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -2,14 +2,19 @@
 //! facts behind each item, data quality and the trend. Built from scores; written as Markdown,
 //! HTML (inline SVG, no external assets), CSV or JSON.
 
+mod gather;
+
 use std::collections::HashMap;
 
 use chrono::{Datelike, Days, NaiveDate};
 use serde::Serialize;
 
-use crate::app::ConsoleState;
+pub use gather::build_review;
+
 use crate::model::Model;
-use crate::model::score::AccountScore;
+use crate::model::filter::AccountFilter;
+use crate::model::queue::ConsoleState;
+use crate::model::score::{AccountScore, SURVEY_LABELS};
 
 /// Scores at T and at the weeks before, plus what the console and the load know.
 pub struct ReviewInput<'a> {
@@ -125,35 +130,31 @@ fn arr_at_risk(accounts: &[&AccountScore]) -> f64 {
     accounts.iter().filter(|a| a.at_risk()).map(|a| a.arr).sum()
 }
 
-type PickSurvey = fn(&AccountScore) -> crate::model::score::SurveyFigure;
-
 /// Portfolio NPS, CSAT and CES over every response behind the account figures.
 fn survey_summaries(
     now: &[&AccountScore],
     before: &[&AccountScore],
     thin_below: i64,
 ) -> Vec<SurveySummary> {
-    let pooled = |accounts: &[&AccountScore],
-                  pick: fn(&AccountScore) -> crate::model::score::SurveyFigure| {
+    let pooled = |accounts: &[&AccountScore], kind: usize| {
         let (sum, n) = accounts
             .iter()
-            .map(|a| pick(a))
+            .map(|a| a.survey_figures()[kind])
             .filter_map(|f| Some((f.value? * f.n as f64, f.n)))
             .fold((0.0, 0i64), |(s, n), (v, k)| (s + v, n + k));
         (n > 0).then(|| sum / n as f64).map(|v| (v, n))
     };
-    let kinds: [(&str, PickSurvey); 3] =
-        [("NPS", |a| a.nps), ("CSAT", |a| a.csat), ("CES", |a| a.ces)];
-    kinds
+    SURVEY_LABELS
         .iter()
-        .map(|(kind, pick)| {
-            let current = pooled(now, *pick);
+        .enumerate()
+        .map(|(k, label)| {
+            let current = pooled(now, k);
             SurveySummary {
-                kind: (*kind).to_owned(),
+                kind: (*label).to_owned(),
                 value: current.map(|c| c.0),
                 n: current.map_or(0, |c| c.1),
                 thin: current.map_or(0, |c| c.1) < thin_below,
-                week_ago: pooled(before, *pick).map(|c| c.0),
+                week_ago: pooled(before, k).map(|c| c.0),
             }
         })
         .collect()
@@ -166,12 +167,12 @@ fn by_id(accounts: &[&AccountScore]) -> HashMap<String, AccountScore> {
         .collect()
 }
 
-fn money(v: f64) -> String {
-    crate::commands::group_digits(v)
-}
-
 pub fn build(input: &ReviewInput) -> Review {
-    let mine = |a: &&AccountScore| input.owner.is_none_or(|o| a.owner.as_deref() == Some(o));
+    let filter = AccountFilter {
+        owner: input.owner.map(str::to_owned),
+        ..AccountFilter::default()
+    };
+    let mine = |a: &&AccountScore| filter.matches(a);
     let now: Vec<&AccountScore> = input.now.iter().filter(mine).collect();
     let before: Vec<&AccountScore> = input.week_ago.iter().filter(mine).collect();
     let two_before = by_id(&input.two_weeks_ago.iter().filter(mine).collect::<Vec<_>>());
@@ -451,7 +452,7 @@ fn renewal_item(
                         "renews {} (in {} days), ARR {}, {}",
                         a.renewal_date.clone().unwrap_or_default(),
                         a.days_to_renewal.unwrap_or(0),
-                        money(a.arr),
+                        crate::format::group_digits(a.arr),
                         a.band.clone().unwrap_or_else(|| "no score".into())
                     ),
                 )

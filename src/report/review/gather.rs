@@ -3,11 +3,12 @@
 
 use chrono::{Days, NaiveDate};
 
-use super::{Db, console, queries};
+use super::{RetentionPeriod, Review, ReviewInput, WeekPoint};
+use crate::db::{Db, queries, rows};
 use crate::error::Result;
 use crate::model::Model;
+use crate::model::queue::console_state;
 use crate::model::score::{self, AsOf};
-use crate::report::review::{self, RetentionPeriod, Review, ReviewInput, WeekPoint};
 
 const HISTORY_WEEKS: u32 = 12;
 
@@ -33,38 +34,35 @@ pub fn build_review(
     score::ensure_history(db, model, as_of, HISTORY_WEEKS)?;
     let date = as_of.date.format("%Y-%m-%d").to_string();
 
-    let mut stmt = conn.prepare(queries::REVIEW_WEEKLY_HEALTH)?;
-    let weekly = stmt
-        .query_map(duckdb::params![model.hash(), date, HISTORY_WEEKS], |r| {
+    let weekly = rows(
+        conn,
+        queries::REVIEW_WEEKLY_HEALTH,
+        duckdb::params![model.hash(), date, HISTORY_WEEKS],
+        |r| {
             Ok(WeekPoint {
                 as_of: r.get(0)?,
                 mean_health: r.get(1)?,
                 at_risk: r.get(2)?,
             })
-        })?
-        .collect::<duckdb::Result<_>>()?;
-    let mut stmt = conn.prepare(queries::REVIEW_TABLE_FRESHNESS)?;
-    let table_freshness = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<duckdb::Result<_>>()?;
-    let mut stmt = conn.prepare(queries::REVIEW_ORPHANS)?;
-    let orphans = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<duckdb::Result<_>>()?;
-    let mut stmt = conn.prepare(queries::REVIEW_RETENTION)?;
-    let retention = stmt
-        .query_map([&date], |r| {
-            Ok(RetentionPeriod {
-                first_day: r.get(0)?,
-                last_day: r.get(1)?,
-                start_arr: r.get(2)?,
-                churned_arr: r.get(3)?,
-                churned_accounts: r.get(4)?,
-            })
-        })?
-        .collect::<duckdb::Result<_>>()?;
-    let console = console::console_state(conn)?;
-    Ok(review::build(&ReviewInput {
+        },
+    )?;
+    let table_freshness = rows(conn, queries::REVIEW_TABLE_FRESHNESS, [], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+    })?;
+    let orphans = rows(conn, queries::REVIEW_ORPHANS, [], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
+    let retention = rows(conn, queries::REVIEW_RETENTION, [&date], |r| {
+        Ok(RetentionPeriod {
+            first_day: r.get(0)?,
+            last_day: r.get(1)?,
+            start_arr: r.get(2)?,
+            churned_arr: r.get(3)?,
+            churned_accounts: r.get(4)?,
+        })
+    })?;
+    let console = console_state(conn)?;
+    Ok(super::build(&ReviewInput {
         model,
         as_of: as_of.date,
         today,

@@ -1,0 +1,132 @@
+//! What happens in the console, as data: the keys' actions, the worker's replies, and the
+//! effects `update` asks the event loop to perform.
+
+use crate::db::actions::NewAction;
+use crate::db::console::AccountDetail;
+use crate::model::queue::Dataset;
+use crate::report::backtest::Backtest;
+use crate::report::export::ActionItem;
+use crate::report::model_diff::ModelDiff;
+use crate::report::review::Review;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Queue,
+    Account,
+    Review,
+    Renewals,
+    Model,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 5] = [
+        Screen::Queue,
+        Screen::Account,
+        Screen::Review,
+        Screen::Renewals,
+        Screen::Model,
+    ];
+}
+
+/// A key while text is being typed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InputKey {
+    Char(char),
+    Paste(String),
+    Backspace,
+    Left,
+    Right,
+    Tab,
+    BackTab,
+    Enter,
+    Esc,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Down,
+    Up,
+    PageDown,
+    PageUp,
+    Top,
+    Bottom,
+    Open,
+    Back,
+    Quit,
+    Help,
+    Search,
+    CycleSort,
+    ToggleMine,
+    ToggleAtRisk,
+    CycleBand,
+    CycleSegment,
+    CycleReason,
+    ToggleHidden,
+    ClearFilters,
+    LogTouch,
+    NextStep,
+    Snooze,
+    Flag,
+    Resolve,
+    Undo,
+    Export,
+    ShowQueue,
+    ShowReview,
+    ShowRenewals,
+    ShowModel,
+    /// Open the next account of the review's agenda.
+    Walk,
+    Input(InputKey),
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// From the worker:
+    Loaded(Box<Dataset>),
+    DetailLoaded(Box<AccountDetail>),
+    ReviewLoaded(Box<Review>),
+    ModelReportLoaded(Box<ModelReport>),
+    Saved {
+        id: i64,
+        action: NewAction,
+    },
+    Exported(String),
+    Failed(String),
+}
+
+/// Work for the event loop; its result comes back as an action.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    LoadDetail(String),
+    LoadReview,
+    LoadModelReport,
+    Record(NewAction),
+    /// Write the queue as shown to a CSV file.
+    Export(Vec<ActionItem>),
+    Reload,
+    Quit,
+}
+
+/// The Model tab: how the active model fares against history, and what changed since the
+/// model the console ran with before.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelReport {
+    pub backtest: Result<Backtest, String>,
+    /// The previous model's hash and the diff from it, when the model changed.
+    pub previous: Option<(String, ModelDiff)>,
+}
+
+/// An action this session wrote, which `u` can cancel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Undoable {
+    pub action_id: i64,
+    pub account_id: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Success,
+    Error,
+}

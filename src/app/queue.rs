@@ -1,0 +1,135 @@
+//! The queue as the CSM sees it: the loaded accounts in the chosen sort, through the filters,
+//! with the selection and scroll kept on the same account while the view changes.
+
+use super::App;
+use super::action::{Action, Effect, InputKey, Screen};
+use super::form::edit;
+use crate::model::filter::AccountFilter;
+use crate::model::queue::sort_order;
+
+impl App {
+    /// Puts the queue in the current sort order, prepared with the data (see `sort_orders`).
+    pub(super) fn resort(&mut self) {
+        self.sorted = match &self.data {
+            Some(data) => data
+                .orders
+                .get(&self.sort)
+                .cloned()
+                .unwrap_or_else(|| sort_order(&data.accounts, self.sort)),
+            None => Vec::new(),
+        };
+        self.refilter();
+    }
+
+    /// Rebuilds the view, keeping the same account selected when it is still there.
+    pub(super) fn refilter(&mut self) {
+        let keep = self.selected_account().map(|a| a.account_id.clone());
+        let mut view = self.index.select(&self.filter, &self.sorted);
+        if !self.show_hidden {
+            view.retain(|&i| !self.hidden[i]);
+        }
+        self.view = view;
+        self.selected = keep
+            .and_then(|id| {
+                self.view
+                    .iter()
+                    .position(|&i| self.accounts()[i].account_id == id)
+            })
+            .unwrap_or(0);
+        self.clamp_scroll();
+    }
+
+    pub(super) fn clamp_scroll(&mut self) {
+        let last = self.view.len().saturating_sub(1);
+        self.selected = self.selected.min(last);
+        let rows = self.page_rows.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + rows {
+            self.offset = self.selected + 1 - rows;
+        }
+        self.offset = self.offset.min(self.view.len().saturating_sub(rows));
+    }
+
+    pub(super) fn move_to(&mut self, position: usize) -> Vec<Effect> {
+        let before = self.selected;
+        self.selected = position;
+        self.clamp_scroll();
+        if self.screen == Screen::Account && self.selected != before {
+            return self.open_selected();
+        }
+        Vec::new()
+    }
+
+    /// The sort and filter keys of the queue.
+    pub(super) fn change_view(&mut self, action: &Action) {
+        match action {
+            Action::CycleSort => {
+                self.sort = self.sort.next();
+                return self.resort();
+            }
+            Action::ToggleMine => {
+                self.filter.owner = match self.filter.owner {
+                    Some(_) => None,
+                    None => Some(self.user.clone()),
+                }
+            }
+            Action::ToggleAtRisk => self.filter.at_risk = !self.filter.at_risk,
+            Action::CycleBand => {
+                self.filter.band = cycle(&self.filter.band, &self.model.band_names());
+            }
+            Action::CycleSegment => {
+                let segments = distinct(self.accounts().iter().filter_map(|a| a.segment.clone()));
+                self.filter.segment = cycle(&self.filter.segment, &segments);
+            }
+            Action::CycleReason => {
+                let codes = distinct(
+                    self.accounts()
+                        .iter()
+                        .flat_map(|a| a.reasons.iter().map(|r| r.code.clone())),
+                );
+                self.filter.reason = cycle(&self.filter.reason, &codes);
+            }
+            Action::ToggleHidden => self.show_hidden = !self.show_hidden,
+            Action::ClearFilters => self.filter = AccountFilter::default(),
+            _ => return,
+        }
+        self.refilter();
+    }
+
+    pub(super) fn search_input(&mut self, key: InputKey) {
+        let Some(input) = self.searching.as_mut() else {
+            return;
+        };
+        match key {
+            InputKey::Esc => {
+                self.searching = None;
+                self.filter.search.clear();
+            }
+            InputKey::Enter => self.searching = None,
+            key => edit(input, key),
+        }
+        if let Some(input) = &self.searching {
+            self.filter.search = input.text.clone();
+        }
+        self.refilter();
+    }
+}
+
+/// The option after `current`, the first when there is none, none after the last.
+fn cycle<T: Clone + PartialEq>(current: &Option<T>, options: &[T]) -> Option<T> {
+    match current
+        .as_ref()
+        .and_then(|c| options.iter().position(|o| o == c))
+    {
+        None => options.first().cloned(),
+        Some(i) => options.get(i + 1).cloned(),
+    }
+}
+
+fn distinct(values: impl Iterator<Item = String>) -> Vec<String> {
+    let mut out: Vec<String> = values.collect();
+    out.sort();
+    out.dedup();
+    out
+}

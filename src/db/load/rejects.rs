@@ -1,0 +1,49 @@
+//! The rows `--skip-bad-rows` sets aside, written beside the database with where each was and
+//! why.
+
+use std::path::{Path, PathBuf};
+
+use super::source::Source;
+use super::stage::Staged;
+use crate::error::{Error, Result};
+
+pub(super) fn write_rejects_if_any(
+    path: &Path,
+    sources: &[Source],
+    staged: &[Staged],
+) -> Result<Option<PathBuf>> {
+    if staged.iter().all(|s| s.rejected.is_empty()) {
+        return Ok(None);
+    }
+    write_rejects(path, sources, staged)?;
+    Ok(Some(path.to_path_buf()))
+}
+
+/// The rows set aside by `--skip-bad-rows`, each with where it was and why.
+pub(super) fn write_rejects(path: &Path, sources: &[Source], staged: &[Staged]) -> Result<()> {
+    use std::io::Write;
+    let io = |e| Error::io(path, e);
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).map_err(io)?);
+    crate::csv::write_row(
+        &mut out,
+        ["table", "file", "line", "column", "rule", "value", "record"],
+    )
+    .map_err(io)?;
+    for (source, staged) in sources.iter().zip(staged) {
+        for p in &staged.rejected {
+            let line = p.line.to_string();
+            let record = p.record.as_deref().unwrap_or_default();
+            let row = [
+                source.spec.contract.name,
+                &p.file,
+                &line,
+                &p.column,
+                &p.rule,
+                &p.value,
+                record,
+            ];
+            crate::csv::write_row(&mut out, row).map_err(io)?;
+        }
+    }
+    out.flush().map_err(io)
+}

@@ -1,0 +1,359 @@
+//! Finding a table's file and reading its header: which contract column is where, in which
+//! format and encoding, before anything is staged.
+
+use std::path::{Path, PathBuf};
+
+use super::merge::RowOrigins;
+use super::stage::{NOT_UTF8, first_line};
+use crate::contract::{self, Table};
+use crate::db::csv_file::{self, Decoded, HeaderError, TextEncoding};
+use crate::db::{Db, queries};
+use crate::error::{Error, LoadError, Problem, Result};
+
+/// The longest row DuckDB's reader accepts (its default, 2 MB, is too small for long comments).
+pub(super) const MAX_ROW_BYTES: u64 = 32 * 1024 * 1024;
+
+/// How a contract table is staged: its checking query, and the typed read for clean files.
+pub struct TableSpec {
+    pub contract: &'static Table,
+    pub(super) stage_sql: &'static str,
+    pub(super) typed: Option<TypedRead>,
+}
+
+/// How a clean CSV of a table is staged by DuckDB's typed reader alone (see `stage_typed`).
+pub(super) struct TypedRead {
+    pub(super) stage_sql: &'static str,
+    /// Counts the rows the full stage would treat differently or reject.
+    pub(super) check_sql: &'static str,
+    /// The contract columns the reader types itself, with their DuckDB type.
+    pub(super) types: &'static [(&'static str, &'static str)],
+}
+
+/// The contract's tables with their staging, in the contract's load order.
+pub(super) const TABLES: &[TableSpec] = &[
+    TableSpec {
+        contract: &contract::TABLES[0],
+        stage_sql: queries::STAGE_ACCOUNTS,
+        typed: None,
+    },
+    TableSpec {
+        contract: &contract::TABLES[1],
+        stage_sql: queries::STAGE_USAGE,
+        typed: Some(TypedRead {
+            stage_sql: queries::TYPED_USAGE,
+            check_sql: queries::TYPED_USAGE_CHECK,
+            types: &[("occurred_at", "TIMESTAMPTZ"), ("count", "INTEGER")],
+        }),
+    },
+    TableSpec {
+        contract: &contract::TABLES[2],
+        stage_sql: queries::STAGE_TICKETS,
+        typed: Some(TypedRead {
+            stage_sql: queries::TYPED_TICKETS,
+            check_sql: queries::TYPED_TICKETS_CHECK,
+            types: &[("opened_at", "TIMESTAMPTZ"), ("closed_at", "TIMESTAMPTZ")],
+        }),
+    },
+    TableSpec {
+        contract: &contract::TABLES[3],
+        stage_sql: queries::STAGE_SURVEYS,
+        typed: Some(TypedRead {
+            stage_sql: queries::TYPED_SURVEYS,
+            check_sql: queries::TYPED_SURVEYS_CHECK,
+            types: &[("responded_at", "TIMESTAMPTZ"), ("score", "INTEGER")],
+        }),
+    },
+    TableSpec {
+        contract: &contract::TABLES[4],
+        stage_sql: queries::STAGE_ACTIVITIES,
+        typed: Some(TypedRead {
+            stage_sql: queries::TYPED_ACTIVITIES,
+            check_sql: queries::TYPED_ACTIVITIES_CHECK,
+            types: &[("occurred_at", "TIMESTAMPTZ")],
+        }),
+    },
+];
+
+/// A file found for a table, and how its columns map onto the contract.
+pub(super) struct Source {
+    pub(super) spec: &'static TableSpec,
+    pub(super) path: PathBuf,
+    pub(super) file: String,
+    pub(super) format: Format,
+    /// For each contract column, its 0-based position in the file.
+    pub(super) positions: Vec<Option<usize>>,
+    pub(super) ignored: Vec<String>,
+    /// A UTF-8 copy of a file in another encoding, read instead of `path`'s original.
+    pub(super) _transcoded: Option<tempfile::TempDir>,
+    /// For rows an import adapter wrote: where each came from in the vendor's export.
+    pub(super) origins: Option<RowOrigins>,
+}
+
+pub(super) enum Format {
+    Csv {
+        delimiter: u8,
+        columns: usize,
+    },
+    /// Parquet column names are file content: they reach SQL only as quoted identifiers.
+    Parquet {
+        quoted_names: Vec<String>,
+    },
+}
+
+/// Finds each table's file in `dir`: `<table>.csv`, `.csv.gz` or `.parquet`, any case.
+pub(super) fn find_files(dir: &Path) -> Result<Vec<(&'static TableSpec, PathBuf)>> {
+    let entries = std::fs::read_dir(dir).map_err(|_| LoadError::NoFolder(dir.to_path_buf()))?;
+    let mut names: Vec<(String, PathBuf)> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| (e.file_name().to_string_lossy().to_lowercase(), e.path()))
+        .collect();
+    names.sort();
+    let mut found = Vec::new();
+    for spec in TABLES {
+        let candidates: Vec<&(String, PathBuf)> = names
+            .iter()
+            .filter(|(n, _)| {
+                [".csv", ".csv.gz", ".parquet"]
+                    .iter()
+                    .any(|ext| *n == format!("{}{ext}", spec.contract.name))
+            })
+            .collect();
+        match candidates.as_slice() {
+            [] if spec.contract.name == "accounts" => {
+                return Err(LoadError::NoAccounts {
+                    dir: dir.to_path_buf(),
+                }
+                .into());
+            }
+            [] => {}
+            [(_, path)] => found.push((spec, path.clone())),
+            [first, second, ..] => {
+                return Err(LoadError::Ambiguous {
+                    dir: dir.to_path_buf(),
+                    first: first.0.clone(),
+                    second: second.0.clone(),
+                }
+                .into());
+            }
+        }
+    }
+    Ok(found)
+}
+
+pub(super) fn file_error(file: &str, message: impl Into<String>) -> Error {
+    LoadError::File {
+        file: file.to_owned(),
+        message: message.into(),
+    }
+    .into()
+}
+
+/// Reads the header (CSV) or schema (Parquet) and maps its columns onto the contract.
+pub(super) fn inspect(
+    db: &Db,
+    spec: &'static TableSpec,
+    path: PathBuf,
+    encoding: TextEncoding,
+) -> Result<Source> {
+    let file = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if path.is_dir() {
+        return Err(file_error(&file, "is a directory, not a file"));
+    }
+    let is_parquet = file.to_lowercase().ends_with(".parquet");
+    let mut path = path;
+    let mut transcoded = None;
+    if !is_parquet {
+        match csv_file::ensure_utf8(&path, encoding).map_err(|e| Error::io(&path, e))? {
+            Decoded::Utf8 => {}
+            Decoded::Transcoded(dir, utf8) => {
+                path = utf8;
+                transcoded = Some(dir);
+            }
+            Decoded::Invalid { line, column } => {
+                let message =
+                    format!("{NOT_UTF8}, nor Shift_JIS; name the encoding with --encoding");
+                return Err(LoadError::At {
+                    file,
+                    position: format!("{line}:{column}"),
+                    message,
+                }
+                .into());
+            }
+        }
+    }
+    let (names, format) = if is_parquet {
+        if csv_file::is_empty(&path).map_err(|e| Error::io(&path, e))? {
+            return Err(file_error(
+                &file,
+                "is empty (rule: a Parquet file with the table's columns)",
+            ));
+        }
+        let mut stmt = db.conn().prepare(queries::PARQUET_COLUMNS)?;
+        let names: Vec<String> = stmt
+            .query_map([path.to_string_lossy()], |r| r.get(0))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| {
+                file_error(
+                    &file,
+                    format!("is not a readable Parquet file: {}", first_line(&e)),
+                )
+            })?;
+        let quoted_names = names
+            .iter()
+            .map(|n| format!("\"{}\"", n.replace('"', "\"\"")))
+            .collect();
+        (names, Format::Parquet { quoted_names })
+    } else {
+        let header = csv_file::read_header(&path).map_err(|e| match e {
+            HeaderError::Empty => {
+                file_error(&file, "is empty (rule: the first line names the columns)")
+            }
+            HeaderError::NotUtf8 { column } => LoadError::At {
+                file: file.clone(),
+                position: format!("1:{column}"),
+                message: NOT_UTF8.to_owned(),
+            }
+            .into(),
+            HeaderError::Io(message) => file_error(&file, message),
+        })?;
+        let format = Format::Csv {
+            delimiter: header.delimiter,
+            columns: header.names.len(),
+        };
+        (header.names, format)
+    };
+
+    let mut positions = vec![None; spec.contract.columns.len()];
+    let mut ignored = Vec::new();
+    for (position, raw_name) in names.iter().enumerate() {
+        let name = raw_name.trim().to_lowercase();
+        match spec.contract.columns.iter().position(|c| c.name == name) {
+            Some(i) if positions[i].is_some() => {
+                return Err(LoadError::DuplicateColumn {
+                    file,
+                    column: spec.contract.columns[i].name.to_owned(),
+                    column_index: position + 1,
+                }
+                .into());
+            }
+            Some(i) => positions[i] = Some(position),
+            None => ignored.push(raw_name.trim().to_owned()),
+        }
+    }
+    if let Some(missing) = spec
+        .contract
+        .columns
+        .iter()
+        .zip(&positions)
+        .find(|(c, p)| c.required && p.is_none())
+    {
+        let required: Vec<&str> = spec
+            .contract
+            .columns
+            .iter()
+            .filter(|c| c.required)
+            .map(|c| c.name)
+            .collect();
+        return Err(LoadError::MissingColumn {
+            file,
+            table: spec.contract.name,
+            column: missing.0.name,
+            required: required.join(", "),
+        }
+        .into());
+    }
+    Ok(Source {
+        spec,
+        path,
+        file,
+        format,
+        positions,
+        ignored,
+        _transcoded: transcoded,
+        origins: None,
+    })
+}
+
+impl Source {
+    /// The table function that reads the file, with the path as the one bound parameter.
+    /// CSV columns are read as text, except those `typed` names by position.
+    pub(super) fn reader_sql(&self, store_rejects: bool, typed: &[(usize, &str)]) -> String {
+        match &self.format {
+            Format::Csv { delimiter, columns } => {
+                let columns: Vec<String> = (0..*columns)
+                    .map(|i| {
+                        let kind = typed
+                            .iter()
+                            .find(|(p, _)| *p == i)
+                            .map_or("VARCHAR", |(_, kind)| kind);
+                        format!("'c{i}': '{kind}'")
+                    })
+                    .collect();
+                format!(
+                    "read_csv(?, header = false, skip = 1, delim = '{}', quote = '\"', escape = '\"', \
+                     auto_detect = false, max_line_size = {MAX_ROW_BYTES}, columns = {{{}}}, \
+                     store_rejects = {store_rejects})",
+                    *delimiter as char,
+                    columns.join(", ")
+                )
+            }
+            Format::Parquet { .. } => "read_parquet(?)".to_owned(),
+        }
+    }
+
+    /// The SQL for one contract column: the file's column as text, or NULL when it is absent.
+    pub(super) fn column_sql(&self, index: usize) -> String {
+        match (self.positions[index], &self.format) {
+            (None, _) => "NULL::VARCHAR".to_owned(),
+            (Some(p), Format::Csv { .. }) => format!("c{p}"),
+            (Some(p), Format::Parquet { quoted_names }) => {
+                format!("CAST({} AS VARCHAR)", quoted_names[p])
+            }
+        }
+    }
+
+    pub(super) fn stage_table(&self) -> String {
+        format!("stage_{}", self.spec.contract.name)
+    }
+
+    pub(super) fn column_index(&self, column: &str) -> usize {
+        self.spec
+            .contract
+            .columns
+            .iter()
+            .position(|c| c.name == column)
+            .and_then(|i| self.positions[i])
+            .map_or(0, |p| p + 1)
+    }
+
+    pub(super) fn is_csv(&self) -> bool {
+        matches!(self.format, Format::Csv { .. })
+    }
+
+    /// Points a problem found in an import's intermediate file back at the vendor's file.
+    pub(super) fn trace(&self, rowid: u64, problem: &mut Problem) {
+        let Some(origins) = &self.origins else { return };
+        if let Some(&(file, line)) = origins.rows.get(rowid as usize) {
+            problem.file = origins.files[file].clone();
+            problem.line = line;
+        }
+        let index = self
+            .spec
+            .contract
+            .columns
+            .iter()
+            .position(|c| c.name == problem.column);
+        match index.and_then(|i| origins.fields.get(i)).cloned().flatten() {
+            Some((field, column_index)) => {
+                if field != problem.column {
+                    problem.column = format!("{field} ({})", problem.column);
+                }
+                problem.column_index = column_index;
+            }
+            None => problem.column_index = 0,
+        }
+    }
+}

@@ -1,0 +1,273 @@
+//! Staging one file: DuckDB reads it into a temporary table with typed values and, per row,
+//! the first contract rule the row breaks.
+
+use super::source::{MAX_ROW_BYTES, Source, file_error};
+use crate::db::csv_file;
+use crate::db::{Db, queries};
+use crate::error::{Error, LoadError, Problem, Result, SHOWN_PROBLEMS};
+
+pub(super) struct Staged {
+    /// Rows that break no rule and belong to a loaded account.
+    pub(super) loaded: u64,
+    pub(super) typed: bool,
+    /// Whether the stage has the `problem` column (a typed stage without a key has none).
+    pub(super) rules_column: bool,
+    pub(super) orphans: u64,
+    /// Rows set aside (only with --skip-bad-rows).
+    pub(super) rejected: Vec<Problem>,
+}
+
+pub(super) fn first_line(e: &duckdb::Error) -> String {
+    e.to_string().lines().next().unwrap_or_default().to_owned()
+}
+
+pub(super) const NOT_UTF8: &str =
+    "is not UTF-8 text (rule: files are UTF-8; save the export as \"CSV UTF-8\")";
+
+/// DuckDB's CSV reader stops at rows it cannot split; turn its message into ours.
+pub(super) fn reader_error(source: &Source, e: &duckdb::Error) -> Error {
+    let text = e.to_string();
+    let number_after = |label: &str| {
+        text.split(label)
+            .nth(1)
+            .and_then(|rest| {
+                rest.trim_start()
+                    .split(|c: char| !c.is_ascii_digit())
+                    .next()
+            })
+            .and_then(|n| n.parse::<u64>().ok())
+    };
+    let message = if text.contains("Invalid unicode") {
+        NOT_UTF8.to_owned()
+    } else if let (Some(expected), Some(found)) = (
+        number_after("Expected Number of Columns:"),
+        number_after("Found:"),
+    ) {
+        format!(
+            "the row has {found} fields, the header has {expected} (rule: every row has the header's fields)"
+        )
+    } else if text.contains("Maximum line size") {
+        format!(
+            "a row is longer than {} MB (rule: rows up to that size)",
+            MAX_ROW_BYTES / 1024 / 1024
+        )
+    } else if text.contains("unterminated quote") {
+        "a quoted value is never closed (rule: quotes come in pairs)".to_owned()
+    } else {
+        format!(
+            "{} (rule: a readable {} file)",
+            first_line(e),
+            if source.is_csv() { "CSV" } else { "Parquet" }
+        )
+    };
+    match number_after("Line:") {
+        Some(line) => LoadError::At {
+            file: source.file.clone(),
+            position: line.to_string(),
+            message,
+        }
+        .into(),
+        None => file_error(&source.file, message),
+    }
+}
+
+pub(super) fn stage(
+    db: &Db,
+    source: &Source,
+    skip_bad_rows: bool,
+    accounts: &str,
+) -> Result<Staged> {
+    let conn = db.conn();
+    let stage = source.stage_table();
+    let mut fills: Vec<(&str, String)> = source
+        .spec
+        .contract
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.name, source.column_sql(i)))
+        .collect();
+    fills.push((
+        "source",
+        source.reader_sql(skip_bad_rows && source.is_csv(), &[]),
+    ));
+    let fills: Vec<(&str, &str)> = fills.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let select = queries::fill(source.spec.stage_sql, &fills);
+    conn.execute_batch(queries::RESET_READER_REJECTS)?;
+    let typed = stage_typed(db, source)?;
+    if !typed {
+        let create = queries::fill(
+            queries::CREATE_STAGE,
+            &[("stage", &stage), ("select", &select)],
+        );
+        conn.execute(&create, [source.path.to_string_lossy()])
+            .map_err(|e| reader_error(source, &e))?;
+    }
+    if let Some(key) = source.spec.contract.unique_key {
+        conn.execute(
+            &queries::fill(queries::MARK_DUPLICATES, &[("stage", &stage), ("key", key)]),
+            [],
+        )?;
+    }
+    // A typed stage of a table without a key has no rules column (see stage_typed).
+    let rules_column = !typed || source.spec.contract.unique_key.is_some();
+    let counts = if rules_column {
+        queries::STAGE_COUNTS
+    } else {
+        queries::TYPED_COUNTS
+    };
+    let (problems, orphans, total): (u64, u64, u64) = conn.query_row(
+        &queries::fill(counts, &[("stage", &stage), ("accounts", accounts)]),
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    // Rows DuckDB could not split at all (only recorded with --skip-bad-rows).
+    let unreadable = if skip_bad_rows && source.is_csv() && !typed {
+        unreadable_rows(db, source)?
+    } else {
+        Vec::new()
+    };
+    let limit = if skip_bad_rows {
+        i64::MAX
+    } else {
+        SHOWN_PROBLEMS as i64
+    };
+    let mut rows = Vec::new();
+    if problems > 0 {
+        let mut stmt = conn.prepare(&queries::fill(
+            queries::STAGE_PROBLEMS,
+            &[("stage", &stage)],
+        ))?;
+        let found = stmt.query_map([limit], |r| {
+            Ok((
+                r.get::<_, u64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        for row in found {
+            let (rowid, column, rule, value) = row?;
+            rows.push((
+                rowid,
+                Problem {
+                    file: source.file.clone(),
+                    line: rowid + 1,
+                    column_index: source.column_index(&column),
+                    column,
+                    rule,
+                    value,
+                    record: None,
+                },
+            ));
+        }
+        if source.origins.is_some() {
+            for (rowid, problem) in rows.iter_mut() {
+                source.trace(*rowid, problem);
+            }
+        } else if source.is_csv() {
+            let skipped: Vec<u64> = unreadable.iter().map(|p| p.line).collect();
+            let rowids: Vec<u64> = rows.iter().map(|(r, _)| *r).collect();
+            let located = csv_file::locate_records(&source.path, &rowids, &skipped)
+                .map_err(|e| Error::io(&source.path, e))?;
+            for ((_, problem), (line, record)) in rows.iter_mut().zip(located) {
+                problem.line = line;
+                problem.record = Some(record);
+            }
+        }
+    }
+    let mut listed: Vec<Problem> = rows.into_iter().map(|(_, p)| p).chain(unreadable).collect();
+    listed.sort_by_key(|p| p.line);
+    if !skip_bad_rows && problems > 0 {
+        return Err(LoadError::Rules {
+            file: source.file.clone(),
+            problems: listed,
+            total: problems,
+        }
+        .into());
+    }
+    Ok(Staged {
+        loaded: total - problems - orphans,
+        typed,
+        rules_column,
+        orphans,
+        rejected: listed,
+    })
+}
+
+/// Stages a CSV by DuckDB's typed reader alone, when the table has such a path and the file
+/// is clean: true when that worked and no row needs the full stage's rules. False leaves the
+/// full stage to do everything, with its file:line:column reports; a clean file's rows are
+/// the same either way. The typed stage gets the (empty) rules column only when the table has
+/// a key to mark repeats in.
+pub(super) fn stage_typed(db: &Db, source: &Source) -> Result<bool> {
+    let Some(typed) = &source.spec.typed else {
+        return Ok(false);
+    };
+    if !source.is_csv() {
+        return Ok(false);
+    }
+    let stage = source.stage_table();
+    let mut reader_types = Vec::new();
+    let mut fills: Vec<(&str, String)> = Vec::new();
+    for (column, position) in source.spec.contract.columns.iter().zip(&source.positions) {
+        let kind = typed
+            .types
+            .iter()
+            .find(|(name, _)| *name == column.name)
+            .map(|(_, kind)| *kind);
+        let sql = match (position, kind) {
+            (Some(p), kind) => {
+                reader_types.extend(kind.map(|k| (*p, k)));
+                format!("c{p}")
+            }
+            (None, kind) => format!("NULL::{}", kind.unwrap_or("VARCHAR")),
+        };
+        fills.push((column.name, sql));
+    }
+    fills.push(("source", source.reader_sql(false, &reader_types)));
+    fills.push(("stage", stage.clone()));
+    let fills: Vec<(&str, &str)> = fills.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let create = queries::fill(typed.stage_sql, &fills);
+    if db
+        .conn()
+        .execute(&create, [source.path.to_string_lossy()])
+        .is_err()
+    {
+        return Ok(false);
+    }
+    let stage_fill = [("stage", stage.as_str())];
+    let needs_rules: u64 =
+        db.conn()
+            .query_row(&queries::fill(typed.check_sql, &stage_fill), [], |r| {
+                r.get(0)
+            })?;
+    if needs_rules > 0 {
+        return Ok(false);
+    }
+    if source.spec.contract.unique_key.is_some() {
+        db.conn()
+            .execute_batch(&queries::fill(queries::TYPED_ADD_PROBLEM, &stage_fill))?;
+    }
+    Ok(true)
+}
+
+/// The rows DuckDB's CSV reader set aside with `store_rejects`.
+pub(super) fn unreadable_rows(db: &Db, source: &Source) -> Result<Vec<Problem>> {
+    let mut stmt = db.conn().prepare(queries::READER_REJECTS)?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Problem {
+            file: source.file.clone(),
+            line: r.get(0)?,
+            column_index: r.get(1)?,
+            column: r.get::<_, String>(2)?,
+            rule: format!("{}: {}", r.get::<_, String>(3)?, r.get::<_, String>(4)?),
+            value: String::new(),
+            record: Some(r.get(5)?),
+        })
+    })?;
+    let mut problems: Vec<Problem> = rows.collect::<Result<_, _>>()?;
+    // The reader may report one row several times (once per column it tripped on).
+    problems.dedup_by_key(|p| p.line);
+    Ok(problems)
+}

@@ -1,0 +1,195 @@
+//! The console's database worker: performs the effects `update` asks for off the UI thread, so
+//! a key press never waits on DuckDB, and sends every answer back as an `Action`.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Sender};
+use std::thread::JoinHandle;
+
+use chrono::NaiveDate;
+
+use crate::app::{Action, App, Effect, ModelReport};
+use crate::db::actions::{self, NewAction};
+use crate::db::{Db, console, queries};
+use crate::error::{Error, Result};
+use crate::model::Model;
+use crate::model::queue::{self, CachedQueue, QueueScope};
+use crate::model::score::{self, AsOf};
+use crate::report::backtest::{backtest_at, default_backtest_date};
+use crate::report::export::{self, ActionItem, ExportFormat};
+use crate::report::model_diff;
+use crate::report::review::build_review;
+
+/// Work the database thread does for the console.
+enum Request {
+    Reload {
+        today: NaiveDate,
+    },
+    Detail {
+        account_id: String,
+        as_of: NaiveDate,
+    },
+    Record(NewAction),
+    Review {
+        today: NaiveDate,
+    },
+    ModelReport,
+    Export {
+        items: Vec<ActionItem>,
+        today: NaiveDate,
+    },
+}
+
+impl Request {
+    /// Whether the request scores accounts, and so needs the console's model installed.
+    fn scores(&self) -> bool {
+        matches!(
+            self,
+            Request::Reload { .. } | Request::Review { .. } | Request::ModelReport
+        )
+    }
+}
+
+/// What the worker needs to score as the console does.
+pub struct Scoring {
+    pub model: Model,
+    /// The model the console ran with before, when it was a different one.
+    pub previous: Option<Model>,
+}
+
+pub struct Worker {
+    requests: Sender<Request>,
+    handle: JoinHandle<()>,
+}
+
+impl Worker {
+    /// Starts the thread. It opens the file for each request and closes it after, so that
+    /// other retain commands (export, review, a second console) can use the database while
+    /// the console is open.
+    pub fn spawn(db_path: PathBuf, scoring: Scoring, replies: Sender<Action>) -> Worker {
+        let (requests, inbox) = mpsc::channel::<Request>();
+        let handle = std::thread::spawn(move || {
+            while let Ok(request) = inbox.recv() {
+                let reply = serve(&db_path, &scoring, request, &replies)
+                    .unwrap_or_else(|e| Action::Failed(e.to_string()));
+                if replies.send(reply).is_err() {
+                    break;
+                }
+            }
+        });
+        Worker { requests, handle }
+    }
+
+    /// Hands an effect to the thread; `Quit` is the loop's own.
+    pub fn perform(&self, effect: Effect, app: &App) {
+        let request = match effect {
+            Effect::Quit => return,
+            Effect::Reload => Request::Reload { today: app.today },
+            Effect::LoadReview => Request::Review { today: app.today },
+            Effect::LoadModelReport => Request::ModelReport,
+            Effect::Record(action) => Request::Record(action),
+            Effect::Export(items) => Request::Export {
+                items,
+                today: app.today,
+            },
+            Effect::LoadDetail(account_id) => match &app.data {
+                Some(data) => Request::Detail {
+                    account_id,
+                    as_of: data.as_of,
+                },
+                None => return,
+            },
+        };
+        // The thread only stops when the worker is finished.
+        let _ = self.requests.send(request);
+    }
+
+    /// Lets the thread finish every write already sent, then stops it.
+    pub fn finish(self) {
+        drop(self.requests);
+        let _ = self.handle.join();
+    }
+}
+
+fn serve(
+    db_path: &Path,
+    scoring: &Scoring,
+    request: Request,
+    replies: &Sender<Action>,
+) -> Result<Action> {
+    let db = Db::open(db_path)?;
+    if request.scores() {
+        score::install(db.conn(), &scoring.model)?;
+    }
+    match request {
+        Request::Reload { today } => reload(&db, &scoring.model, today, replies),
+        Request::Detail { account_id, as_of } => {
+            console::load_detail(db.conn(), as_of, &account_id)
+                .map(|d| Action::DetailLoaded(Box::new(d)))
+        }
+        Request::Review { today } => AsOf::resolve(&db, None)
+            .and_then(|as_of| build_review(&db, &scoring.model, as_of, None, today))
+            .map(|r| Action::ReviewLoaded(Box::new(r))),
+        Request::ModelReport => {
+            model_report(&db, scoring).map(|r| Action::ModelReportLoaded(Box::new(r)))
+        }
+        Request::Record(action) => {
+            actions::record(db.conn(), &action).map(|id| Action::Saved { id, action })
+        }
+        Request::Export { items, today } => export_queue(&items, today),
+    }
+}
+
+/// The queue: the one kept at the last start first, when there is one, then (unless nothing
+/// changed since) the live score, which replaces it.
+fn reload(db: &Db, model: &Model, today: NaiveDate, replies: &Sender<Action>) -> Result<Action> {
+    let scope = QueueScope::read(db, &model.hash(), today)?;
+    match queue::cached_dataset(db, &scope)? {
+        CachedQueue::Current(data) => return Ok(Action::Loaded(Box::new(data))),
+        CachedQueue::Stale(data) => {
+            let _ = replies.send(Action::Loaded(Box::new(data)));
+        }
+        CachedQueue::Missing => {}
+    }
+    queue::score_dataset(db, &scope).map(|d| Action::Loaded(Box::new(d)))
+}
+
+/// The model tab's content: the default backtest of the active model and, when the model
+/// changed since the console last ran, what the change does to the portfolio.
+fn model_report(db: &Db, scoring: &Scoring) -> Result<ModelReport> {
+    const HORIZON: i64 = 90;
+    let backtest = default_backtest_date(db, HORIZON)
+        .and_then(|date| backtest_at(db, &scoring.model, date, HORIZON))
+        .map_err(|e| e.to_string());
+    let previous = match &scoring.previous {
+        None => None,
+        Some(old) => {
+            let as_of = AsOf::resolve(db, None)?;
+            let diff = model_diff::compare(db, old, &scoring.model, as_of)?;
+            Some((old.hash(), diff))
+        }
+    };
+    Ok(ModelReport { backtest, previous })
+}
+
+/// The model the console last ran with, and remembers this one for next time.
+pub fn previous_model(db: &Db, model: &Model, model_text: &str) -> Result<Option<Model>> {
+    let previous = db
+        .meta("console_model_toml")?
+        .and_then(|text| Model::parse("previous model", &text).ok())
+        .filter(|old| old.hash() != model.hash());
+    db.conn()
+        .execute(queries::REMEMBER_CONSOLE_MODEL, [model_text])?;
+    Ok(previous)
+}
+
+/// `e` in the queue: the rows as shown, to a CSV (with BOM, for Excel) in the current folder.
+fn export_queue(items: &[ActionItem], today: NaiveDate) -> Result<Action> {
+    let path = std::env::current_dir()
+        .map_err(|e| Error::io(".", e))?
+        .join(format!("retain-actions-{today}.csv"));
+    let io = |e| Error::io(&path, e);
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&path).map_err(io)?);
+    export::write(&mut file, items, ExportFormat::Csv, true).map_err(io)?;
+    std::io::Write::flush(&mut file).map_err(io)?;
+    Ok(Action::Exported(path.display().to_string()))
+}

@@ -1,0 +1,196 @@
+//! `app::update` on a portfolio built in memory: every key's effect on the console's state,
+//! without a terminal or a database.
+
+mod common;
+
+use common::portfolio::{account, dataset};
+use retain::app::{Action, App, Effect, InputKey, Level, Screen, update};
+use retain::db::actions::ActionKind;
+use retain::model::Model;
+
+fn app() -> App {
+    let mut app = App::new(
+        Model::default_model(),
+        "alice martin",
+        "2026-11-23".parse().unwrap(),
+        "memory",
+    );
+    update(
+        &mut app,
+        Action::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    let accounts = vec![
+        account(
+            "A-1",
+            "Acme KK",
+            Some("Alice Martin"),
+            Some("SMB"),
+            Some(30),
+            &["RED"],
+        ),
+        account(
+            "A-2",
+            "株式会社さくら",
+            Some("佐藤 花子"),
+            Some("Enterprise"),
+            Some(55),
+            &["USAGE_DROP"],
+        ),
+        account(
+            "A-3",
+            "Northwind",
+            Some("ALICE MARTIN"),
+            Some("SMB"),
+            Some(80),
+            &[],
+        ),
+    ];
+    update(&mut app, Action::Loaded(Box::new(dataset(accounts))));
+    app
+}
+
+fn ids(app: &App) -> Vec<&str> {
+    app.view
+        .iter()
+        .map(|&i| app.accounts()[i].account_id.as_str())
+        .collect()
+}
+
+/// The one effect an update asked for.
+fn only(effects: Vec<Effect>) -> Effect {
+    assert_eq!(effects.len(), 1, "one effect expected: {effects:?}");
+    effects.into_iter().next().unwrap()
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        update(app, Action::Input(InputKey::Char(c)));
+    }
+}
+
+#[test]
+fn mine_is_the_user_whatever_the_case_of_the_loaded_owner() {
+    let mut app = app();
+    update(&mut app, Action::ToggleMine);
+    assert_eq!(ids(&app), ["A-1", "A-3"]);
+    update(&mut app, Action::ToggleMine);
+    assert_eq!(ids(&app).len(), 3);
+}
+
+#[test]
+fn the_model_tab_scrolls_down_and_up_without_moving_the_queue() {
+    let mut app = app();
+    update(&mut app, Action::Down);
+    assert_eq!(app.selected, 1);
+    assert_eq!(
+        update(&mut app, Action::ShowModel),
+        [Effect::LoadModelReport]
+    );
+    update(&mut app, Action::Down);
+    update(&mut app, Action::PageDown);
+    assert_eq!(app.review_scroll, 1 + app.page_rows / 2);
+    assert_eq!(app.selected, 1, "the queue selection stays where it was");
+    update(&mut app, Action::Up);
+    assert_eq!(app.review_scroll, app.page_rows / 2);
+    assert_eq!(app.screen, Screen::Model);
+}
+
+#[test]
+fn a_touch_is_recorded_on_the_selected_account_with_what_was_typed() {
+    let mut app = app();
+    update(&mut app, Action::Down);
+    assert!(update(&mut app, Action::LogTouch).is_empty());
+    assert_eq!(app.form.as_ref().unwrap().account_id, "A-2");
+    update(&mut app, Action::Input(InputKey::Tab));
+    type_text(&mut app, "電話で更新を確認");
+    let Effect::Record(action) = only(update(&mut app, Action::Input(InputKey::Enter))) else {
+        panic!("an action to record");
+    };
+    assert_eq!(action.account_id, "A-2");
+    assert_eq!(action.kind, ActionKind::Touch);
+    assert_eq!(action.detail.as_deref(), Some("call"));
+    assert_eq!(action.body.as_deref(), Some("電話で更新を確認"));
+    assert!(app.saving && app.form.is_none());
+}
+
+#[test]
+fn a_form_missing_its_text_says_so_and_records_nothing() {
+    let mut app = app();
+    update(&mut app, Action::Flag);
+    assert!(update(&mut app, Action::Input(InputKey::Enter)).is_empty());
+    assert_eq!(
+        app.message,
+        Some((Level::Error, "reason is required".to_owned()))
+    );
+    assert!(app.form.is_some(), "the form stays open to be completed");
+}
+
+#[test]
+fn a_saved_resolve_hides_the_account_and_can_be_undone() {
+    let mut app = app();
+    update(&mut app, Action::Resolve);
+    type_text(&mut app, "renewal signed");
+    let Effect::Record(action) = only(update(&mut app, Action::Input(InputKey::Enter))) else {
+        panic!("a resolve to record");
+    };
+    assert_eq!(action.reasons.as_deref(), Some("RED"));
+    let effects = update(
+        &mut app,
+        Action::Saved {
+            id: 7,
+            action: action.clone(),
+        },
+    );
+    assert_eq!(effects, [Effect::Reload]);
+    assert_eq!(
+        ids(&app),
+        ["A-2", "A-3"],
+        "resolved accounts leave the queue"
+    );
+    assert_eq!(
+        app.message,
+        Some((Level::Success, "saved: resolved on A-1".to_owned()))
+    );
+    let Effect::Record(undo) = only(update(&mut app, Action::Undo)) else {
+        panic!("an undo to record");
+    };
+    assert_eq!((undo.kind, undo.undoes), (ActionKind::Undo, Some(7)));
+    update(&mut app, Action::ToggleHidden);
+    assert_eq!(
+        ids(&app).len(),
+        3,
+        "snoozed and resolved accounts can be shown"
+    );
+}
+
+#[test]
+fn export_hands_the_rows_as_shown_to_the_event_loop() {
+    let mut app = app();
+    update(&mut app, Action::ToggleAtRisk);
+    let Effect::Export(items) = only(update(&mut app, Action::Export)) else {
+        panic!("an export effect");
+    };
+    let rows: Vec<(usize, &str)> = items
+        .iter()
+        .map(|i| (i.rank, i.account_id.as_str()))
+        .collect();
+    assert_eq!(rows, [(1, "A-1"), (2, "A-2")]);
+}
+
+#[test]
+fn any_key_closes_help_and_quit_still_quits() {
+    let mut app = app();
+    update(&mut app, Action::Help);
+    assert!(app.show_help);
+    assert!(update(&mut app, Action::Down).is_empty());
+    assert!(!app.show_help);
+    assert_eq!(
+        app.selected, 0,
+        "the key that closes help does nothing else"
+    );
+    update(&mut app, Action::Help);
+    assert_eq!(update(&mut app, Action::Quit), [Effect::Quit]);
+}
