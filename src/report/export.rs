@@ -5,6 +5,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::table::{Align, TextTable};
 use crate::csv::write_safe_row;
 use crate::model::queue::ConsoleState;
 use crate::model::score::{AccountScore, Reason};
@@ -139,11 +140,18 @@ pub fn write(
             writeln!(out)
         }
         ExportFormat::Md => {
-            writeln!(
-                out,
-                "| # | account | owner | ARR | health | reasons | renewal | next step | last touch |"
-            )?;
-            writeln!(out, "|---:|---|---|---:|---:|---|---|---|---|")?;
+            use Align::{Left, Right};
+            let mut table = TextTable::new(&[
+                ("#", Right),
+                ("account", Left),
+                ("owner", Left),
+                ("ARR", Right),
+                ("health", Right),
+                ("reasons", Left),
+                ("renewal", Left),
+                ("next step", Left),
+                ("last touch", Left),
+            ]);
             for item in items {
                 let c = cells(item);
                 let health = match (&item.health, &item.band) {
@@ -155,7 +163,7 @@ pub fn write(
                     (Some(step), None) => step.clone(),
                     _ => String::new(),
                 };
-                let row = [
+                table.row(vec![
                     c[0].clone(),
                     format!("{} ({})", item.name, item.account_id),
                     c[3].clone(),
@@ -168,14 +176,9 @@ pub fn write(
                     },
                     next,
                     c[15].clone(),
-                ];
-                let escaped: Vec<String> = row
-                    .iter()
-                    .map(|s| s.replace('|', "\\|").replace('\n', " "))
-                    .collect();
-                writeln!(out, "| {} |", escaped.join(" | "))?;
+                ]);
             }
-            Ok(())
+            out.write_all(table.markdown().as_bytes())
         }
     }
 }

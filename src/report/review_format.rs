@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::review::{Entry, Review};
+use super::table::{Align, TextTable};
 use crate::format::group_digits;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -62,54 +63,72 @@ fn title(review: &Review) -> String {
     )
 }
 
-fn md_cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+/// A Markdown table with these columns and rows.
+fn md_table(columns: &[(&str, Align)], rows: impl IntoIterator<Item = Vec<String>>) -> String {
+    let mut table = TextTable::new(columns);
+    for row in rows {
+        table.row(row);
+    }
+    table.markdown()
 }
 
 pub fn markdown(r: &Review) -> String {
+    use Align::{Left, Right};
     let mut s = String::new();
     let _ = writeln!(s, "# {}\n", title(r));
-    let _ = writeln!(
-        s,
-        "## Portfolio\n\n| figure | now | a week ago | change |\n|---|---:|---:|---:|"
-    );
-    for f in &r.figures {
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} |",
-            f.name,
-            group_digits(f.now),
-            group_digits(f.week_ago),
-            delta(f.now, f.week_ago)
-        );
-    }
-    let _ = writeln!(
-        s,
-        "\n### Accounts per band\n\n| band | now | a week ago | |\n|---|---:|---:|---|"
-    );
+    let _ = writeln!(s, "## Portfolio\n");
+    s.push_str(&md_table(
+        &[
+            ("figure", Left),
+            ("now", Right),
+            ("a week ago", Right),
+            ("change", Right),
+        ],
+        r.figures.iter().map(|f| {
+            vec![
+                f.name.clone(),
+                group_digits(f.now),
+                group_digits(f.week_ago),
+                delta(f.now, f.week_ago),
+            ]
+        }),
+    ));
+    let _ = writeln!(s, "\n### Accounts per band\n");
     let most = r.bands.iter().map(|b| b.1).max().unwrap_or(1).max(1);
-    for (band, now, before) in &r.bands {
-        let _ = writeln!(
-            s,
-            "| {band} | {now} | {before} | {} |",
-            "█".repeat(now * 20 / most)
-        );
-    }
-    let _ = writeln!(
-        s,
-        "\n### Surveys (last 180 days)\n\n| survey | now | n | a week ago |\n|---|---:|---:|---:|"
-    );
-    for v in &r.surveys {
-        let thin = if v.thin { " (thin sample)" } else { "" };
-        let _ = writeln!(
-            s,
-            "| {} | {} | {}{thin} | {} |",
-            v.kind,
-            value(v.value),
-            v.n,
-            value(v.week_ago)
-        );
-    }
+    s.push_str(&md_table(
+        &[
+            ("band", Left),
+            ("now", Right),
+            ("a week ago", Right),
+            ("", Left),
+        ],
+        r.bands.iter().map(|(band, now, before)| {
+            vec![
+                band.clone(),
+                now.to_string(),
+                before.to_string(),
+                "█".repeat(now * 20 / most),
+            ]
+        }),
+    ));
+    let _ = writeln!(s, "\n### Surveys (last 180 days)\n");
+    s.push_str(&md_table(
+        &[
+            ("survey", Left),
+            ("now", Right),
+            ("n", Right),
+            ("a week ago", Right),
+        ],
+        r.surveys.iter().map(|v| {
+            let thin = if v.thin { " (thin sample)" } else { "" };
+            vec![
+                v.kind.clone(),
+                value(v.value),
+                format!("{}{thin}", v.n),
+                value(v.week_ago),
+            ]
+        }),
+    ));
     let _ = writeln!(s, "\n## Agenda");
     for item in &r.agenda {
         let _ = writeln!(s, "\n### {} ({})\n", item.title, item.entries.len());
@@ -117,84 +136,84 @@ pub fn markdown(r: &Review) -> String {
             let _ = writeln!(s, "None.");
             continue;
         }
-        let _ = writeln!(
-            s,
-            "| account | owner | ARR | health | facts |\n|---|---|---:|---|---|"
-        );
-        for e in &item.entries {
-            let _ = writeln!(
-                s,
-                "| {} ({}) | {} | {} | {} | {} |",
-                md_cell(&e.name),
-                e.account_id,
-                md_cell(e.owner.as_deref().unwrap_or("unassigned")),
-                group_digits(e.arr),
-                health(e),
-                md_cell(&e.fact)
-            );
-        }
+        s.push_str(&md_table(
+            &[
+                ("account", Left),
+                ("owner", Left),
+                ("ARR", Right),
+                ("health", Left),
+                ("facts", Left),
+            ],
+            item.entries.iter().map(|e| {
+                vec![
+                    format!("{} ({})", e.name, e.account_id),
+                    e.owner.as_deref().unwrap_or("unassigned").to_owned(),
+                    group_digits(e.arr),
+                    health(e),
+                    e.fact.clone(),
+                ]
+            }),
+        ));
     }
-    let _ = writeln!(
-        s,
-        "\n## Renewals, next 6 months\n\n| month | accounts | ARR due | ARR at risk |\n|---|---:|---:|---:|"
-    );
-    for m in &r.renewals {
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} |",
-            m.month,
-            m.accounts.len(),
-            group_digits(m.arr_due),
-            group_digits(m.arr_at_risk)
-        );
-    }
-    let _ = writeln!(
-        s,
-        "\n### Gross revenue retention (closed quarters)\n\n| quarter | ARR at start | churned ARR | churned accounts | GRR |\n|---|---:|---:|---:|---:|"
-    );
-    for p in &r.retention {
-        let grr = p
-            .gross_retention()
-            .map_or("—".into(), |g| format!("{:.1}%", g * 100.0));
-        let _ = writeln!(
-            s,
-            "| {} – {} | {} | {} | {} | {grr} |",
-            p.first_day,
-            p.last_day,
-            group_digits(p.start_arr),
-            group_digits(p.churned_arr),
-            p.churned_accounts
-        );
-    }
+    let _ = writeln!(s, "\n## Renewals, next 6 months\n");
+    s.push_str(&md_table(
+        &[
+            ("month", Left),
+            ("accounts", Right),
+            ("ARR due", Right),
+            ("ARR at risk", Right),
+        ],
+        r.renewals.iter().map(|m| {
+            vec![
+                m.month.clone(),
+                m.accounts.len().to_string(),
+                group_digits(m.arr_due),
+                group_digits(m.arr_at_risk),
+            ]
+        }),
+    ));
+    let _ = writeln!(s, "\n### Gross revenue retention (closed quarters)\n");
+    s.push_str(&md_table(
+        &[
+            ("quarter", Left),
+            ("ARR at start", Right),
+            ("churned ARR", Right),
+            ("churned accounts", Right),
+            ("GRR", Right),
+        ],
+        r.retention.iter().map(|p| {
+            vec![
+                format!("{} – {}", p.first_day, p.last_day),
+                group_digits(p.start_arr),
+                group_digits(p.churned_arr),
+                p.churned_accounts.to_string(),
+                p.gross_retention()
+                    .map_or("—".into(), |g| format!("{:.1}%", g * 100.0)),
+            ]
+        }),
+    ));
     let _ = writeln!(
         s,
         "\nNet retention needs ARR history (expansion and contraction), which the data contract does not carry."
     );
-    let _ = writeln!(
-        s,
-        "\n## 12-week portfolio health\n\n| week | mean health | at risk |\n|---|---:|---:|"
-    );
-    for w in &r.weekly {
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} |",
-            w.as_of,
-            value(w.mean_health),
-            w.at_risk
-        );
-    }
-    let _ = writeln!(
-        s,
-        "\n## Data quality\n\n| table | latest date | rows |\n|---|---|---:|"
-    );
-    for (table, date, rows) in &r.freshness {
-        let _ = writeln!(
-            s,
-            "| {table} | {} | {} |",
-            date.as_deref().unwrap_or("—"),
-            group_digits(*rows as f64)
-        );
-    }
+    let _ = writeln!(s, "\n## 12-week portfolio health\n");
+    s.push_str(&md_table(
+        &[("week", Left), ("mean health", Right), ("at risk", Right)],
+        r.weekly
+            .iter()
+            .map(|w| vec![w.as_of.clone(), value(w.mean_health), w.at_risk.to_string()]),
+    ));
+    let _ = writeln!(s, "\n## Data quality\n");
+    s.push_str(&md_table(
+        &[("table", Left), ("latest date", Left), ("rows", Right)],
+        r.freshness.iter().map(|(table, date, rows)| {
+            vec![
+                table.clone(),
+                date.as_deref().unwrap_or("—").to_owned(),
+                group_digits(*rows as f64),
+            ]
+        }),
+    ));
     if r.orphans.is_empty() {
         let _ = writeln!(s, "\nNo orphan rows in the last load.");
     } else {

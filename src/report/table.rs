@@ -1,5 +1,5 @@
-//! Plain-text tables for the terminal, aligned by display width so that Japanese text
-//! (two columns per character) lines up.
+//! Tables: plain text for the terminal, aligned by display width so that Japanese text (two
+//! columns per character) lines up, and GitHub-flavoured Markdown for reports.
 
 use unicode_width::UnicodeWidthStr;
 
@@ -52,6 +52,41 @@ impl TextTable {
     }
 }
 
+impl TextTable {
+    /// The table in Markdown: cells escaped (a `|` or a line break would end the cell), numbers
+    /// right-aligned by the column's `Align`.
+    pub fn markdown(&self) -> String {
+        let mut out = String::from("|");
+        for (title, _) in &self.headers {
+            out.push_str(&if title.is_empty() {
+                " |".to_owned()
+            } else {
+                format!(" {} |", md_cell(title))
+            });
+        }
+        out.push_str("\n|");
+        for (_, align) in &self.headers {
+            out.push_str(match align {
+                Align::Left => "---|",
+                Align::Right => "---:|",
+            });
+        }
+        out.push('\n');
+        for row in &self.rows {
+            out.push('|');
+            for cell in row {
+                out.push_str(&format!(" {} |", md_cell(cell)));
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
+fn md_cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
 /// Pads `text` to `width` display columns.
 pub fn pad(text: &str, width: usize, align: Align) -> String {
     let fill = " ".repeat(width.saturating_sub(text.width()));
@@ -73,5 +108,15 @@ mod tests {
         let text = table.render();
         let widths: Vec<usize> = text.lines().map(UnicodeWidthStr::width).collect();
         assert_eq!(widths, [19, 19, 19], "{text}");
+    }
+
+    #[test]
+    fn markdown_escapes_cells_and_aligns_numbers_right() {
+        let mut table = TextTable::new(&[("account", Align::Left), ("ARR", Align::Right)]);
+        table.row(vec!["A | B\nKK".into(), "1,200".into()]);
+        assert_eq!(
+            table.markdown(),
+            "| account | ARR |\n|---|---:|\n| A \\| B KK | 1,200 |\n"
+        );
     }
 }
