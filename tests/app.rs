@@ -194,3 +194,52 @@ fn any_key_closes_help_and_quit_still_quits() {
     update(&mut app, Action::Help);
     assert_eq!(update(&mut app, Action::Quit), [Effect::Quit]);
 }
+
+#[test]
+fn after_a_snooze_the_cursor_is_on_the_account_that_took_its_place() {
+    let mut app = app();
+    update(&mut app, Action::Down);
+    update(&mut app, Action::Snooze);
+    let Effect::Record(action) = only(update(&mut app, Action::Input(InputKey::Enter))) else {
+        panic!("a snooze to record");
+    };
+    assert_eq!(action.account_id, "A-2");
+    update(&mut app, Action::Saved { id: 1, action });
+    assert_eq!(ids(&app), ["A-1", "A-3"]);
+    assert_eq!(
+        app.selected_account().unwrap().account_id,
+        "A-3",
+        "the next account, not the first row"
+    );
+}
+
+#[test]
+fn a_reload_that_reorders_the_queue_keeps_the_selected_account() {
+    let mut app = app();
+    update(&mut app, Action::Down);
+    assert_eq!(app.selected_account().unwrap().account_id, "A-2");
+    // The re-score after an action puts A-2 first.
+    let mut reordered = app.data.clone().unwrap();
+    reordered.accounts.swap(0, 1);
+    update(&mut app, Action::Loaded(Box::new(reordered)));
+    assert_eq!(ids(&app), ["A-2", "A-1", "A-3"]);
+    assert_eq!(app.selected_account().unwrap().account_id, "A-2");
+}
+
+#[test]
+fn j_on_the_account_screen_scrolls_and_a_touch_lands_on_the_account_shown() {
+    let mut app = app();
+    update(&mut app, Action::Open);
+    update(&mut app, Action::Down);
+    update(&mut app, Action::PageDown);
+    assert_eq!(app.selected_account().unwrap().account_id, "A-1");
+    update(&mut app, Action::LogTouch);
+    assert_eq!(app.form.as_ref().unwrap().account_id, "A-1");
+    update(&mut app, Action::Input(InputKey::Esc));
+    assert_eq!(
+        update(&mut app, Action::NextAccount),
+        [Effect::LoadDetail("A-2".into())]
+    );
+    update(&mut app, Action::PreviousAccount);
+    assert_eq!(app.selected_account().unwrap().account_id, "A-1");
+}

@@ -96,9 +96,13 @@ fn enter_opens_the_account_and_loads_its_detail_and_esc_goes_back() {
     let effects = update(&mut app, Action::Open);
     assert_eq!(app.screen, Screen::Account);
     assert_eq!(effects, [Effect::LoadDetail("A-1".into())]);
-    // Moving to the next account on the account screen loads that one.
+    // Movement keys scroll the account screen and never change the account.
+    assert!(update(&mut app, Action::Down).is_empty());
+    assert_eq!(app.selected_account().unwrap().account_id, "A-1");
+    assert_eq!(app.detail_scroll, 1);
+    // `]` moves to the next account of the queue and loads it.
     assert_eq!(
-        update(&mut app, Action::Down),
+        update(&mut app, Action::NextAccount),
         [Effect::LoadDetail("A-2".into())]
     );
     update(&mut app, Action::Back);
@@ -353,6 +357,62 @@ fn w_walks_the_agenda_account_by_account() {
     assert_eq!(visited, ["A-3", "A-1", "A-2"]);
     assert_eq!(app.screen, Screen::Review);
     assert_eq!(app.message.as_ref().unwrap().1, "agenda done");
+}
+
+#[test]
+fn the_walk_keeps_its_account_through_an_action_and_ends_when_left() {
+    let db = good_db();
+    let mut app = app_with(&db, "alice");
+    assert_eq!(update(&mut app, Action::ShowReview), [Effect::LoadReview]);
+    update(&mut app, Action::ReviewLoaded(Box::new(review_for(&db))));
+    update(&mut app, Action::Walk);
+    update(&mut app, Action::Walk);
+    assert_eq!(app.selected_account().unwrap().account_id, "A-1");
+    update(&mut app, Action::LogTouch);
+    update(&mut app, Action::Input(InputKey::Tab));
+    type_text(&mut app, "renewal call");
+    let effects = update(&mut app, Action::Input(InputKey::Enter));
+    let [Effect::Record(action)] = effects.as_slice() else {
+        panic!("a touch to record: {effects:?}");
+    };
+    // What the worker does: write the action, then reload the re-scored queue.
+    let id = retain::db::actions::record(db.conn(), action).unwrap();
+    let effects = update(
+        &mut app,
+        Action::Saved {
+            id,
+            action: action.clone(),
+        },
+    );
+    assert!(effects.contains(&Effect::Reload));
+    let rescored = queue::load_dataset(&db, &Model::default_model().hash(), today()).unwrap();
+    update(&mut app, Action::Loaded(Box::new(rescored)));
+    assert_eq!(
+        app.selected_account().unwrap().account_id,
+        "A-1",
+        "the walk stays put"
+    );
+    assert_eq!((app.walked.len(), app.walk.len()), (2, 3));
+    update(&mut app, Action::Walk);
+    assert_eq!(
+        app.selected_account().unwrap().account_id,
+        "A-2",
+        "the next one not visited"
+    );
+
+    // Leaving the walk ends it: Esc on an account opened from the queue goes to the queue.
+    update(&mut app, Action::ShowQueue);
+    assert!(app.walk.is_empty());
+    update(&mut app, Action::Top);
+    update(&mut app, Action::Open);
+    update(&mut app, Action::Back);
+    assert_eq!(app.screen, Screen::Queue);
+    // The review the touch made stale is asked for again, never left "preparing".
+    assert_eq!(update(&mut app, Action::ShowReview), [Effect::LoadReview]);
+    assert!(
+        update(&mut app, Action::ShowRenewals).is_empty(),
+        "asked for once"
+    );
 }
 
 fn snapshot_app() -> (Db, App) {

@@ -51,6 +51,9 @@ pub enum Action {
     Top,
     Bottom,
     Open,
+    /// On the account screen: the next or previous account of the queue.
+    NextAccount,
+    PreviousAccount,
     Back,
     Quit,
     Help,

@@ -87,7 +87,7 @@ pub const KEYMAP: &[Binding] = &[
         "j/↓",
         Everywhere,
         Action::Down,
-        "move down",
+        "down a row, or scroll down",
         None,
     ),
     bind(
@@ -95,7 +95,7 @@ pub const KEYMAP: &[Binding] = &[
         "k/↑",
         Everywhere,
         Action::Up,
-        "move up",
+        "up a row, or scroll up",
         None,
     ),
     bind(
@@ -145,6 +145,22 @@ pub const KEYMAP: &[Binding] = &[
         Action::Back,
         "back (to the queue, or the review when walking)",
         Some("back"),
+    ),
+    bind(
+        &[Char(']')],
+        "]",
+        Account,
+        Action::NextAccount,
+        "next account in the queue",
+        None,
+    ),
+    bind(
+        &[Char('[')],
+        "[",
+        Account,
+        Action::PreviousAccount,
+        "previous account in the queue",
+        None,
     ),
     bind(
         &[Char('1')],

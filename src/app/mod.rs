@@ -57,9 +57,11 @@ pub struct App {
     pub saving: bool,
     pub review: Option<Review>,
     pub review_scroll: usize,
-    /// The agenda's accounts being walked with `w`, and how far the walk has got.
+    /// The agenda's accounts being walked with `w`, in agenda order, and those visited.
     pub walk: Vec<String>,
-    pub walk_position: usize,
+    pub walked: Vec<String>,
+    /// A review has been asked of the worker and not yet arrived.
+    review_pending: bool,
     pub model_report: Option<ModelReport>,
 }
 
@@ -94,7 +96,8 @@ impl App {
             review: None,
             review_scroll: 0,
             walk: Vec::new(),
-            walk_position: 0,
+            walked: Vec::new(),
+            review_pending: false,
             model_report: None,
         }
     }
@@ -168,9 +171,10 @@ impl App {
         }
     }
 
-    /// Starts the walk through the review's agenda, or moves to its next account.
+    /// Starts the walk through the review's agenda, or moves to the next account of it not
+    /// visited yet. The walk stays on its account whatever a re-score does to the agenda.
     fn walk(&mut self) -> Vec<Effect> {
-        if self.screen != Screen::Account || self.walk.is_empty() {
+        if self.walk.is_empty() {
             let Some(review) = &self.review else {
                 self.say(Level::Info, "open the review (2) to walk its agenda");
                 return Vec::new();
@@ -182,18 +186,38 @@ impl App {
                 }
             }
             self.walk = ids;
-            self.walk_position = 0;
-        } else {
-            self.walk_position += 1;
+            self.walked.clear();
         }
-        match self.walk.get(self.walk_position).cloned() {
-            Some(id) => self.open_account(&id),
+        let next = self
+            .walk
+            .iter()
+            .find(|id| !self.walked.contains(id))
+            .cloned();
+        match next {
+            Some(id) => {
+                self.walked.push(id.clone());
+                self.open_account(&id)
+            }
             None => {
                 self.say(Level::Success, "agenda done");
-                self.walk.clear();
-                self.screen = Screen::Review;
-                Vec::new()
+                self.show(Screen::Review)
             }
+        }
+    }
+
+    /// Goes to a tab. Leaving the account screen for a tab ends a walk; a tab whose content
+    /// is missing asks the worker for it, once.
+    fn show(&mut self, screen: Screen) -> Vec<Effect> {
+        self.walk.clear();
+        self.walked.clear();
+        self.screen = screen;
+        match screen {
+            Screen::Review | Screen::Renewals if self.review.is_none() && !self.review_pending => {
+                self.review_pending = true;
+                vec![Effect::LoadReview]
+            }
+            Screen::Model if self.model_report.is_none() => vec![Effect::LoadModelReport],
+            _ => Vec::new(),
         }
     }
 
@@ -257,6 +281,10 @@ impl App {
         self.refilter();
         self.review = None;
         let mut effects = vec![Effect::Reload];
+        if matches!(self.screen, Screen::Review | Screen::Renewals) && !self.review_pending {
+            self.review_pending = true;
+            effects.push(Effect::LoadReview);
+        }
         if self.screen == Screen::Account
             && let Some(id) = self.selected_account().map(|a| a.account_id.clone())
         {
@@ -297,6 +325,7 @@ impl App {
 
     /// The data the worker loaded: indexed once, then shown in the current sort and filters.
     fn loaded(&mut self, data: Dataset) {
+        let keep = self.selected_id();
         self.index = AccountIndex::build(&data.accounts);
         self.hidden = data
             .accounts
@@ -308,19 +337,18 @@ impl App {
             })
             .collect();
         self.data = Some(data);
-        self.resort();
+        self.sort_keeping(keep);
     }
 
-    /// Scrolls the text screens (review, renewals, model, account); false on other screens.
+    /// Scrolls the text screens (review, renewals, model, account); false on the queue. On
+    /// the account screen the movement keys scroll and never change the account: that takes
+    /// `]`/`[`, so `j` then `t` always logs the touch on the account on screen.
     fn scroll(&mut self, action: &Action) -> bool {
         let half_page = self.page_rows / 2;
         let position = match self.screen {
             Screen::Review | Screen::Renewals | Screen::Model => &mut self.review_scroll,
-            // On the account screen the rows move between accounts; pages scroll the screen.
-            Screen::Account if matches!(action, Action::PageDown | Action::PageUp) => {
-                &mut self.detail_scroll
-            }
-            _ => return false,
+            Screen::Account => &mut self.detail_scroll,
+            Screen::Queue => return false,
         };
         match action {
             Action::Down => *position += 1,
@@ -390,34 +418,20 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Top => return app.move_to(0),
         Action::Bottom => return app.move_to(app.view.len().saturating_sub(1)),
         Action::Open => return app.open_selected(),
-        Action::Back => {
-            app.screen = if app.walk.is_empty() {
-                Screen::Queue
-            } else {
-                Screen::Review
-            };
-            app.walk.clear();
-        }
-        Action::ShowQueue => app.screen = Screen::Queue,
-        Action::ShowReview | Action::ShowRenewals => {
-            app.screen = if action == Action::ShowReview {
-                Screen::Review
-            } else {
-                Screen::Renewals
-            };
+        Action::NextAccount => return app.move_to(app.selected + 1),
+        Action::PreviousAccount => return app.move_to(app.selected.saturating_sub(1)),
+        Action::Back if app.walk.is_empty() => return app.show(Screen::Queue),
+        Action::Back => return app.show(Screen::Review),
+        Action::ShowQueue => return app.show(Screen::Queue),
+        Action::ShowReview | Action::ShowRenewals | Action::ShowModel => {
             app.review_scroll = 0;
-            if app.review.is_none() {
-                return vec![Effect::LoadReview];
-            }
+            return app.show(match action {
+                Action::ShowReview => Screen::Review,
+                Action::ShowRenewals => Screen::Renewals,
+                _ => Screen::Model,
+            });
         }
         Action::Walk => return app.walk(),
-        Action::ShowModel => {
-            app.screen = Screen::Model;
-            app.review_scroll = 0;
-            if app.model_report.is_none() {
-                return vec![Effect::LoadModelReport];
-            }
-        }
         Action::Quit => return vec![Effect::Quit],
         Action::Help => app.show_help = true,
         Action::Search => app.searching = Some(TextInput::with(&app.filter.search)),
@@ -450,12 +464,16 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 app.detail = Some(*detail);
             }
         }
-        Action::ReviewLoaded(review) => app.review = Some(*review),
+        Action::ReviewLoaded(review) => {
+            app.review_pending = false;
+            app.review = Some(*review);
+        }
         Action::ModelReportLoaded(report) => app.model_report = Some(*report),
         Action::Saved { id, action } => return app.saved(id, action),
         Action::Exported(path) => app.say(Level::Success, format!("exported the queue to {path}")),
         Action::Failed(problem) => {
             app.saving = false;
+            app.review_pending = false;
             app.say(Level::Error, problem);
         }
     }

@@ -10,6 +10,13 @@ use crate::model::queue::sort_order;
 impl App {
     /// Puts the queue in the current sort order, prepared with the data (see `sort_orders`).
     pub(super) fn resort(&mut self) {
+        let keep = self.selected_id();
+        self.sort_keeping(keep);
+    }
+
+    /// `resort` for data just replaced: the view's indices point into the old accounts, so the
+    /// account to keep selected is named by the caller, who read it before the swap.
+    pub(super) fn sort_keeping(&mut self, keep: Option<String>) {
         self.sorted = match &self.data {
             Some(data) => data
                 .orders
@@ -18,24 +25,34 @@ impl App {
                 .unwrap_or_else(|| sort_order(&data.accounts, self.sort)),
             None => Vec::new(),
         };
-        self.refilter();
+        self.filter_keeping(keep);
+    }
+
+    pub(super) fn selected_id(&self) -> Option<String> {
+        self.selected_account().map(|a| a.account_id.clone())
     }
 
     /// Rebuilds the view, keeping the same account selected when it is still there.
     pub(super) fn refilter(&mut self) {
-        let keep = self.selected_account().map(|a| a.account_id.clone());
+        let keep = self.selected_id();
+        self.filter_keeping(keep);
+    }
+
+    /// Rebuilds the view with `keep` selected; when it has left the view (snoozed, resolved,
+    /// filtered out), the row that took its place is selected, so work goes on down the queue.
+    fn filter_keeping(&mut self, keep: Option<String>) {
         let mut view = self.index.select(&self.filter, &self.sorted);
         if !self.show_hidden {
             view.retain(|&i| !self.hidden[i]);
         }
         self.view = view;
-        self.selected = keep
-            .and_then(|id| {
-                self.view
-                    .iter()
-                    .position(|&i| self.accounts()[i].account_id == id)
-            })
-            .unwrap_or(0);
+        if let Some(position) = keep.and_then(|id| {
+            self.view
+                .iter()
+                .position(|&i| self.accounts()[i].account_id == id)
+        }) {
+            self.selected = position;
+        }
         self.clamp_scroll();
     }
 

@@ -60,11 +60,7 @@ fn render_summary(app: &App, theme: Theme, a: &AccountScore, frame: &mut Frame, 
             if app.walk.is_empty() {
                 String::new()
             } else {
-                format!(
-                    "  agenda {}/{} (w next)",
-                    app.walk_position + 1,
-                    app.walk.len()
-                )
+                format!("  agenda {}/{} (w next)", app.walked.len(), app.walk.len())
             },
             theme.highlight(),
         ),
