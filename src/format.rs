@@ -31,6 +31,24 @@ pub fn money(v: f64) -> String {
     }
 }
 
+/// A countdown as people say it, from today: "today", "tomorrow", "in 12 days",
+/// "yesterday", "10 days ago".
+pub fn countdown(days: i64) -> String {
+    match days {
+        0 => "today".to_owned(),
+        1 => "tomorrow".to_owned(),
+        -1 => "yesterday".to_owned(),
+        d if d > 1 => format!("in {d} days"),
+        d => format!("{} days ago", -d),
+    }
+}
+
+/// Days from `today` to a `YYYY-MM-DD` date (negative when it has passed).
+pub fn days_from(today: chrono::NaiveDate, date: &str) -> Option<i64> {
+    let date: chrono::NaiveDate = date.get(..10)?.parse().ok()?;
+    Some((date - today).num_days())
+}
+
 /// Health as shown to people: "—" when there is none, "?" marks low confidence.
 pub fn health(health: Option<i64>, low_confidence: bool) -> String {
     match health {
@@ -56,6 +74,19 @@ mod tests {
         assert_eq!(money(950.0), "950");
         assert_eq!(money(48_500.0), "48.5k");
         assert_eq!(money(1_200_000.0), "1.2M");
+    }
+
+    #[test]
+    fn countdowns_read_as_people_say_them() {
+        let said: Vec<String> = [-10, -1, 0, 1, 7].map(countdown).to_vec();
+        assert_eq!(
+            said,
+            ["10 days ago", "yesterday", "today", "tomorrow", "in 7 days"]
+        );
+        let today = "2026-12-01".parse().unwrap();
+        assert_eq!(days_from(today, "2026-11-21"), Some(-10));
+        assert_eq!(days_from(today, "2026-12-02 09:00:00"), Some(1));
+        assert_eq!(days_from(today, "soon"), None);
     }
 
     #[test]

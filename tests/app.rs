@@ -243,3 +243,24 @@ fn j_on_the_account_screen_scrolls_and_a_touch_lands_on_the_account_shown() {
     update(&mut app, Action::PreviousAccount);
     assert_eq!(app.selected_account().unwrap().account_id, "A-1");
 }
+
+#[test]
+fn countdowns_count_from_today_and_a_passed_renewal_says_so() {
+    // HEALTH.md "Countdowns shown to people": the data is as of 2026-11-20, today is later.
+    let today = "2026-12-01".parse().unwrap();
+    let mut a = account("A-1", "Acme KK", None, None, Some(50), &[]);
+    a.renewal_date = Some("2026-11-21".into());
+    a.days_to_renewal = Some(1);
+    a.last_touch = Some("2026-11-17".into());
+    assert_eq!(a.renewal_in(today), Some(-10));
+    assert_eq!(
+        a.renewal_text(today).as_deref(),
+        Some("renewal date 2026-11-21 passed 10 days ago")
+    );
+    assert_eq!(a.days_since_touch(today), Some(14));
+    a.renewal_date = Some("2026-12-08".into());
+    assert_eq!(
+        a.renewal_text(today).as_deref(),
+        Some("renews 2026-12-08 (in 7 days)")
+    );
+}

@@ -94,7 +94,8 @@ fn week_over_week_figures_match_a_hand_count() {
         .iter()
         .map(|e| e.fact.as_str())
         .collect();
-    assert_eq!(untouched, ["last touch 2026-09-21 (60 days)"]);
+    // Counted from today (2026-11-23), not from T: HEALTH.md "Countdowns shown to people".
+    assert_eq!(untouched, ["last touch 2026-09-21 (63 days ago)"]);
     assert_eq!(review.weekly.len(), 12);
 }
 
@@ -125,7 +126,7 @@ fn action_items(db: &Db) -> Vec<ActionItem> {
         .unwrap()
         .iter()
         .enumerate()
-        .map(|(i, a)| ActionItem::new(i + 1, a, None))
+        .map(|(i, a)| ActionItem::new(i + 1, a, None, "2026-11-23".parse().unwrap()))
         .collect()
 }
 

@@ -245,6 +245,7 @@ impl App {
                     rank + 1,
                     a,
                     self.console_state(&a.account_id),
+                    self.today,
                 )
             })
             .collect();

@@ -63,7 +63,7 @@ pub fn export(db: &Db, args: &ExportArgs, user: &str) -> Result<()> {
                     .is_some_and(|s| s.hides(a, today))
         })
         .enumerate()
-        .map(|(i, a)| ActionItem::new(i + 1, a, console.get(&a.account_id)))
+        .map(|(i, a)| ActionItem::new(i + 1, a, console.get(&a.account_id), today))
         .collect();
     write_output(args.output.as_deref(), |mut out| {
         export::write(&mut out, &items, args.format, args.bom)

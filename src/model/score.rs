@@ -172,6 +172,26 @@ impl AccountScore {
             .map(|(m, _)| m)
     }
 
+    /// Days from `today` to the renewal date: what a person is shown (HEALTH.md "Countdowns
+    /// shown to people"); `days_to_renewal` counts from the as-of date, for the score.
+    pub fn renewal_in(&self, today: NaiveDate) -> Option<i64> {
+        crate::format::days_from(today, self.renewal_date.as_deref()?)
+    }
+
+    /// Days since the last touch, counted from `today`.
+    pub fn days_since_touch(&self, today: NaiveDate) -> Option<i64> {
+        crate::format::days_from(today, self.last_touch.as_deref()?).map(|d| (-d).max(0))
+    }
+
+    /// "renews 2026-12-09 (in 7 days)", or that the date passed without an outcome.
+    pub fn renewal_text(&self, today: NaiveDate) -> Option<String> {
+        let date = self.renewal_date.as_deref()?;
+        Some(match self.renewal_in(today)? {
+            d if d < 0 => format!("renewal date {date} passed {}", crate::format::countdown(d)),
+            d => format!("renews {date} ({})", crate::format::countdown(d)),
+        })
+    }
+
     /// NPS, CSAT and CES, in the order of `SURVEY_LABELS`.
     pub fn survey_figures(&self) -> [SurveyFigure; 3] {
         [self.nps, self.csat, self.ces]

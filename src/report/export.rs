@@ -3,6 +3,7 @@
 
 use std::io::{self, Write};
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::table::{Align, TextTable};
@@ -39,7 +40,13 @@ pub struct ActionItem {
 }
 
 impl ActionItem {
-    pub fn new(rank: usize, a: &AccountScore, state: Option<&ConsoleState>) -> ActionItem {
+    /// One row; the countdown to renewal counts from `today`, as everything shown to people.
+    pub fn new(
+        rank: usize,
+        a: &AccountScore,
+        state: Option<&ConsoleState>,
+        today: NaiveDate,
+    ) -> ActionItem {
         ActionItem {
             rank,
             account_id: a.account_id.clone(),
@@ -52,7 +59,7 @@ impl ActionItem {
             trend: a.trend,
             reasons: a.reasons.clone(),
             renewal_date: a.renewal_date.clone(),
-            days_to_renewal: a.days_to_renewal,
+            days_to_renewal: a.renewal_in(today),
             next_step: state.and_then(|s| s.next_step.clone()),
             next_step_due: state.and_then(|s| s.next_due.map(|d| d.to_string())),
             last_touch: a.last_touch.clone(),

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Sparkline, Table, W
 use super::theme::Theme;
 use crate::app::App;
 use crate::db::console::AccountDetail;
-use crate::format::{format_value, money};
+use crate::format::{countdown, format_value, money};
 use crate::model::score::{AccountScore, SURVEY_LABELS};
 
 pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
@@ -66,7 +66,7 @@ fn render_summary(app: &App, theme: Theme, a: &AccountScore, frame: &mut Frame, 
         ),
     ]);
     let second = Line::from(format!(
-        "owner {} · {} · plan {} · ARR {} · seats {} · renews {} · last touch {}",
+        "owner {} · {} · plan {} · ARR {} · seats {} · {} · last touch {}",
         a.owner.clone().unwrap_or_else(|| "unassigned".into()),
         a.segment.clone().unwrap_or_else(dash),
         a.plan.clone().unwrap_or_else(dash),
@@ -74,11 +74,12 @@ fn render_summary(app: &App, theme: Theme, a: &AccountScore, frame: &mut Frame, 
         a.seats
             .filter(|s| *s > 0)
             .map_or_else(dash, |s| s.to_string()),
-        match (&a.renewal_date, a.days_to_renewal) {
-            (Some(date), Some(days)) => format!("{date} ({days}d)"),
-            _ => dash(),
+        a.renewal_text(app.today)
+            .unwrap_or_else(|| "no renewal date".into()),
+        match (&a.last_touch, a.days_since_touch(app.today)) {
+            (Some(date), Some(days)) => format!("{date} ({})", countdown(-days)),
+            _ => "never".into(),
         },
-        a.last_touch.clone().unwrap_or_else(|| "never".into()),
     ));
     frame.render_widget(Paragraph::new(vec![first, second]), area);
 }

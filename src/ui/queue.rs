@@ -139,12 +139,16 @@ fn visible_columns(width: u16) -> Vec<usize> {
         .collect()
 }
 
+/// Days for a narrow column; a renewal date that has passed says so rather than a count.
 fn days_text(days: Option<i64>) -> String {
-    days.map_or("—".into(), |d| format!("{d}d"))
+    match days {
+        None => "—".into(),
+        Some(d) if d < 0 => "passed".into(),
+        Some(d) => format!("{d}d"),
+    }
 }
 
 fn cell(app: &App, theme: Theme, a: &AccountScore, rank: usize, column: usize) -> Cell<'static> {
-    let as_of = app.data.as_ref().map(|d| d.as_of);
     match COLUMNS[column].title {
         "#" => Cell::from(format!("{rank:>3}")),
         "account" => Cell::from(a.name.clone()),
@@ -165,7 +169,7 @@ fn cell(app: &App, theme: Theme, a: &AccountScore, rank: usize, column: usize) -
                 .collect::<Vec<_>>()
                 .join(" "),
         ),
-        "renews" => Cell::from(Line::from(days_text(a.days_to_renewal)).right_aligned()),
+        "renews" => Cell::from(Line::from(days_text(a.renewal_in(app.today))).right_aligned()),
         "next step" => {
             let state = app.console_state(&a.account_id);
             let text = state.and_then(|s| {
@@ -185,15 +189,7 @@ fn cell(app: &App, theme: Theme, a: &AccountScore, rank: usize, column: usize) -
             };
             Cell::from(Span::styled(text.unwrap_or_default(), style))
         }
-        "touch" => {
-            let days = a
-                .last_touch
-                .as_deref()
-                .and_then(|t| t.parse::<chrono::NaiveDate>().ok())
-                .zip(as_of)
-                .map(|(t, as_of)| (as_of - t).num_days().max(0));
-            Cell::from(Line::from(days_text(days)).right_aligned())
-        }
+        "touch" => Cell::from(Line::from(days_text(a.days_since_touch(app.today))).right_aligned()),
         _ => Cell::from(""),
     }
 }

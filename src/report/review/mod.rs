@@ -11,6 +11,7 @@ use serde::Serialize;
 
 pub use gather::build_review;
 
+use crate::format::countdown;
 use crate::model::Model;
 use crate::model::filter::AccountFilter;
 use crate::model::queue::ConsoleState;
@@ -304,8 +305,31 @@ pub fn build(input: &ReviewInput) -> Review {
                 })
                 .collect(),
         },
-        renewal_item(&now, "renewals_90", "Renewals in the next 90 days", 0, 90),
-        renewal_item(&now, "renewals_180", "Renewals in 91–180 days", 91, 180),
+        renewal_item(
+            &now,
+            input.today,
+            "renewals_90",
+            "Renewals in the next 90 days",
+            0,
+            90,
+        ),
+        renewal_item(
+            &now,
+            input.today,
+            "renewals_180",
+            "Renewals in 91–180 days",
+            91,
+            180,
+        ),
+        AgendaItem {
+            key: "renewals_passed",
+            title: "Renewal dates passed without an outcome",
+            entries: now
+                .iter()
+                .filter(|a| a.renewal_in(input.today).is_some_and(|d| d < 0))
+                .filter_map(|a| Some(entry(a, a.renewal_text(input.today)?)))
+                .collect(),
+        },
         AgendaItem {
             key: "snoozes_ending",
             title: "Snoozes that end this week",
@@ -348,8 +372,9 @@ pub fn build(input: &ReviewInput) -> Review {
                     match last {
                         None => Some(entry(a, "never touched".into())),
                         Some(t) => {
-                            let days = (input.as_of - t).num_days();
-                            (days >= 30).then(|| entry(a, format!("last touch {t} ({days} days)")))
+                            let days = (input.today - t).num_days();
+                            (days >= 30)
+                                .then(|| entry(a, format!("last touch {t} ({})", countdown(-days))))
                         }
                     }
                 })
@@ -423,13 +448,15 @@ pub fn build(input: &ReviewInput) -> Review {
             .map(|a| entry(a, format!("coverage {:.0}%", a.coverage * 100.0)))
             .collect(),
         weekly: input.weekly.clone(),
-        renewals: renewals_by_month(&now, input.as_of, 6),
+        renewals: renewals_by_month(&now, input.today, 6),
         retention: input.retention.clone(),
     }
 }
 
+/// The renewals `from`–`to` days from today, soonest first.
 fn renewal_item(
     now: &[&AccountScore],
+    today: NaiveDate,
     key: &'static str,
     title: &'static str,
     from: i64,
@@ -437,9 +464,12 @@ fn renewal_item(
 ) -> AgendaItem {
     let mut accounts: Vec<&&AccountScore> = now
         .iter()
-        .filter(|a| a.days_to_renewal.is_some_and(|d| (from..=to).contains(&d)))
+        .filter(|a| {
+            a.renewal_in(today)
+                .is_some_and(|d| (from..=to).contains(&d))
+        })
         .collect();
-    accounts.sort_by_key(|a| (a.days_to_renewal, a.account_id.clone()));
+    accounts.sort_by_key(|a| (a.renewal_in(today), a.account_id.clone()));
     AgendaItem {
         key,
         title,
@@ -449,9 +479,8 @@ fn renewal_item(
                 entry(
                     a,
                     format!(
-                        "renews {} (in {} days), ARR {}, {}",
-                        a.renewal_date.clone().unwrap_or_default(),
-                        a.days_to_renewal.unwrap_or(0),
+                        "{}, ARR {}, {}",
+                        a.renewal_text(today).unwrap_or_default(),
                         crate::format::group_digits(a.arr),
                         a.band.clone().unwrap_or_else(|| "no score".into())
                     ),
@@ -461,13 +490,14 @@ fn renewal_item(
     }
 }
 
-/// Renewals per calendar month, starting with the as-of month: ARR due and ARR at risk.
+/// Renewals per calendar month, starting with this month: ARR due and ARR at risk. Dates that
+/// have passed are not upcoming, whatever the as-of date of the scores.
 pub fn renewals_by_month(
     now: &[&AccountScore],
-    as_of: NaiveDate,
+    today: NaiveDate,
     months: u32,
 ) -> Vec<RenewalMonth> {
-    let first = as_of.with_day(1).unwrap_or(as_of);
+    let first = today.with_day(1).unwrap_or(today);
     (0..months)
         .filter_map(|i| first.checked_add_months(chrono::Months::new(i)))
         .map(|month_start| {
@@ -478,7 +508,7 @@ pub fn renewals_by_month(
                     a.renewal_date
                         .as_deref()
                         .is_some_and(|d| d.starts_with(&key))
-                        && a.days_to_renewal.is_some_and(|d| d >= 0)
+                        && a.renewal_in(today).is_some_and(|d| d >= 0)
                 })
                 .collect();
             accounts.sort_by(|a, b| {
