@@ -242,9 +242,10 @@ pub struct ExportArgs {
     /// Write to this file instead of standard output
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Start a CSV with a UTF-8 byte-order mark (Excel then reads Japanese text correctly)
+    /// Leave out the UTF-8 byte-order mark a CSV starts with (Excel needs it to read Japanese
+    /// text; scripts may not)
     #[arg(long)]
-    pub bom: bool,
+    pub no_bom: bool,
 }
 
 #[derive(Debug, Args)]

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
-    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind,
+    Event, KeyEventKind, MouseEventKind,
 };
 use crossterm::execute;
 use ratatui::DefaultTerminal;
@@ -19,28 +19,6 @@ use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::ui::{self, theme::Theme};
 use crate::worker::{Scoring, Worker, previous_model};
-
-/// The key as an action: text while typing, the keymap otherwise.
-fn key_action(app: &App, key: KeyEvent) -> Option<Action> {
-    if !app.text_mode() {
-        return keymap::action_for(key, app.screen);
-    }
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    let input = match key.code {
-        KeyCode::Char('c') if ctrl => InputKey::Esc,
-        KeyCode::Char(_) if ctrl => return None,
-        KeyCode::Char(c) => InputKey::Char(c),
-        KeyCode::Backspace => InputKey::Backspace,
-        KeyCode::Left => InputKey::Left,
-        KeyCode::Right => InputKey::Right,
-        KeyCode::Tab => InputKey::Tab,
-        KeyCode::BackTab => InputKey::BackTab,
-        KeyCode::Enter => InputKey::Enter,
-        KeyCode::Esc => InputKey::Esc,
-        _ => return None,
-    };
-    Some(Action::Input(input))
-}
 
 pub fn run(db_path: &Path, user: &str, model: Model, model_path: Option<&Path>) -> Result<()> {
     // Open once before touching the terminal, so that a database that cannot be opened gives a
@@ -103,15 +81,17 @@ fn event_loop(
         pending.extend(replies.try_iter());
         if pending.is_empty() && event::poll(Duration::from_millis(30)).map_err(io)? {
             let action = match event::read().map_err(io)? {
-                Event::Key(key) if key.kind == KeyEventKind::Press => key_action(app, key),
-                Event::Paste(text) if app.text_mode() => Some(Action::Input(InputKey::Paste(text))),
+                Event::Key(key) if key.kind == KeyEventKind::Press => {
+                    keymap::actions_for(key, app.text_mode(), app.screen)
+                }
+                Event::Paste(text) if app.text_mode() => vec![Action::Input(InputKey::Paste(text))],
                 Event::Mouse(mouse) => match mouse.kind {
-                    MouseEventKind::ScrollDown => Some(Action::Down),
-                    MouseEventKind::ScrollUp => Some(Action::Up),
-                    _ => None,
+                    MouseEventKind::ScrollDown => vec![Action::Down],
+                    MouseEventKind::ScrollUp => vec![Action::Up],
+                    _ => Vec::new(),
                 },
-                Event::Resize(width, height) => Some(Action::Resize { width, height }),
-                _ => None,
+                Event::Resize(width, height) => vec![Action::Resize { width, height }],
+                _ => Vec::new(),
             };
             pending.extend(action);
         }

@@ -135,7 +135,9 @@ fn serve(
         Request::Record(action) => {
             actions::record(db.conn(), &action).map(|id| Action::Saved { id, action })
         }
-        Request::Export { items, today } => export_queue(&items, today),
+        Request::Export { items, today } => std::env::current_dir()
+            .map_err(|e| Error::io(".", e))
+            .and_then(|dir| export_queue(&items, today, &dir)),
     }
 }
 
@@ -182,14 +184,50 @@ pub fn previous_model(db: &Db, model: &Model, model_text: &str) -> Result<Option
     Ok(previous)
 }
 
-/// `e` in the queue: the rows as shown, to a CSV (with BOM, for Excel) in the current folder.
-fn export_queue(items: &[ActionItem], today: NaiveDate) -> Result<Action> {
-    let path = std::env::current_dir()
-        .map_err(|e| Error::io(".", e))?
-        .join(format!("retain-actions-{today}.csv"));
+/// `e` in the queue: the rows as shown, to a CSV (with BOM, for Excel) in `dir`, the current
+/// folder. A second export the same day gets its own file (`-2`, `-3`…): an earlier one is
+/// never overwritten.
+fn export_queue(items: &[ActionItem], today: NaiveDate, dir: &Path) -> Result<Action> {
+    let (path, file) = (1..)
+        .map(|n| match n {
+            1 => dir.join(format!("retain-actions-{today}.csv")),
+            n => dir.join(format!("retain-actions-{today}-{n}.csv")),
+        })
+        .find_map(|path| {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => None,
+                opened => Some((path, opened)),
+            }
+        })
+        .expect("some numbered name is free");
     let io = |e| Error::io(&path, e);
-    let mut file = std::io::BufWriter::new(std::fs::File::create(&path).map_err(io)?);
+    let mut file = std::io::BufWriter::new(file.map_err(io)?);
     export::write(&mut file, items, ExportFormat::Csv, true).map_err(io)?;
     std::io::Write::flush(&mut file).map_err(io)?;
     Ok(Action::Exported(path.display().to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_second_export_the_same_day_keeps_the_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let today = "2026-12-02".parse().unwrap();
+        let exported = |action| match action {
+            Ok(Action::Exported(path)) => path,
+            other => panic!("{other:?}"),
+        };
+        let first = exported(export_queue(&[], today, dir.path()));
+        std::fs::write(&first, "edited in Excel").unwrap();
+        let second = exported(export_queue(&[], today, dir.path()));
+        assert!(first.ends_with("retain-actions-2026-12-02.csv"));
+        assert!(second.ends_with("retain-actions-2026-12-02-2.csv"));
+        assert_eq!(std::fs::read_to_string(&first).unwrap(), "edited in Excel");
+    }
 }

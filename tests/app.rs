@@ -264,3 +264,32 @@ fn countdowns_count_from_today_and_a_passed_renewal_says_so() {
         Some("renews 2026-12-08 (in 7 days)")
     );
 }
+
+#[test]
+fn search_and_owner_ignore_width_and_case_like_a_japanese_csm_types() {
+    let mut app = App::new(
+        Model::default_model(),
+        "佐藤　花子",
+        "2026-11-23".parse().unwrap(),
+        "memory",
+    );
+    let accounts = vec![
+        account("A-1", "吉田ｿﾌﾄ(株)", Some("佐藤 花子"), None, Some(40), &[]),
+        account("A-2", "ＡＢＣ商事", Some("David Chen"), None, Some(40), &[]),
+    ];
+    update(&mut app, Action::Loaded(Box::new(dataset(accounts))));
+    update(&mut app, Action::Search);
+    type_text(&mut app, "ソフト");
+    assert_eq!(ids(&app), ["A-1"]);
+    update(&mut app, Action::Input(InputKey::Esc));
+    update(&mut app, Action::Search);
+    type_text(&mut app, "abc");
+    assert_eq!(ids(&app), ["A-2"]);
+    update(&mut app, Action::Input(InputKey::Esc));
+    update(&mut app, Action::ToggleMine);
+    assert_eq!(
+        ids(&app),
+        ["A-1"],
+        "a full-width space in the user's name is a space"
+    );
+}

@@ -187,3 +187,68 @@ fn model_show_round_trips_and_check_names_the_line() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_mistyped_database_or_band_is_an_error_not_an_empty_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let typo = dir.path().join("typo.duckdb");
+    let out = retain(&typo, &["accounts"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no database at"), "{}", stderr(&out));
+    assert!(!typo.exists(), "a read command creates no database");
+
+    // A data file named as the database is refused before anything is done to it.
+    let csv = dir.path().join("accounts.csv");
+    std::fs::write(&csv, "account_id,name\nA-1,Acme\n").unwrap();
+    let out = retain(&csv, &["load", fixture("good").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("not a retain database"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&csv).unwrap(),
+        "account_id,name\nA-1,Acme\n"
+    );
+
+    let db = dir.path().join("r.duckdb");
+    assert!(
+        retain(&db, &["load", fixture("good").to_str().unwrap()])
+            .status
+            .success()
+    );
+    let out = retain(&db, &["accounts", "--band", "purple"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("unknown band \"purple\"; the model's bands: green, yellow, red"),
+        "{}",
+        stderr(&out)
+    );
+    let out = retain(&db, &["accounts", "--band", "RED", "--format", "csv"]);
+    assert!(out.status.success(), "bands compare ignoring case");
+    let out = retain(
+        &db,
+        &["accounts", "--owner", "佐藤　花子", "--format", "json"],
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        json[0]["owner"], "佐藤 花子",
+        "a full-width space is a space"
+    );
+}
+
+#[test]
+fn a_csv_export_starts_with_a_byte_order_mark_unless_asked_not_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.duckdb");
+    assert!(
+        retain(&db, &["load", fixture("good").to_str().unwrap()])
+            .status
+            .success()
+    );
+    let out = retain(&db, &["export", "--format", "csv"]);
+    assert!(out.stdout.starts_with("\u{feff}rank,".as_bytes()));
+    let out = retain(&db, &["export", "--format", "csv", "--no-bom"]);
+    assert!(out.stdout.starts_with(b"rank,"));
+}

@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::{Action, Screen};
+use super::{Action, InputKey, Screen};
 
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -368,6 +368,38 @@ pub fn action_for(key: KeyEvent, screen: Screen) -> Option<Action> {
         .map(|b| b.action.clone())
 }
 
+/// What a key press does: text while a field or the search is being typed, the keymap
+/// otherwise. A terminal reports Esc followed quickly by a key as Alt+key; while typing that is
+/// Esc (leave the field or the search) and then the key itself, never the key typed as text.
+pub fn actions_for(key: KeyEvent, typing: bool, screen: Screen) -> Vec<Action> {
+    if !typing {
+        return action_for(key, screen).into_iter().collect();
+    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let alt = key.modifiers.contains(KeyModifiers::ALT);
+    let input = match key.code {
+        Char('c') if ctrl => InputKey::Esc,
+        Char(_) if ctrl => return Vec::new(),
+        Char(_) if alt => {
+            let plain = KeyEvent::new(key.code, key.modifiers - KeyModifiers::ALT);
+            let mut actions = vec![Action::Input(InputKey::Esc)];
+            // After Esc the field is closed, so the key means what it means on the screen.
+            actions.extend(action_for(plain, screen));
+            return actions;
+        }
+        Char(c) => InputKey::Char(c),
+        Backspace => InputKey::Backspace,
+        Left => InputKey::Left,
+        KeyCode::Right => InputKey::Right,
+        KeyCode::Tab => InputKey::Tab,
+        KeyCode::BackTab => InputKey::BackTab,
+        Enter => InputKey::Enter,
+        Esc => InputKey::Esc,
+        _ => return Vec::new(),
+    };
+    vec![Action::Input(input)]
+}
+
 /// The bindings that apply to a screen, in keymap order.
 pub fn bindings_for(screen: Screen) -> impl Iterator<Item = &'static Binding> {
     KEYMAP.iter().filter(move |b| b.context.applies_to(screen))
@@ -389,6 +421,25 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn esc_then_a_quick_key_leaves_the_search_and_does_not_type_the_key() {
+        // `/abc`, Esc, `c`: the terminal sends Alt+c.
+        let alt_c = KeyEvent::new(Char('c'), KeyModifiers::ALT);
+        assert_eq!(
+            actions_for(alt_c, true, Screen::Queue),
+            [Action::Input(InputKey::Esc), Action::ClearFilters]
+        );
+        let plain = KeyEvent::new(Char('c'), KeyModifiers::NONE);
+        assert_eq!(
+            actions_for(plain, true, Screen::Queue),
+            [Action::Input(InputKey::Char('c'))]
+        );
+        assert_eq!(
+            actions_for(plain, false, Screen::Queue),
+            [Action::ClearFilters]
+        );
     }
 
     #[test]

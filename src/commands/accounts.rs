@@ -1,7 +1,7 @@
 //! The portfolio from the command line: `accounts`, `explain`, `export`, `review`, and the
 //! actions `flag` and `override`.
 
-use super::{account_filter, prepare_scoring, write_output};
+use super::{prepare_scoring, scored_filter, write_output};
 use crate::cli::{
     AccountsArgs, ExplainArgs, ExportArgs, FlagArgs, OverrideArgs, ReviewArgs, TableFormat,
 };
@@ -17,7 +17,7 @@ use crate::report::export::{self, ActionItem};
 
 pub fn list(db: &Db, args: &AccountsArgs, user: &str) -> Result<()> {
     let (model, as_of) = prepare_scoring(db, &args.scoring)?;
-    let filter = account_filter(&args.filters, user);
+    let filter = scored_filter(&args.filters, user, &model)?;
     let accounts: Vec<AccountScore> = score::score_accounts(db.conn(), as_of)?
         .into_iter()
         .filter(|a| filter.matches(a))
@@ -49,8 +49,8 @@ pub fn explain(db: &Db, args: &ExplainArgs) -> Result<()> {
 }
 
 pub fn export(db: &Db, args: &ExportArgs, user: &str) -> Result<()> {
-    let (_, as_of) = prepare_scoring(db, &args.scoring)?;
-    let filter = account_filter(&args.filters, user);
+    let (model, as_of) = prepare_scoring(db, &args.scoring)?;
+    let filter = scored_filter(&args.filters, user, &model)?;
     let console = console_state(db.conn())?;
     let today = chrono::Utc::now().date_naive();
     let items: Vec<ActionItem> = score::score_accounts(db.conn(), as_of)?
@@ -66,7 +66,7 @@ pub fn export(db: &Db, args: &ExportArgs, user: &str) -> Result<()> {
         .map(|(i, a)| ActionItem::new(i + 1, a, console.get(&a.account_id), today))
         .collect();
     write_output(args.output.as_deref(), |mut out| {
-        export::write(&mut out, &items, args.format, args.bom)
+        export::write(&mut out, &items, args.format, !args.no_bom)
     })
 }
 

@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::model::filter::{AccountFilter, resolve_owner};
 use crate::model::score::{self, AsOf};
+use crate::text::fold;
 
 /// Writes to standard output. A pipe closed early (`retain score | head -1`) ends the process
 /// quietly, as command-line tools do; any other failure to write is reported.
@@ -38,6 +39,7 @@ mod model;
 pub fn run(cli: Cli) -> Result<()> {
     let db_path = cli.db.clone().unwrap_or_else(db::default_path);
     let user = current_user(cli.user.as_deref());
+    let existing = || db::open_existing(&db_path);
     match cli.command {
         None => crate::tui::run(
             &db_path,
@@ -48,23 +50,21 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Load(args)) => data::load(&Db::open(&db_path)?, &args),
         Some(Command::Import(args)) => data::import(&Db::open(&db_path)?, &args),
         Some(Command::Sample(args)) => data::sample(&args),
-        Some(Command::Score(args)) => {
-            model::score(&Db::open(&db_path)?, &args.scoring, args.history)
-        }
-        Some(Command::Accounts(args)) => accounts::list(&Db::open(&db_path)?, &args, &user),
-        Some(Command::Explain(args)) => accounts::explain(&Db::open(&db_path)?, &args),
-        Some(Command::Export(args)) => accounts::export(&Db::open(&db_path)?, &args, &user),
-        Some(Command::Review(args)) => accounts::review(&Db::open(&db_path)?, &args, &user),
-        Some(Command::Flag(args)) => accounts::flag(&Db::open(&db_path)?, args, &user),
-        Some(Command::Override(args)) => accounts::band_override(&Db::open(&db_path)?, args, &user),
-        Some(Command::Backtest(args)) => model::backtest(&Db::open(&db_path)?, &args),
+        Some(Command::Score(args)) => model::score(&existing()?, &args.scoring, args.history),
+        Some(Command::Accounts(args)) => accounts::list(&existing()?, &args, &user),
+        Some(Command::Explain(args)) => accounts::explain(&existing()?, &args),
+        Some(Command::Export(args)) => accounts::export(&existing()?, &args, &user),
+        Some(Command::Review(args)) => accounts::review(&existing()?, &args, &user),
+        Some(Command::Flag(args)) => accounts::flag(&existing()?, args, &user),
+        Some(Command::Override(args)) => accounts::band_override(&existing()?, args, &user),
+        Some(Command::Backtest(args)) => model::backtest(&existing()?, &args),
         Some(Command::Model { command }) => match command {
             ModelCommand::Show => {
                 print!("{}", crate::model::DEFAULT_TOML);
                 Ok(())
             }
             ModelCommand::Check { file } => model::check(&file),
-            ModelCommand::Diff { a, b, as_of } => model::diff(&Db::open(&db_path)?, &a, &b, as_of),
+            ModelCommand::Diff { a, b, as_of } => model::diff(&existing()?, &a, &b, as_of),
         },
         Some(Command::BenchConsole { keys }) => {
             let result = crate::bench::run(&db_path, keys)?;
@@ -93,15 +93,26 @@ pub fn rejects_path(db: &Db) -> PathBuf {
     }
 }
 
-/// The command line's filters, as the one account filter.
-fn account_filter(args: &FilterArgs, user: &str) -> AccountFilter {
-    AccountFilter {
+/// The command line's filter for the accounts the model scores: a band the model does not
+/// have is a mistake to report, not an empty list.
+fn scored_filter(args: &FilterArgs, user: &str, model: &Model) -> Result<AccountFilter> {
+    let filter = AccountFilter {
         owner: args.owner.as_deref().map(|o| resolve_owner(o, user)),
         segment: args.segment.clone(),
         band: args.band.clone(),
         at_risk: args.at_risk,
         ..AccountFilter::default()
+    };
+    let bands = model.band_names();
+    if let Some(band) = &filter.band
+        && !bands.iter().any(|b| fold(b) == fold(band))
+    {
+        return Err(Error::Usage(format!(
+            "unknown band {band:?}; the model's bands: {}",
+            bands.join(", ")
+        )));
     }
+    Ok(filter)
 }
 
 /// Opens the scoring context a command asked for: the model installed, the as-of resolved.

@@ -28,6 +28,7 @@ impl Db {
     /// operations (the console opens it per request), so a busy file is waited for, up to
     /// `RETAIN_LOCK_WAIT_MS` (default 5 s), before the holder is named in an error.
     pub fn open(path: &Path) -> Result<Db> {
+        refuse_other_files(path)?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
@@ -162,6 +163,38 @@ pub fn rows<T>(
         .query_map(params, map)?
         .collect::<duckdb::Result<_>>()?;
     Ok(values)
+}
+
+/// DuckDB would attach a CSV, Parquet or JSON file given as the database and store nothing in
+/// it; a file that exists must carry DuckDB's magic bytes ("DUCK" after an 8-byte checksum).
+fn refuse_other_files(path: &Path) -> Result<()> {
+    use std::io::Read;
+    let mut header = [0u8; 12];
+    let read = match std::fs::File::open(path) {
+        Ok(mut file) => file.read(&mut header).map_err(|e| Error::io(path, e))?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    if read == 0 || (read == header.len() && &header[8..12] == b"DUCK") {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "{}: not a retain database (rule: --db names a DuckDB file, or a new one to create; \
+         load data files with `retain load DIR`)",
+        path.display()
+    )))
+}
+
+/// Opens the database for a command that only reads or adds to what is there: a missing file
+/// is a mistyped --db, not a new database to create empty.
+pub fn open_existing(path: &Path) -> Result<Db> {
+    if !path.exists() {
+        return Err(Error::NotFound(format!(
+            "no database at {} (load data with `retain load DIR`, or name the file with --db)",
+            path.display()
+        )));
+    }
+    Db::open(path)
 }
 
 /// Everything retain needs is compiled in; never try to download an extension.
