@@ -181,11 +181,17 @@ fn export_hands_the_rows_as_shown_to_the_event_loop() {
 }
 
 #[test]
-fn any_key_closes_help_and_quit_still_quits() {
+fn help_scrolls_any_other_key_closes_it_and_quit_still_quits() {
     let mut app = app();
     update(&mut app, Action::Help);
     assert!(app.show_help);
-    assert!(update(&mut app, Action::Down).is_empty());
+    update(&mut app, Action::PageDown);
+    assert!(
+        app.show_help && app.help_scroll > 0,
+        "help scrolls on a small terminal"
+    );
+    update(&mut app, Action::Up);
+    assert!(update(&mut app, Action::Bottom).is_empty());
     assert!(!app.show_help);
     assert_eq!(
         app.selected, 0,

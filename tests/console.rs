@@ -322,7 +322,11 @@ fn help_lists_every_binding_and_any_key_closes_it() {
             binding.description
         );
     }
+    // Movement keys scroll the help (it is taller than 24 rows); any other key closes it.
     update(&mut app, Action::Down);
+    assert!(app.show_help);
+    assert_eq!((app.help_scroll, app.selected), (1, 0));
+    update(&mut app, Action::Bottom);
     assert!(!app.show_help);
     assert_eq!(
         app.selected, 0,

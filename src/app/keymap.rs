@@ -400,6 +400,20 @@ pub fn actions_for(key: KeyEvent, typing: bool, screen: Screen) -> Vec<Action> {
     vec![Action::Input(input)]
 }
 
+/// The help for a screen, as (key, what it does) rows: its bindings in keymap order, then the
+/// legend of the reasons' short codes.
+pub fn help(screen: Screen) -> Vec<(String, String)> {
+    let mut rows: Vec<(String, String)> = bindings_for(screen)
+        .map(|b| (b.label.to_owned(), b.description.to_owned()))
+        .collect();
+    rows.push((String::new(), String::new()));
+    rows.push((String::new(), "at-risk reasons:".to_owned()));
+    for (code, short, meaning) in crate::model::REASONS {
+        rows.push(((*short).to_owned(), format!("{code}: {meaning}")));
+    }
+    rows
+}
+
 /// The bindings that apply to a screen, in keymap order.
 pub fn bindings_for(screen: Screen) -> impl Iterator<Item = &'static Binding> {
     KEYMAP.iter().filter(move |b| b.context.applies_to(screen))

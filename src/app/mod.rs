@@ -23,6 +23,8 @@ use form::TextInput;
 pub struct App {
     pub screen: Screen,
     pub show_help: bool,
+    /// First row of the help shown: it scrolls on a small terminal.
+    pub help_scroll: usize,
     pub data: Option<Dataset>,
     pub model: Model,
     pub user: String,
@@ -70,6 +72,7 @@ impl App {
         App {
             screen: Screen::Queue,
             show_help: false,
+            help_scroll: 0,
             data: None,
             model,
             user: user.to_owned(),
@@ -305,7 +308,10 @@ impl App {
                 state.next_step = action.body.clone();
                 state.next_due = action.until;
             }
-            ActionKind::Snooze => state.snoozed_until = action.until,
+            ActionKind::Snooze => {
+                state.snoozed_until = action.until;
+                state.snooze_reason = action.body.clone();
+            }
             ActionKind::Resolve => {
                 state.resolved_reasons = Some(ConsoleState::resolved_from(
                     action.reasons.as_deref().unwrap_or_default(),
@@ -395,12 +401,21 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         app.message = None;
     }
     if app.show_help && from_user {
-        app.show_help = false;
-        return if action == Action::Quit {
-            vec![Effect::Quit]
-        } else {
-            Vec::new()
-        };
+        let last = keymap::help(app.screen).len().saturating_sub(1);
+        let half_page = (app.page_rows / 2).max(1);
+        match action {
+            Action::Down => app.help_scroll = (app.help_scroll + 1).min(last),
+            Action::PageDown => app.help_scroll = (app.help_scroll + half_page).min(last),
+            Action::Up => app.help_scroll = app.help_scroll.saturating_sub(1),
+            Action::PageUp => app.help_scroll = app.help_scroll.saturating_sub(half_page),
+            // Any other key closes help and does nothing else.
+            Action::Quit => return vec![Effect::Quit],
+            _ => {
+                app.show_help = false;
+                app.help_scroll = 0;
+            }
+        }
+        return Vec::new();
     }
     if matches!(
         action,

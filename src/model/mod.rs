@@ -17,6 +17,40 @@ use crate::text::line_column;
 
 pub const DEFAULT_TOML: &str = include_str!("default.toml");
 
+/// The at-risk reasons of HEALTH.md: code, the short form for narrow columns, and what it means.
+pub const REASONS: &[(&str, &str, &str)] = &[
+    ("FLAGGED", "FLAG", "a CSM flagged the account at risk"),
+    ("RED", "RED", "health below 40"),
+    (
+        "USAGE_DROP",
+        "DROP",
+        "usage fell by 30% or more on the previous 30 days",
+    ),
+    ("GONE_DARK", "DARK", "no product use for 14 days or more"),
+    ("DETRACTOR", "DETR", "an NPS of 0–6 in the last 90 days"),
+    (
+        "ESCALATION",
+        "ESC",
+        "an urgent or high ticket open more than 7 days",
+    ),
+    ("LOW_ADOPTION", "ADOPT", "under 30% of the seats in use"),
+    (
+        "RENEWAL_RISK",
+        "RENEW",
+        "renews within 90 days with health below 70",
+    ),
+    (
+        "OUTCOME_OVERDUE",
+        "LATE",
+        "a success-plan outcome is overdue",
+    ),
+    (
+        "CHAMPION_LEFT",
+        "CHAMP",
+        "a champion or decision maker left",
+    ),
+];
+
 /// Every metric the SQL computes per account (queries/health.sql), which a measure may use.
 pub const METRICS: &[&str] = &[
     "active_users_30d",

@@ -16,6 +16,7 @@ pub struct ConsoleState {
     pub next_step: Option<String>,
     pub next_due: Option<NaiveDate>,
     pub snoozed_until: Option<NaiveDate>,
+    pub snooze_reason: Option<String>,
     /// The reason codes an account was resolved with; it stays hidden until another fires.
     pub resolved_reasons: Option<Vec<String>>,
 }
@@ -145,6 +146,7 @@ pub fn console_state(conn: &Connection) -> Result<HashMap<String, ConsoleState>>
                 next_due: date(r.get(2)?),
                 snoozed_until: date(r.get(3)?),
                 resolved_reasons: resolved.as_deref().map(ConsoleState::resolved_from),
+                snooze_reason: r.get(5)?,
             },
         ))
     })?;

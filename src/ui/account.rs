@@ -19,7 +19,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     };
     let explain_rows = a.measures.len() as u16 + 2;
     let [top, middle, bottom] = Layout::vertical([
-        Constraint::Length(2),
+        Constraint::Length(3),
         Constraint::Length(explain_rows),
         Constraint::Fill(1),
     ])
@@ -81,7 +81,42 @@ fn render_summary(app: &App, theme: Theme, a: &AccountScore, frame: &mut Frame, 
             _ => "never".into(),
         },
     ));
-    frame.render_widget(Paragraph::new(vec![first, second]), area);
+    frame.render_widget(Paragraph::new(vec![first, second, done_line(app, a)]), area);
+}
+
+/// What was done: the next step and when it is due, a snooze, the CSM's flag, a resolve.
+fn done_line(app: &App, a: &AccountScore) -> Line<'static> {
+    let state = app.console_state(&a.account_id);
+    let mut parts = Vec::new();
+    match state.and_then(|s| s.next_step.clone()) {
+        Some(step) => parts.push(match state.and_then(|s| s.next_due) {
+            Some(due) => format!(
+                "next step: {step} (due {due}, {})",
+                countdown((due - app.today).num_days())
+            ),
+            None => format!("next step: {step}"),
+        }),
+        None => parts.push("no next step set (n)".to_owned()),
+    }
+    if let Some(until) = state
+        .and_then(|s| s.snoozed_until)
+        .filter(|u| *u > app.today)
+    {
+        let why = state.and_then(|s| s.snooze_reason.clone());
+        parts.push(match why {
+            Some(why) => format!("snoozed until {until}: {why}"),
+            None => format!("snoozed until {until}"),
+        });
+    }
+    if let Some(flag) = a.reasons.iter().find(|r| r.code == "FLAGGED") {
+        parts.push(flag.fact.clone());
+    }
+    if state.is_some_and(|s| s.hides(a, app.today))
+        && state.is_some_and(|s| s.resolved_reasons.is_some())
+    {
+        parts.push("resolved".to_owned());
+    }
+    Line::from(parts.join(" · "))
 }
 
 fn render_explanation(theme: Theme, a: &AccountScore, frame: &mut Frame, area: Rect) {

@@ -2,12 +2,12 @@
 
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::{Block, Paragraph};
 
-use super::popup;
 use super::theme::Theme;
+use super::{clear_under, popup};
 use crate::app::App;
-use crate::app::keymap::bindings_for;
+use crate::app::keymap::{bindings_for, help};
 
 pub fn hint_line(app: &App, theme: Theme) -> Line<'static> {
     if app.form.is_some() || app.searching.is_some() {
@@ -28,21 +28,28 @@ pub fn hint_line(app: &App, theme: Theme) -> Line<'static> {
 
 pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
     let mut lines = vec![Line::default()];
-    for b in bindings_for(app.screen) {
+    for (key, what) in help(app.screen) {
         lines.push(Line::from(vec![
-            Span::styled(format!("  {:>8}  ", b.label), theme.highlight()),
-            Span::raw(b.description),
+            Span::styled(format!("  {key:>8}  "), theme.highlight()),
+            Span::raw(what),
         ]));
     }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
-        "  Any key closes this help.",
+        "  j/k scroll this help · any other key closes it",
         theme.dim(),
     )));
-    let area = popup(frame.area(), 64, lines.len() as u16 + 2);
-    frame.render_widget(Clear, area);
+    let area = popup(frame.area(), 72, lines.len() as u16 + 2);
+    // On a small terminal the help scrolls; it never scrolls past its last line.
+    let last_top = lines
+        .len()
+        .saturating_sub(usize::from(area.height.saturating_sub(2)));
+    let scroll = app.help_scroll.min(last_top) as u16;
+    clear_under(frame, area);
     frame.render_widget(
-        Paragraph::new(lines).block(Block::bordered().title(" Keys ")),
+        Paragraph::new(lines)
+            .scroll((scroll, 0))
+            .block(Block::bordered().title(" Keys ")),
         area,
     );
 }

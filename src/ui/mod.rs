@@ -17,6 +17,7 @@ use crate::app::form::FieldValue;
 use crate::app::{App, Level, Screen};
 use crate::format::{group_digits, money};
 use theme::Theme;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
     let [header, body, message, hints] = Layout::vertical([
@@ -107,6 +108,44 @@ fn render_message(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
 }
 
 /// A centred box of at most `width` × `height`.
+/// `text` cut to `width` display columns, ending in "…" when it was cut (wide characters
+/// count two columns).
+pub fn fit(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_owned();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// Blanks what is under a popup, one column wider on each side: a wide (CJK) character cut by
+/// the popup's edge would otherwise still be drawn over its border.
+pub fn clear_under(frame: &mut Frame, popup: Rect) {
+    let screen = frame.area();
+    let left = popup.x.saturating_sub(1).max(screen.x);
+    let right = (popup.right() + 1).min(screen.right());
+    frame.render_widget(
+        Clear,
+        Rect {
+            x: left,
+            width: right - left,
+            ..popup
+        },
+    );
+}
+
 pub fn popup(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);
     let height = height.min(area.height);
@@ -128,7 +167,7 @@ fn render_form(app: &App, theme: Theme, frame: &mut Frame) {
     let area = popup(frame.area(), 72, form.fields.len() as u16 * 2 + 4);
     let block = Block::bordered().title(format!(" {} — {} ", form.kind.title(), name));
     let inner = block.inner(area);
-    frame.render_widget(Clear, area);
+    clear_under(frame, area);
     frame.render_widget(block, area);
     let mut lines = Vec::new();
     let mut cursor = None;

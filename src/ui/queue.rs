@@ -1,27 +1,47 @@
 //! The queue: one row per account, only the visible window is built.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
+use unicode_width::UnicodeWidthStr;
+
+use super::fit;
 use super::theme::Theme;
 use crate::app::App;
 use crate::format::money;
+use crate::model::REASONS;
 use crate::model::score::AccountScore;
 
-/// Short reason codes for the narrow column.
+/// Short reason codes for the narrow column (help has the legend).
 pub fn short_code(code: &str) -> &str {
-    match code {
-        "USAGE_DROP" => "DROP",
-        "GONE_DARK" => "DARK",
-        "DETRACTOR" => "DETR",
-        "ESCALATION" => "ESC",
-        "LOW_ADOPTION" => "ADOPT",
-        "RENEWAL_RISK" => "RENEW",
-        "FLAGGED" => "FLAG",
-        other => other,
+    REASONS
+        .iter()
+        .find(|(long, _, _)| *long == code)
+        .map_or(code, |(_, short, _)| short)
+}
+
+/// The reasons that fit `width`: a CSM's flag first, so it is never the one cut, then "+N" for
+/// those that did not fit.
+fn reasons_text(a: &AccountScore, width: usize) -> String {
+    let mut codes: Vec<&str> = a.reasons.iter().map(|r| short_code(&r.code)).collect();
+    codes.sort_by_key(|c| *c != "FLAG");
+    for shown in (0..=codes.len()).rev() {
+        let mut text = codes[..shown].join(" ");
+        let hidden = codes.len() - shown;
+        if hidden > 0 {
+            text = if text.is_empty() {
+                format!("+{hidden}")
+            } else {
+                format!("{text} +{hidden}")
+            };
+        }
+        if text.width() <= width {
+            return text;
+        }
     }
+    String::new()
 }
 
 pub fn filter_summary(app: &App) -> String {
@@ -148,11 +168,28 @@ fn days_text(days: Option<i64>) -> String {
     }
 }
 
-fn cell(app: &App, theme: Theme, a: &AccountScore, rank: usize, column: usize) -> Cell<'static> {
+fn cell(
+    app: &App,
+    theme: Theme,
+    a: &AccountScore,
+    rank: usize,
+    (column, width): (usize, u16),
+) -> Cell<'static> {
+    let width = usize::from(width);
     match COLUMNS[column].title {
         "#" => Cell::from(format!("{rank:>3}")),
-        "account" => Cell::from(a.name.clone()),
-        "owner" => Cell::from(a.owner.clone().unwrap_or_else(|| "unassigned".into())),
+        "account" => {
+            // Only shown with H: say why the row is otherwise out of the queue.
+            let marker = match app.console_state(&a.account_id) {
+                Some(s) if app.is_hidden(a) && s.snoozed_until.is_some_and(|u| u > app.today) => {
+                    "(snoozed) "
+                }
+                Some(_) if app.is_hidden(a) => "(resolved) ",
+                _ => "",
+            };
+            Cell::from(fit(&format!("{marker}{}", a.name), width))
+        }
+        "owner" => Cell::from(fit(a.owner.as_deref().unwrap_or("unassigned"), width)),
         "segment" => Cell::from(a.segment.clone().unwrap_or_default()),
         "ARR" => Cell::from(Line::from(money(a.arr)).right_aligned()),
         "health" => Cell::from(Line::from(vec![
@@ -162,13 +199,7 @@ fn cell(app: &App, theme: Theme, a: &AccountScore, rank: usize, column: usize) -
             ),
             Span::raw(format!(" {}", a.trend_arrow(app.model.trend.threshold))),
         ])),
-        "reasons" => Cell::from(
-            a.reasons
-                .iter()
-                .map(|r| short_code(&r.code))
-                .collect::<Vec<_>>()
-                .join(" "),
-        ),
+        "reasons" => Cell::from(reasons_text(a, width)),
         "renews" => Cell::from(Line::from(days_text(a.renewal_in(app.today))).right_aligned()),
         "next step" => {
             let state = app.console_state(&a.account_id);
@@ -187,7 +218,7 @@ fn cell(app: &App, theme: Theme, a: &AccountScore, rank: usize, column: usize) -
             } else {
                 ratatui::style::Style::new()
             };
-            Cell::from(Span::styled(text.unwrap_or_default(), style))
+            Cell::from(Span::styled(fit(&text.unwrap_or_default(), width), style))
         }
         "touch" => Cell::from(Line::from(days_text(a.days_since_touch(app.today))).right_aligned()),
         _ => Cell::from(""),
@@ -211,6 +242,14 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let columns = visible_columns(area.width);
     let header =
         Row::new(columns.iter().map(|&c| Cell::from(COLUMNS[c].title))).style(theme.header());
+    let widths: Vec<Constraint> = columns.iter().map(|&c| COLUMNS[c].width).collect();
+    // The widths the table gives each column, so that cells can be fitted with "…".
+    let cell_widths: Vec<u16> = Layout::horizontal(widths.clone())
+        .spacing(1)
+        .split(Rect { height: 1, ..area })
+        .iter()
+        .map(|r| r.width)
+        .collect();
     let rows_visible = usize::from(area.height.saturating_sub(1));
     let end = (app.offset + rows_visible).min(app.view.len());
     let rows = (app.offset..end).map(|position| {
@@ -218,7 +257,8 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         let row = Row::new(
             columns
                 .iter()
-                .map(|&c| cell(app, theme, account, position + 1, c)),
+                .zip(&cell_widths)
+                .map(|(&c, &w)| cell(app, theme, account, position + 1, (c, w))),
         );
         if position == app.selected {
             row.style(theme.selected())
@@ -226,7 +266,6 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             row
         }
     });
-    let widths: Vec<Constraint> = columns.iter().map(|&c| COLUMNS[c].width).collect();
     frame.render_widget(
         Table::new(rows, widths).header(header).column_spacing(1),
         area,
