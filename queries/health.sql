@@ -81,7 +81,9 @@ touches AS (
     FROM (
         SELECT account_id, occurred_at::DATE AS d FROM activities WHERE occurred_at < (SELECT e FROM day_end)
         UNION ALL
-        SELECT account_id, created_at::DATE FROM live_actions(cutoff) WHERE kind = 'touch'
+        -- A touch may be dated back (yesterday's call), never after it was logged.
+        SELECT account_id, least(coalesce(until_date, created_at::DATE), created_at::DATE)
+        FROM live_actions(cutoff) WHERE kind = 'touch'
     )
     GROUP BY account_id
 ),

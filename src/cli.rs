@@ -54,6 +54,14 @@ pub enum Command {
     Review(ReviewArgs),
     /// Test the score against history: did it rank the accounts that churned after T?
     Backtest(BacktestArgs),
+    /// Log a touch (call, email, meeting, qbr, note) on an account
+    Touch(TouchArgs),
+    /// Set an account's next step and when it is due
+    Next(NextArgs),
+    /// Take an account out of the queue until a date
+    Snooze(SnoozeArgs),
+    /// Resolve an account's current reasons with an outcome (it returns when a new one fires)
+    Resolve(ResolveArgs),
     /// Flag an account at risk (shown as the FLAGGED reason until it expires)
     Flag(FlagArgs),
     /// Override an account's band; shown beside the computed score, never replacing it
@@ -255,14 +263,68 @@ pub struct ExplainArgs {
     pub scoring: Scoring,
 }
 
+/// A date as people type it (`2026-12-24`, `+30d`, `+2w`, `tomorrow`, `-1d`), counted from today.
+fn person_date(text: &str) -> Result<NaiveDate, String> {
+    crate::text::parse_date(text, chrono::Utc::now().date_naive()).ok_or_else(|| {
+        format!("{text:?} is not a date (YYYY-MM-DD, today, tomorrow, +3d, +2w, -1d)")
+    })
+}
+
+#[derive(Debug, Args)]
+pub struct TouchArgs {
+    /// The account: its id (any case) or its name
+    pub account: String,
+    /// What happened
+    pub text: String,
+    /// call, email, meeting, qbr or note
+    #[arg(long, default_value = "call", value_parser = clap::builder::PossibleValuesParser::new(crate::contract::ACTIVITY_KINDS))]
+    pub kind: String,
+    /// The day it happened (today, yesterday, -3d, YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", default_value = "today", value_parser = person_date,
+          allow_hyphen_values = true)]
+    pub on: NaiveDate,
+}
+
+#[derive(Debug, Args)]
+pub struct NextArgs {
+    /// The account: its id (any case) or its name
+    pub account: String,
+    /// The next step
+    pub text: String,
+    /// When it is due (+7d, +2w, YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", default_value = "+7d", value_parser = person_date)]
+    pub due: NaiveDate,
+}
+
+#[derive(Debug, Args)]
+pub struct SnoozeArgs {
+    /// The account: its id (any case) or its name
+    pub account: String,
+    /// The day it comes back to the queue (+7d, +2w, YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", default_value = "+7d", value_parser = person_date)]
+    pub until: NaiveDate,
+    /// Why
+    #[arg(long)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ResolveArgs {
+    /// The account: its id (any case) or its name
+    pub account: String,
+    /// What was done about it
+    pub outcome: String,
+}
+
 #[derive(Debug, Args)]
 pub struct FlagArgs {
+    /// The account: its id (any case) or its name
     pub account_id: String,
     /// Why the account is at risk
     #[arg(long)]
     pub reason: String,
-    /// The last day the flag holds (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE")]
+    /// The last day the flag holds (+30d, YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", value_parser = person_date)]
     pub until: NaiveDate,
 }
 
@@ -274,8 +336,8 @@ pub struct OverrideArgs {
     pub band: String,
     #[arg(long)]
     pub reason: String,
-    /// The last day the override holds (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE")]
+    /// The last day the override holds (+30d, YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", value_parser = person_date)]
     pub until: NaiveDate,
 }
 

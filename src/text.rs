@@ -1,6 +1,7 @@
 //! Text rules used everywhere: the one normaliser for comparing what people type with what
 //! the data holds, and positions in text for error messages that name a line and column.
 
+use chrono::{Days, NaiveDate};
 use unicode_normalization::UnicodeNormalization;
 
 /// The one text normaliser: NFKC turns full-width `ＡＣＭＥ` into `ACME` and half-width `ｱｸﾒ`
@@ -26,4 +27,60 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
         .count()
         + 1;
     (line, column)
+}
+
+/// The one reader of dates as people type them, in the console and on the command line:
+/// `2026-12-01`, `today`, `tomorrow`, `yesterday`, `+3d`, `3d`, `+2w`, `+1m` (30 days), and
+/// `-2d` for a day that has passed (yesterday's call).
+pub fn parse_date(text: &str, today: NaiveDate) -> Option<NaiveDate> {
+    let text = text.trim().to_lowercase();
+    if let Ok(date) = NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+        return Some(date);
+    }
+    if text == "today" {
+        return Some(today);
+    }
+    if text == "tomorrow" {
+        return today.checked_add_days(Days::new(1));
+    }
+    if text == "yesterday" {
+        return today.checked_sub_days(Days::new(1));
+    }
+    let (past, body) = match text.strip_prefix('-') {
+        Some(body) => (true, body),
+        None => (false, text.strip_prefix('+').unwrap_or(&text)),
+    };
+    let (number, unit) = body.split_at(body.find(|c: char| !c.is_ascii_digit())?);
+    let n: u64 = number.parse().ok()?;
+    let days = match unit {
+        "d" => n,
+        "w" => n.checked_mul(7)?,
+        "m" => n.checked_mul(30)?,
+        _ => return None,
+    };
+    if past {
+        today.checked_sub_days(Days::new(days))
+    } else {
+        today.checked_add_days(Days::new(days))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_as_typed() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let d = |s| parse_date(s, today).map(|d| d.to_string());
+        assert_eq!(d("2026-12-01").as_deref(), Some("2026-12-01"));
+        assert_eq!(d("+3d").as_deref(), Some("2026-11-26"));
+        assert_eq!(d("2w").as_deref(), Some("2026-12-07"));
+        assert_eq!(d("tomorrow").as_deref(), Some("2026-11-24"));
+        assert_eq!(d("yesterday").as_deref(), Some("2026-11-22"));
+        assert_eq!(d("-2d").as_deref(), Some("2026-11-21"));
+        assert_eq!(d("2026/12/01"), None);
+        assert_eq!(d("soon"), None);
+        assert_eq!(d("+99999999999999999999d"), None);
+    }
 }

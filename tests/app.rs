@@ -299,3 +299,34 @@ fn search_and_owner_ignore_width_and_case_like_a_japanese_csm_types() {
         "a full-width space in the user's name is a space"
     );
 }
+
+#[test]
+fn a_touch_can_be_dated_back_but_not_ahead() {
+    let mut app = app();
+    update(&mut app, Action::LogTouch);
+    update(&mut app, Action::Input(InputKey::Tab));
+    type_text(&mut app, "昨日の電話");
+    update(&mut app, Action::Input(InputKey::Tab));
+    for _ in 0.."today".len() {
+        update(&mut app, Action::Input(InputKey::Backspace));
+    }
+    type_text(&mut app, "tomorrow");
+    assert!(update(&mut app, Action::Input(InputKey::Enter)).is_empty());
+    assert_eq!(
+        app.message,
+        Some((
+            Level::Error,
+            "when: 2026-11-24 has not happened yet".to_owned()
+        ))
+    );
+    for _ in 0.."tomorrow".len() {
+        update(&mut app, Action::Input(InputKey::Backspace));
+    }
+    type_text(&mut app, "yesterday");
+    let Effect::Record(action) = only(update(&mut app, Action::Input(InputKey::Enter))) else {
+        panic!("a touch to record");
+    };
+    assert_eq!(action.until, "2026-11-22".parse().ok());
+    update(&mut app, Action::Saved { id: 3, action });
+    assert_eq!(app.accounts()[0].last_touch.as_deref(), Some("2026-11-22"));
+}

@@ -252,3 +252,76 @@ fn a_csv_export_starts_with_a_byte_order_mark_unless_asked_not_to() {
     let out = retain(&db, &["export", "--format", "csv", "--no-bom"]);
     assert!(out.stdout.starts_with(b"rank,"));
 }
+
+#[test]
+fn actions_from_the_command_line_take_people_s_dates_and_account_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.duckdb");
+    assert!(
+        retain(&db, &["load", fixture("good").to_str().unwrap()])
+            .status
+            .success()
+    );
+    let today = chrono::Utc::now().date_naive();
+
+    // By id in any case, dated yesterday.
+    let out = retain(&db, &["touch", "a-2", "佐藤さんと電話", "--on", "-1d"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let yesterday = today - chrono::Days::new(1);
+    assert!(stdout(&out).contains(&format!("logged a call on A-2 ({yesterday})")));
+    // By name, ignoring width and case.
+    let out = retain(
+        &db,
+        &[
+            "next",
+            "ＡＣＭＥ ａｎａｌｙｔｉｃｓ, inc.",
+            "QBR資料を送る",
+            "--due",
+            "+2w",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains(&format!("due {}", today + chrono::Days::new(14))));
+    let out = retain(
+        &db,
+        &[
+            "flag",
+            "A-3",
+            "--reason",
+            "champion left",
+            "--until",
+            "+30d",
+        ],
+    );
+    assert!(out.status.success(), "flag takes +30d: {}", stderr(&out));
+    let out = retain(&db, &["resolve", "A-1", "exec sponsor call held"]);
+    assert!(
+        stdout(&out).contains("resolved A-1: RED"),
+        "{}",
+        stdout(&out)
+    );
+    let out = retain(&db, &["snooze", "A-2", "--until", "2020-01-01"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("in the past"), "{}", stderr(&out));
+    let out = retain(&db, &["touch", "A-2", "planned", "--on", "tomorrow"]);
+    assert_eq!(out.status.code(), Some(2));
+
+    let out = retain(&db, &["touch", "acme", "hello"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no account \"acme\"; did you mean A-1 (Acme Analytics, Inc.)?"),
+        "{}",
+        stderr(&out)
+    );
+
+    // What was done shows where a CSM looks: the yesterday touch is the last touch.
+    let out = retain(&db, &["export", "--format", "json", "--all"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let a2 = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["account_id"] == "A-2")
+        .unwrap();
+    assert_eq!(a2["last_touch"], yesterday.to_string());
+}

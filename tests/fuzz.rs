@@ -5,9 +5,9 @@ mod common;
 
 use chrono::NaiveDate;
 use proptest::prelude::*;
-use retain::app::form::parse_date;
 use retain::app::{Action, App, InputKey, update};
 use retain::model::{DEFAULT_TOML, Model};
+use retain::text::parse_date;
 
 fn today() -> NaiveDate {
     "2026-11-23".parse().unwrap()

@@ -30,11 +30,14 @@ entries AS (
         CASE WHEN author IS NOT NULL THEN format(' — {}', author) ELSE '' END)
     FROM activities WHERE account_id = $2 AND occurred_at < (SELECT e FROM until)
     UNION ALL
-    SELECT a.created_at, 'console', format('{}{}{}{} — {}{}',
+    -- A touch is placed on the day it happened; other actions when they were logged.
+    SELECT CASE WHEN a.kind = 'touch' AND a.until_date < a.created_at::DATE
+                THEN a.until_date::TIMESTAMP ELSE a.created_at END,
+           'console', format('{}{}{}{} — {}{}',
         replace(a.kind, '_', ' '),
         CASE WHEN a.detail IS NOT NULL THEN format(' ({})', a.detail) ELSE '' END,
         CASE WHEN a.body IS NOT NULL THEN format(': {}', a.body) ELSE '' END,
-        CASE WHEN a.until_date IS NOT NULL THEN format(' until {}', a.until_date) ELSE '' END,
+        CASE WHEN a.until_date IS NOT NULL AND a.kind <> 'touch' THEN format(' until {}', a.until_date) ELSE '' END,
         a.author,
         CASE WHEN u.action_id IS NOT NULL THEN ' [undone]' ELSE '' END)
     FROM actions a

@@ -1,13 +1,13 @@
 //! Text entry for actions: fields that take Japanese input, paste, and backspace over wide
 //! characters (one keypress removes one character, whatever its width).
 
-use chrono::{Days, NaiveDate};
 use unicode_width::UnicodeWidthStr;
 
 use super::App;
 use super::action::{Effect, InputKey, Level};
 use crate::contract::ACTIVITY_KINDS;
 use crate::db::actions::{ActionKind, NewAction};
+use crate::text::parse_date;
 
 const DEFAULT_SNOOZE: &str = "+7d";
 const DEFAULT_DUE: &str = "+7d";
@@ -83,6 +83,8 @@ pub struct Field {
     pub value: FieldValue,
     pub required: bool,
     pub is_date: bool,
+    /// A date that has happened (a touch's day) rather than one to come.
+    pub past: bool,
 }
 
 impl Field {
@@ -92,6 +94,7 @@ impl Field {
             value: FieldValue::Text(TextInput::default()),
             required,
             is_date: false,
+            past: false,
         }
     }
 
@@ -101,6 +104,14 @@ impl Field {
             value: FieldValue::Text(TextInput::with(default)),
             required: true,
             is_date: true,
+            past: false,
+        }
+    }
+
+    pub fn past_date(label: &'static str, default: &str) -> Field {
+        Field {
+            past: true,
+            ..Field::date(label, default)
         }
     }
 
@@ -110,6 +121,7 @@ impl Field {
             value: FieldValue::Choice { options, index: 0 },
             required: true,
             is_date: false,
+            past: false,
         }
     }
 
@@ -160,6 +172,7 @@ impl App {
             FormKind::Touch => vec![
                 Field::choice("kind", &ACTIVITY_KINDS),
                 Field::text("what happened", true),
+                Field::past_date("when", "today"),
             ],
             FormKind::NextStep => vec![
                 Field::text("next step", true),
@@ -196,11 +209,14 @@ impl App {
             if field.is_date {
                 let parsed = parse_date(&value, self.today).ok_or_else(|| {
                     format!(
-                        "{}: {value:?} is not a date (YYYY-MM-DD, +3d, +2w)",
+                        "{}: {value:?} is not a date (YYYY-MM-DD, today, yesterday, +3d, -1d, +2w)",
                         field.label
                     )
                 })?;
-                if parsed < self.today {
+                if field.past && parsed > self.today {
+                    return Err(format!("{}: {parsed} has not happened yet", field.label));
+                }
+                if !field.past && parsed < self.today {
                     return Err(format!("{}: {parsed} is in the past", field.label));
                 }
                 date = Some(parsed);
@@ -286,30 +302,6 @@ pub(super) fn edit(input: &mut TextInput, key: InputKey) {
     }
 }
 
-/// Reads a date as a CSM types it: `2026-12-01`, `+3d`, `+2w`, `3d`, `tomorrow`.
-pub fn parse_date(text: &str, today: NaiveDate) -> Option<NaiveDate> {
-    let text = text.trim().to_lowercase();
-    if let Ok(date) = NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
-        return Some(date);
-    }
-    if text == "today" {
-        return Some(today);
-    }
-    if text == "tomorrow" {
-        return today.checked_add_days(Days::new(1));
-    }
-    let body = text.strip_prefix('+').unwrap_or(&text);
-    let (number, unit) = body.split_at(body.find(|c: char| !c.is_ascii_digit())?);
-    let n: u64 = number.parse().ok()?;
-    let days = match unit {
-        "d" => n,
-        "w" => n.checked_mul(7)?,
-        "m" => n.checked_mul(30)?,
-        _ => return None,
-    };
-    today.checked_add_days(Days::new(days))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -334,18 +326,5 @@ mod tests {
         input.insert("b\r\nc");
         assert_eq!(input.text, "ab  c");
         assert_eq!(input.cursor, 5);
-    }
-
-    #[test]
-    fn dates_as_typed() {
-        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-        let d = |s| parse_date(s, today).map(|d| d.to_string());
-        assert_eq!(d("2026-12-01").as_deref(), Some("2026-12-01"));
-        assert_eq!(d("+3d").as_deref(), Some("2026-11-26"));
-        assert_eq!(d("2w").as_deref(), Some("2026-12-07"));
-        assert_eq!(d("tomorrow").as_deref(), Some("2026-11-24"));
-        assert_eq!(d("2026/12/01"), None);
-        assert_eq!(d("soon"), None);
-        assert_eq!(d("+99999999999999999999d"), None);
     }
 }

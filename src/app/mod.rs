@@ -318,12 +318,16 @@ impl App {
                 ))
             }
             ActionKind::Touch => {
+                let day = action
+                    .until
+                    .map_or(today, |d| d.format("%Y-%m-%d").to_string());
                 if let Some(account) = data
                     .accounts
                     .iter_mut()
                     .find(|a| a.account_id == action.account_id)
+                    && account.last_touch.as_ref().is_none_or(|last| *last < day)
                 {
-                    account.last_touch = Some(today);
+                    account.last_touch = Some(day);
                 }
             }
             ActionKind::Flag | ActionKind::Override | ActionKind::Undo => {}

@@ -1,19 +1,24 @@
 //! The portfolio from the command line: `accounts`, `explain`, `export`, `review`, and the
-//! actions `flag` and `override`.
+//! actions `touch`, `next`, `snooze`, `resolve`, `flag` and `override`, which take the same
+//! dates as the console and name an account by id or name.
 
 use super::{prepare_scoring, scored_filter, write_output};
+use chrono::NaiveDate;
+
 use crate::cli::{
-    AccountsArgs, ExplainArgs, ExportArgs, FlagArgs, OverrideArgs, ReviewArgs, TableFormat,
+    AccountsArgs, ExplainArgs, ExportArgs, FlagArgs, NextArgs, OverrideArgs, ResolveArgs,
+    ReviewArgs, SnoozeArgs, TableFormat, TouchArgs,
 };
-use crate::db::Db;
 use crate::db::actions::{self, ActionKind, NewAction};
+use crate::db::{Db, queries, rows};
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::model::filter::resolve_owner;
 use crate::model::queue::console_state;
-use crate::model::score::{self, AccountScore};
+use crate::model::score::{self, AccountScore, AsOf};
 use crate::report::accounts::{explain_text, write_csv, write_table};
 use crate::report::export::{self, ActionItem};
+use crate::text::fold;
 
 pub fn list(db: &Db, args: &AccountsArgs, user: &str) -> Result<()> {
     let (model, as_of) = prepare_scoring(db, &args.scoring)?;
@@ -80,16 +85,141 @@ pub fn review(db: &Db, args: &ReviewArgs, user: &str) -> Result<()> {
     })
 }
 
+/// The account a person named: its id in any case or width, else its name if only one
+/// account has it. An unknown name suggests the accounts it resembles.
+fn resolve_account(db: &Db, named: &str) -> Result<String> {
+    let accounts: Vec<(String, String)> = rows(db.conn(), queries::IMPORT_ACCOUNTS, [], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
+    let wanted = fold(named);
+    if let Some((id, _)) = accounts.iter().find(|(id, _)| fold(id) == wanted) {
+        return Ok(id.clone());
+    }
+    let by_name: Vec<&(String, String)> = accounts
+        .iter()
+        .filter(|(_, name)| fold(name) == wanted)
+        .collect();
+    let listed = |found: &[&(String, String)]| {
+        let shown: Vec<String> = found
+            .iter()
+            .take(5)
+            .map(|(id, name)| format!("{id} ({name})"))
+            .collect();
+        shown.join(", ")
+    };
+    match by_name.as_slice() {
+        [(id, _)] => Ok(id.clone()),
+        [] => {
+            let like: Vec<&(String, String)> = accounts
+                .iter()
+                .filter(|(id, name)| fold(name).contains(&wanted) || fold(id).contains(&wanted))
+                .collect();
+            Err(Error::NotFound(if like.is_empty() {
+                format!("no account {named:?} (name it by its id or its full name)")
+            } else {
+                format!("no account {named:?}; did you mean {}?", listed(&like))
+            }))
+        }
+        several => Err(Error::Usage(format!(
+            "{named:?} names {} accounts: {}; name one by its id",
+            several.len(),
+            listed(several)
+        ))),
+    }
+}
+
+/// Records the action and says what was done, as the console's message does.
+fn record(db: &Db, action: &NewAction, done: String) -> Result<()> {
+    let id = actions::record(db.conn(), action)?;
+    println!("{done} (action {id})");
+    Ok(())
+}
+
+fn not_past(date: NaiveDate, what: &str) -> Result<()> {
+    let today = chrono::Utc::now().date_naive();
+    if date < today {
+        return Err(Error::Usage(format!("{what} {date} is in the past")));
+    }
+    Ok(())
+}
+
+pub fn touch(db: &Db, args: TouchArgs, user: &str) -> Result<()> {
+    if args.on > chrono::Utc::now().date_naive() {
+        return Err(Error::Usage(format!(
+            "--on {} is in the future: log a touch once it happened",
+            args.on
+        )));
+    }
+    let account_id = resolve_account(db, &args.account)?;
+    let mut action = NewAction::new(&account_id, ActionKind::Touch, user);
+    action.detail = Some(args.kind.clone());
+    action.body = Some(args.text);
+    action.until = Some(args.on);
+    record(
+        db,
+        &action,
+        format!("logged a {} on {account_id} ({})", args.kind, args.on),
+    )
+}
+
+pub fn next_step(db: &Db, args: NextArgs, user: &str) -> Result<()> {
+    not_past(args.due, "--due")?;
+    let account_id = resolve_account(db, &args.account)?;
+    let mut action = NewAction::new(&account_id, ActionKind::NextStep, user);
+    action.body = Some(args.text);
+    action.until = Some(args.due);
+    record(
+        db,
+        &action,
+        format!("next step on {account_id}, due {}", args.due),
+    )
+}
+
+pub fn snooze(db: &Db, args: SnoozeArgs, user: &str) -> Result<()> {
+    not_past(args.until, "--until")?;
+    let account_id = resolve_account(db, &args.account)?;
+    let mut action = NewAction::new(&account_id, ActionKind::Snooze, user);
+    action.body = args.reason;
+    action.until = Some(args.until);
+    record(
+        db,
+        &action,
+        format!("snoozed {account_id} until {}", args.until),
+    )
+}
+
+/// Resolves the reasons the account has now; it comes back when another one fires.
+pub fn resolve(db: &Db, args: ResolveArgs, user: &str) -> Result<()> {
+    let account_id = resolve_account(db, &args.account)?;
+    score::install(db.conn(), &Model::default_model())?;
+    let as_of = AsOf::resolve(db, None)?;
+    let reasons = score::score_accounts(db.conn(), as_of)?
+        .into_iter()
+        .find(|a| a.account_id == account_id)
+        .map(|a| a.reason_codes())
+        .unwrap_or_default();
+    let mut action = NewAction::new(&account_id, ActionKind::Resolve, user);
+    action.body = Some(args.outcome);
+    let done = if reasons.is_empty() {
+        format!("resolved {account_id} (it has no reason now)")
+    } else {
+        format!("resolved {account_id}: {}", reasons.replace(';', " "))
+    };
+    action.reasons = Some(reasons);
+    record(db, &action, done)
+}
+
 pub fn flag(db: &Db, args: FlagArgs, user: &str) -> Result<()> {
-    let mut action = NewAction::new(&args.account_id, ActionKind::Flag, user);
+    not_past(args.until, "--until")?;
+    let account_id = resolve_account(db, &args.account_id)?;
+    let mut action = NewAction::new(&account_id, ActionKind::Flag, user);
     action.body = Some(args.reason);
     action.until = Some(args.until);
-    let id = actions::record(db.conn(), &action)?;
-    println!(
-        "flagged {} at risk until {} (action {id})",
-        args.account_id, args.until
-    );
-    Ok(())
+    record(
+        db,
+        &action,
+        format!("flagged {account_id} at risk until {}", args.until),
+    )
 }
 
 pub fn band_override(db: &Db, args: OverrideArgs, user: &str) -> Result<()> {
@@ -101,14 +231,15 @@ pub fn band_override(db: &Db, args: OverrideArgs, user: &str) -> Result<()> {
             bands.join(", ")
         )));
     }
-    let mut action = NewAction::new(&args.account_id, ActionKind::Override, user);
+    not_past(args.until, "--until")?;
+    let account_id = resolve_account(db, &args.account_id)?;
+    let mut action = NewAction::new(&account_id, ActionKind::Override, user);
     action.detail = Some(args.band.clone());
     action.body = Some(args.reason);
     action.until = Some(args.until);
-    let id = actions::record(db.conn(), &action)?;
-    println!(
-        "{} shown as {} (your judgement) until {} (action {id})",
-        args.account_id, args.band, args.until
+    let done = format!(
+        "{account_id} shown as {} (your judgement) until {}",
+        args.band, args.until
     );
-    Ok(())
+    record(db, &action, done)
 }

@@ -37,6 +37,7 @@ pub struct NewAction {
     pub kind: ActionKind,
     pub detail: Option<String>,
     pub body: Option<String>,
+    /// Due date, snooze end, flag or override expiry; for a touch, the day it happened.
     pub until: Option<NaiveDate>,
     pub undoes: Option<i64>,
     pub reasons: Option<String>,
