@@ -89,6 +89,15 @@ fn the_model_tab_scrolls_down_and_up_without_moving_the_queue() {
         update(&mut app, Action::ShowModel),
         [Effect::LoadModelReport]
     );
+    // A terminal too short for the model's rows.
+    update(
+        &mut app,
+        Action::Resize {
+            width: 80,
+            height: 12,
+        },
+    );
+    assert!(app.model_rows().len() > app.page_rows + 3);
     update(&mut app, Action::Down);
     update(&mut app, Action::PageDown);
     assert_eq!(app.review_scroll, 1 + app.page_rows / 2);

@@ -99,7 +99,6 @@ fn enter_opens_the_account_and_loads_its_detail_and_esc_goes_back() {
     // Movement keys scroll the account screen and never change the account.
     assert!(update(&mut app, Action::Down).is_empty());
     assert_eq!(app.selected_account().unwrap().account_id, "A-1");
-    assert_eq!(app.detail_scroll, 1);
     // `]` moves to the next account of the queue and loads it.
     assert_eq!(
         update(&mut app, Action::NextAccount),
@@ -417,6 +416,47 @@ fn the_walk_keeps_its_account_through_an_action_and_ends_when_left() {
         update(&mut app, Action::ShowRenewals).is_empty(),
         "asked for once"
     );
+}
+
+#[test]
+fn review_lists_have_a_cursor_enter_opens_and_esc_comes_back() {
+    let db = good_db();
+    let mut app = app_with(&db, "alice");
+    update(&mut app, Action::ShowReview);
+    update(&mut app, Action::ReviewLoaded(Box::new(review_for(&db))));
+    let listed: Vec<String> = app.tab_accounts().iter().map(|id| id.to_string()).collect();
+    assert!(listed.len() > 2, "{listed:?}");
+    for _ in 0..50 {
+        update(&mut app, Action::Down);
+    }
+    assert_eq!(
+        app.tab_cursor,
+        listed.len() - 1,
+        "the cursor stops at the last entry"
+    );
+    update(&mut app, Action::Top);
+    update(&mut app, Action::Down);
+    assert_eq!(
+        update(&mut app, Action::Open),
+        [Effect::LoadDetail(listed[1].clone())]
+    );
+    assert_eq!(app.screen, Screen::Account);
+    update(&mut app, Action::Back);
+    assert_eq!(
+        app.screen,
+        Screen::Review,
+        "Esc returns to the tab it came from"
+    );
+
+    // The model tab scrolls to its last row and no further: k moves at once.
+    update(&mut app, Action::ShowModel);
+    for _ in 0..500 {
+        update(&mut app, Action::Down);
+    }
+    let bottom = app.review_scroll;
+    assert!(bottom < app.model_rows().len());
+    update(&mut app, Action::Up);
+    assert_eq!(app.review_scroll, bottom.saturating_sub(1));
 }
 
 fn snapshot_app() -> (Db, App) {

@@ -28,6 +28,15 @@ impl Screen {
     ];
 }
 
+/// How a row of a text tab is shown; the screen maps it to the theme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Title,
+    Header,
+    Dim,
+    Plain,
+}
+
 /// A key while text is being typed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum InputKey {

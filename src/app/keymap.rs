@@ -13,6 +13,8 @@ pub enum Context {
     Account,
     /// The review and renewals tabs.
     Reports,
+    /// The review, renewals and model tabs.
+    Tabs,
     /// Wherever an account is selected: the queue and the account screen.
     Accounts,
 }
@@ -24,6 +26,7 @@ impl Context {
             Context::Queue => screen == Screen::Queue,
             Context::Account => screen == Screen::Account,
             Context::Reports => matches!(screen, Screen::Review | Screen::Renewals),
+            Context::Tabs => matches!(screen, Screen::Review | Screen::Renewals | Screen::Model),
             Context::Accounts => matches!(screen, Screen::Queue | Screen::Account),
         }
     }
@@ -78,7 +81,7 @@ const fn bind_ctrl(
     }
 }
 
-use Context::{Account, Accounts, Everywhere, Queue, Reports};
+use Context::{Account, Accounts, Everywhere, Queue, Reports, Tabs};
 use KeyCode::{Backspace, Char, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Up};
 
 pub const KEYMAP: &[Binding] = &[
@@ -145,6 +148,22 @@ pub const KEYMAP: &[Binding] = &[
         Action::Back,
         "back (to the queue, or the review when walking)",
         Some("back"),
+    ),
+    bind(
+        &[Enter, Char('l')],
+        "Enter",
+        Reports,
+        Action::Open,
+        "open the account under the cursor",
+        Some("open"),
+    ),
+    bind(
+        &[Esc],
+        "Esc",
+        Tabs,
+        Action::ShowQueue,
+        "back to the queue (as 1 does)",
+        Some("queue (1)"),
     ),
     bind(
         &[Char(']')],

@@ -8,7 +8,7 @@ mod queue;
 
 use chrono::NaiveDate;
 
-pub use action::{Action, Effect, InputKey, Level, ModelReport, Screen, Undoable};
+pub use action::{Action, Effect, InputKey, Level, ModelReport, Screen, Tone, Undoable};
 pub use form::{Form, FormKind};
 
 use crate::db::actions::{ActionKind, NewAction};
@@ -58,7 +58,12 @@ pub struct App {
     pub undo_stack: Vec<Undoable>,
     pub saving: bool,
     pub review: Option<Review>,
+    /// First row shown on the model tab.
     pub review_scroll: usize,
+    /// The row under the cursor in the review's agenda or the renewals list.
+    pub tab_cursor: usize,
+    /// Where Esc on the account screen goes back to (the tab an account was opened from).
+    back_to: Screen,
     /// The agenda's accounts being walked with `w`, in agenda order, and those visited.
     pub walk: Vec<String>,
     pub walked: Vec<String>,
@@ -98,6 +103,8 @@ impl App {
             saving: false,
             review: None,
             review_scroll: 0,
+            tab_cursor: 0,
+            back_to: Screen::Queue,
             walk: Vec::new(),
             walked: Vec::new(),
             review_pending: false,
@@ -213,6 +220,10 @@ impl App {
     fn show(&mut self, screen: Screen) -> Vec<Effect> {
         self.walk.clear();
         self.walked.clear();
+        if screen != self.screen && screen != Screen::Account {
+            self.tab_cursor = 0;
+            self.review_scroll = 0;
+        }
         self.screen = screen;
         match screen {
             Screen::Review | Screen::Renewals if self.review.is_none() && !self.review_pending => {
@@ -355,20 +366,131 @@ impl App {
     /// the account screen the movement keys scroll and never change the account: that takes
     /// `]`/`[`, so `j` then `t` always logs the touch on the account on screen.
     fn scroll(&mut self, action: &Action) -> bool {
-        let half_page = self.page_rows / 2;
+        let half_page = (self.page_rows / 2).max(1);
+        let last = match self.screen {
+            Screen::Review | Screen::Renewals => self.tab_accounts().len().saturating_sub(1),
+            Screen::Model => self.model_rows().len().saturating_sub(self.page_rows),
+            // The history panel: tickets, surveys and the timeline, each under a heading.
+            Screen::Account => self.detail.as_ref().map_or(0, |d| {
+                d.tickets.len() + d.surveys.len() + d.timeline.len() + 2
+            }),
+            Screen::Queue => return false,
+        };
         let position = match self.screen {
-            Screen::Review | Screen::Renewals | Screen::Model => &mut self.review_scroll,
+            Screen::Review | Screen::Renewals => &mut self.tab_cursor,
+            Screen::Model => &mut self.review_scroll,
             Screen::Account => &mut self.detail_scroll,
             Screen::Queue => return false,
         };
-        match action {
-            Action::Down => *position += 1,
-            Action::PageDown => *position += half_page,
-            Action::Up => *position = position.saturating_sub(1),
-            Action::PageUp => *position = position.saturating_sub(half_page),
+        *position = match action {
+            Action::Down => *position + 1,
+            Action::PageDown => *position + half_page,
+            Action::Bottom => last,
+            Action::Up => position.saturating_sub(1),
+            Action::PageUp => position.saturating_sub(half_page),
+            Action::Top => 0,
             _ => return false,
         }
+        .min(last);
         true
+    }
+
+    /// The accounts listed on the review or renewals tab, in the order shown: what the cursor
+    /// moves over and Enter opens.
+    pub fn tab_accounts(&self) -> Vec<&str> {
+        let Some(review) = &self.review else {
+            return Vec::new();
+        };
+        match self.screen {
+            Screen::Review => review
+                .agenda
+                .iter()
+                .flat_map(|item| &item.entries)
+                .map(|e| e.account_id.as_str())
+                .collect(),
+            Screen::Renewals => review
+                .renewals
+                .iter()
+                .flat_map(|m| &m.accounts)
+                .map(|e| e.account_id.as_str())
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The model tab as rows: the model line by line, its backtest, what changed since the
+    /// console last ran. Built here so that scrolling stops at the last row.
+    pub fn model_rows(&self) -> Vec<(Tone, String)> {
+        let model = &self.model;
+        let mut rows = vec![(
+            Tone::Title,
+            format!(
+                "Health model {} (total weight {})",
+                model.hash(),
+                model.total_weight()
+            ),
+        )];
+        let columns = |a: &str, b: &str, c: &str, d: &str, e: &str, f: &str| {
+            format!("{a:<16} {b:<13} {c:<23} {d:>7} {e:>7} {f:>6}")
+        };
+        rows.push((
+            Tone::Header,
+            columns("measure", "group", "metric", "bad", "good", "weight"),
+        ));
+        for m in &model.measures {
+            rows.push((
+                Tone::Plain,
+                columns(
+                    &m.name,
+                    &m.group,
+                    &m.metric,
+                    &m.bad.to_string(),
+                    &m.good.to_string(),
+                    &m.weight.to_string(),
+                ),
+            ));
+        }
+        let bands: Vec<String> = model
+            .bands
+            .iter()
+            .map(|b| format!("{} {}–{}", b.name, b.min, b.max))
+            .collect();
+        rows.push((Tone::Plain, format!("bands: {}", bands.join(" · "))));
+        rows.push((Tone::Plain, String::new()));
+        let Some(report) = &self.model_report else {
+            rows.push((
+                Tone::Plain,
+                "Backtesting the model against the churn in your data…".to_owned(),
+            ));
+            return rows;
+        };
+        let text = |tone, text: String| {
+            text.lines()
+                .map(move |l| (tone, l.to_owned()))
+                .collect::<Vec<_>>()
+        };
+        match &report.backtest {
+            Ok(result) => rows.extend(text(
+                Tone::Plain,
+                crate::report::backtest::text(std::slice::from_ref(result), false),
+            )),
+            Err(problem) => rows.push((Tone::Plain, format!("No backtest: {problem}"))),
+        }
+        rows.push((Tone::Plain, String::new()));
+        match &report.previous {
+            None => rows.push((
+                Tone::Dim,
+                "Same model as the console's last run.".to_owned(),
+            )),
+            Some((hash, diff)) => {
+                rows.push((Tone::Title, format!("Changed from model {hash}")));
+                rows.extend(text(
+                    Tone::Plain,
+                    crate::report::model_diff::text(diff, "before", "now"),
+                ));
+            }
+        }
+        rows
     }
 }
 
@@ -421,11 +543,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         return Vec::new();
     }
-    if matches!(
+    let movement = matches!(
         action,
         Action::Down | Action::Up | Action::PageDown | Action::PageUp
-    ) && app.scroll(&action)
-    {
+    ) || (matches!(action, Action::Top | Action::Bottom)
+        && app.screen != Screen::Queue);
+    if movement && app.scroll(&action) {
         return Vec::new();
     }
     match action {
@@ -437,14 +560,32 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::PageUp => return app.move_to(app.selected.saturating_sub(app.page_rows.max(1))),
         Action::Top => return app.move_to(0),
         Action::Bottom => return app.move_to(app.view.len().saturating_sub(1)),
-        Action::Open => return app.open_selected(),
+        Action::Open if matches!(app.screen, Screen::Review | Screen::Renewals) => {
+            let Some(id) = app
+                .tab_accounts()
+                .get(app.tab_cursor)
+                .map(|id| id.to_string())
+            else {
+                return Vec::new();
+            };
+            let tab = app.screen;
+            let effects = app.open_account(&id);
+            app.back_to = tab;
+            return effects;
+        }
+        Action::Open => {
+            app.back_to = Screen::Queue;
+            return app.open_selected();
+        }
         Action::NextAccount => return app.move_to(app.selected + 1),
         Action::PreviousAccount => return app.move_to(app.selected.saturating_sub(1)),
-        Action::Back if app.walk.is_empty() => return app.show(Screen::Queue),
+        Action::Back if app.walk.is_empty() => {
+            let to = std::mem::replace(&mut app.back_to, Screen::Queue);
+            return app.show(to);
+        }
         Action::Back => return app.show(Screen::Review),
         Action::ShowQueue => return app.show(Screen::Queue),
         Action::ShowReview | Action::ShowRenewals | Action::ShowModel => {
-            app.review_scroll = 0;
             return app.show(match action {
                 Action::ShowReview => Screen::Review,
                 Action::ShowRenewals => Screen::Renewals,

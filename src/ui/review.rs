@@ -4,8 +4,11 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Sparkline, Wrap};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Sparkline};
 
+use unicode_width::UnicodeWidthStr;
+
+use super::fit;
 use super::theme::Theme;
 use crate::app::App;
 use crate::format::group_digits;
@@ -20,14 +23,28 @@ fn loading(frame: &mut Frame, area: Rect) {
     );
 }
 
-fn agenda_lines(review: &Review, theme: Theme) -> Vec<Line<'static>> {
+/// The first row to show so that row `cursor` of `rows` is in view, near the middle.
+fn scroll_to(cursor: usize, rows: usize, height: u16) -> u16 {
+    let height = usize::from(height);
+    cursor
+        .saturating_sub(height / 2)
+        .min(rows.saturating_sub(height)) as u16
+}
+
+/// The agenda, and the row of the entry under the cursor.
+fn agenda_lines(review: &Review, theme: Theme, cursor: usize) -> (Vec<Line<'static>>, usize) {
     let mut lines = Vec::new();
+    let (mut entry, mut cursor_row) = (0, 0);
     for item in &review.agenda {
         lines.push(Line::from(Span::styled(
             format!("{} ({})", item.title, item.entries.len()),
             theme.title(),
         )));
         for e in &item.entries {
+            if entry == cursor {
+                cursor_row = lines.len();
+            }
+            entry += 1;
             lines.push(Line::from(vec![
                 Span::styled(
                     format!("  {:>3} ", e.health.map_or("—".into(), |h| h.to_string())),
@@ -37,6 +54,9 @@ fn agenda_lines(review: &Review, theme: Theme) -> Vec<Line<'static>> {
                 Span::styled(e.fact.clone(), theme.dim()),
             ]));
         }
+    }
+    if let Some(line) = lines.get_mut(cursor_row).filter(|_| entry > 0) {
+        *line = std::mem::take(line).style(theme.selected());
     }
     lines.push(Line::from(Span::styled("Data quality", theme.title())));
     for (table, date, rows) in &review.freshness {
@@ -53,7 +73,7 @@ fn agenda_lines(review: &Review, theme: Theme) -> Vec<Line<'static>> {
         "  {} accounts with low coverage",
         review.low_coverage.len()
     )));
-    lines
+    (lines, cursor_row)
 }
 
 pub fn render_review(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
@@ -108,7 +128,7 @@ pub fn render_review(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(
         BarChart::default()
             .data(BarGroup::default().bars(&bars))
-            .bar_width(7)
+            .bar_width(8)
             .bar_gap(2),
         bands,
     );
@@ -124,11 +144,9 @@ pub fn render_review(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         label,
     );
     frame.render_widget(Sparkline::default().data(health).max(100), spark);
-    let scroll = app.review_scroll.min(u16::MAX as usize) as u16;
-    frame.render_widget(
-        Paragraph::new(agenda_lines(review, theme)).scroll((scroll, 0)),
-        body,
-    );
+    let (lines, cursor_row) = agenda_lines(review, theme, app.tab_cursor);
+    let scroll = scroll_to(cursor_row, lines.len(), body.height);
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), body);
 }
 
 pub fn render_renewals(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
@@ -152,6 +170,7 @@ pub fn render_renewals(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         )));
     }
     lines.push(Line::default());
+    let (mut entry, mut cursor_row) = (0, 0);
     for m in &review.renewals {
         if m.accounts.is_empty() {
             continue;
@@ -163,10 +182,19 @@ pub fn render_renewals(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             } else {
                 Style::new()
             };
-            lines.push(Line::from(vec![
-                Span::raw(format!("  {} · {} · ", e.name, money(e.arr))),
-                Span::styled(e.fact.clone(), style),
-            ]));
+            let lead = format!("  {} · {} · ", e.name, money(e.arr));
+            let room = usize::from(area.width).saturating_sub(lead.width());
+            let line = Line::from(vec![
+                Span::raw(lead),
+                Span::styled(fit(&e.fact, room), style),
+            ]);
+            if entry == app.tab_cursor {
+                cursor_row = lines.len();
+                lines.push(line.style(theme.selected()));
+            } else {
+                lines.push(line);
+            }
+            entry += 1;
         }
     }
     lines.push(Line::from(Span::styled(
@@ -189,11 +217,7 @@ pub fn render_renewals(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         "  Net retention needs ARR history, which the data contract does not carry.",
         theme.dim(),
     )));
-    let scroll = app.review_scroll.min(u16::MAX as usize) as u16;
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
-        area,
-    );
+    // One row per line (no wrapping), so the cursor's row is the line it is on.
+    let scroll = scroll_to(cursor_row, lines.len(), area.height);
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), area);
 }

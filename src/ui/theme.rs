@@ -31,6 +31,16 @@ impl Theme {
         }
     }
 
+    /// The style of a text tab's row.
+    pub fn tone(self, tone: crate::app::Tone) -> Style {
+        match tone {
+            crate::app::Tone::Title => self.title(),
+            crate::app::Tone::Header => self.header(),
+            crate::app::Tone::Dim => self.dim(),
+            crate::app::Tone::Plain => Style::new(),
+        }
+    }
+
     pub fn title(self) -> Style {
         self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
     }
