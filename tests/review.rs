@@ -120,6 +120,28 @@ fn html_review_has_no_external_reference() {
     }
 }
 
+#[test]
+fn html_review_has_what_markdown_has_and_reads_japanese() {
+    let db = common::scoring_db();
+    load_dir(&db, &fixture("good"), false).unwrap();
+    let review = review_of(&db, "2026-11-20");
+    let html = render(&review, ReviewFormat::Html);
+    let md = render(&review, ReviewFormat::Md);
+    for heading in [
+        "Gross revenue retention (closed quarters)",
+        "Net retention needs ARR history",
+    ] {
+        assert!(md.contains(heading) && html.contains(heading), "{heading}");
+    }
+    assert!(html.contains("<span lang=\"ja\">株式会社さくらテック</span>"));
+    assert!(html.contains("\"Hiragino Sans\"") && html.contains("Meiryo,sans-serif"));
+    // The 12-week chart has its axis (0, 50, 100) and dates.
+    assert!(
+        html.contains(">100</text>") && html.contains(">11-20</text>"),
+        "chart axes"
+    );
+}
+
 fn action_items(db: &Db) -> Vec<ActionItem> {
     let as_of = AsOf::resolve(db, None).unwrap();
     score::score_accounts(db.conn(), as_of)

@@ -255,6 +255,8 @@ fn num(v: Option<f64>) -> String {
 
 pub const NO_LEAKAGE: &str = "Scores as of T use only rows dated on or before T and console actions logged by the end of T: nothing after T can leak into them.";
 
+pub const LIFT: &str = "Top-decile lift: the churn rate of the tenth of accounts the queue puts first (by priority), divided by the base rate; 1× is no better than picking at random.";
+
 /// One backtest (or several side by side) as a text or Markdown table.
 pub fn text(runs: &[Backtest], markdown: bool) -> String {
     let first = &runs[0];
@@ -314,28 +316,23 @@ pub fn text(runs: &[Backtest], markdown: bool) -> String {
         first.churned,
         pct(first.base_rate)
     );
-    if markdown {
-        out.push_str(&format!(
-            "| {} |\n|{}\n",
-            header.join(" | "),
-            "---|".repeat(header.len())
-        ));
-        for row in rows {
-            out.push_str(&format!("| {} |\n", row.join(" | ")));
-        }
-    } else {
-        use super::table::{Align, TextTable};
-        let aligns: Vec<(&str, Align)> = header
-            .iter()
-            .enumerate()
-            .map(|(i, h)| (h.as_str(), if i == 0 { Align::Left } else { Align::Right }))
-            .collect();
-        let mut table = TextTable::new(&aligns);
-        for row in rows {
-            table.row(row);
-        }
-        out.push_str(&table.render());
+    use super::table::{Align, TextTable};
+    let aligns: Vec<(&str, Align)> = header
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.as_str(), if i == 0 { Align::Left } else { Align::Right }))
+        .collect();
+    let mut table = TextTable::new(&aligns);
+    for row in rows {
+        table.row(row);
     }
+    out.push_str(&if markdown {
+        table.markdown()
+    } else {
+        table.render()
+    });
+    out.push_str(LIFT);
+    out.push('\n');
     out
 }
 

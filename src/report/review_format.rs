@@ -274,50 +274,89 @@ fn band_svg(r: &Review) -> String {
 }
 
 /// A line of mean portfolio health per week.
+/// Mean health per week as a line chart: a 0–100 axis, each week's value over its point and
+/// the weeks' dates under the axis.
 fn trend_svg(r: &Review) -> String {
+    let (width, height) = (560.0, 180.0);
+    let (left, right, top, bottom) = (36.0, 16.0, 20.0, 36.0);
+    let plot_h = height - top - bottom;
+    let step = if r.weekly.len() > 1 {
+        (width - left - right) / (r.weekly.len() - 1) as f64
+    } else {
+        0.0
+    };
+    let x = |i: usize| left + i as f64 * step;
+    let y = |h: f64| top + (100.0 - h) / 100.0 * plot_h;
+    let mut svg = format!(
+        "<svg width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"mean health per week\" font-size=\"11\">"
+    );
+    let _ = write!(
+        svg,
+        "<rect x=\"0\" y=\"0\" width=\"{width}\" height=\"{height}\" fill=\"#fafafa\"/>"
+    );
+    for tick in [0.0, 50.0, 100.0] {
+        let _ = write!(
+            svg,
+            "<line x1=\"{left}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#ddd\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#555\">{tick}</text>",
+            width - right,
+            y(tick),
+            y(tick),
+            left - 6.0,
+            y(tick) + 4.0
+        );
+    }
     let points: Vec<(usize, f64)> = r
         .weekly
         .iter()
         .enumerate()
         .filter_map(|(i, w)| Some((i, w.mean_health?)))
         .collect();
-    let (width, height) = (420.0, 120.0);
-    let step = if r.weekly.len() > 1 {
-        (width - 40.0) / (r.weekly.len() - 1) as f64
-    } else {
-        0.0
-    };
     let coords: Vec<String> = points
         .iter()
-        .map(|(i, h)| {
-            format!(
-                "{:.1},{:.1}",
-                20.0 + *i as f64 * step,
-                height - 10.0 - h / 100.0 * (height - 20.0)
-            )
-        })
+        .map(|&(i, h)| format!("{:.1},{:.1}", x(i), y(h)))
         .collect();
-    let mut svg = format!(
-        "<svg width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"mean health per week\">"
-    );
-    let _ = write!(
-        svg,
-        "<rect x=\"0\" y=\"0\" width=\"{width}\" height=\"{height}\" fill=\"#fafafa\"/>"
-    );
     let _ = write!(
         svg,
         "<polyline fill=\"none\" stroke=\"#1565c0\" stroke-width=\"2\" points=\"{}\"/>",
         coords.join(" ")
     );
-    for c in &coords {
-        let (x, y) = c.split_once(',').unwrap_or(("0", "0"));
+    for &(i, h) in &points {
         let _ = write!(
             svg,
-            "<circle cx=\"{x}\" cy=\"{y}\" r=\"3\" fill=\"#1565c0\"/>"
+            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"#1565c0\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#1565c0\">{h:.0}</text>",
+            x(i),
+            y(h),
+            x(i),
+            y(h) - 7.0
         );
+    }
+    for (i, w) in r.weekly.iter().enumerate() {
+        // Dates as MM-DD, every other week so they never overlap.
+        if i % 2 == r.weekly.len().saturating_sub(1) % 2 {
+            let _ = write!(
+                svg,
+                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#555\">{}</text>",
+                x(i),
+                height - bottom + 16.0,
+                esc(w.as_of.get(5..).unwrap_or(&w.as_of))
+            );
+        }
     }
     svg.push_str("</svg>");
     svg
+}
+
+/// Text from the data, marked `lang="ja"` when it is Japanese so that a browser picks a
+/// Japanese font and line breaking for it (the page itself is English).
+fn text_html(text: &str) -> String {
+    let japanese = text.chars().any(|c| {
+        matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{9fff}' | '\u{ff66}'..='\u{ff9f}')
+    });
+    if japanese {
+        format!("<span lang=\"ja\">{}</span>", esc(text))
+    } else {
+        esc(text)
+    }
 }
 
 pub fn html(r: &Review) -> String {
@@ -327,7 +366,7 @@ pub fn html(r: &Review) -> String {
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title>",
         esc(&title(r))
     );
-    s.push_str("<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:4px 8px;text-align:left}td.n{text-align:right}h3{margin-top:1.5em}</style></head><body>");
+    s.push_str("<style>body{font-family:system-ui,-apple-system,\"Segoe UI\",\"Hiragino Sans\",\"Hiragino Kaku Gothic ProN\",\"Noto Sans CJK JP\",\"Noto Sans JP\",\"Yu Gothic\",Meiryo,sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:4px 8px;text-align:left}td.n{text-align:right}h3{margin-top:1.5em}</style></head><body>");
     let _ = write!(
         s,
         "<h1>{}</h1><h2>Portfolio</h2><table><tr><th>figure</th><th>now</th><th>a week ago</th><th>change</th></tr>",
@@ -371,12 +410,12 @@ pub fn html(r: &Review) -> String {
             let _ = write!(
                 s,
                 "<tr><td>{} ({})</td><td>{}</td><td class=n>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&e.name),
+                text_html(&e.name),
                 esc(&e.account_id),
-                esc(e.owner.as_deref().unwrap_or("unassigned")),
+                text_html(e.owner.as_deref().unwrap_or("unassigned")),
                 group_digits(e.arr),
                 esc(&health(e)),
-                esc(&e.fact)
+                text_html(&e.fact)
             );
         }
         s.push_str("</table>");
@@ -392,7 +431,24 @@ pub fn html(r: &Review) -> String {
             group_digits(m.arr_at_risk)
         );
     }
-    s.push_str("</table><h2>Data quality</h2><table><tr><th>table</th><th>latest date</th><th>rows</th></tr>");
+    s.push_str("</table><h3>Gross revenue retention (closed quarters)</h3><table><tr><th>quarter</th><th>ARR at start</th><th>churned ARR</th><th>churned accounts</th><th>GRR</th></tr>");
+    for p in &r.retention {
+        let _ = write!(
+            s,
+            "<tr><td>{} – {}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+            p.first_day,
+            p.last_day,
+            group_digits(p.start_arr),
+            group_digits(p.churned_arr),
+            p.churned_accounts,
+            p.gross_retention()
+                .map_or("—".into(), |g| format!("{:.1}%", g * 100.0))
+        );
+    }
+    s.push_str("</table><p>Net retention needs ARR history (expansion and contraction), which the data contract does not carry.</p>");
+    s.push_str(
+        "<h2>Data quality</h2><table><tr><th>table</th><th>latest date</th><th>rows</th></tr>",
+    );
     for (table, date, rows) in &r.freshness {
         let _ = write!(
             s,
