@@ -339,3 +339,62 @@ fn a_touch_can_be_dated_back_but_not_ahead() {
     update(&mut app, Action::Saved { id: 3, action });
     assert_eq!(app.accounts()[0].last_touch.as_deref(), Some("2026-11-22"));
 }
+
+#[test]
+fn the_owner_picker_lists_owners_with_counts_and_filters_to_the_one_chosen() {
+    let mut app = app();
+    update(&mut app, Action::PickOwner);
+    let (owners, cursor) = app.owner_picker.clone().unwrap();
+    assert_eq!(
+        owners,
+        [
+            ("all owners".to_owned(), 3),
+            ("Alice Martin".to_owned(), 2),
+            ("佐藤 花子".to_owned(), 1)
+        ],
+        "Alice Martin and ALICE MARTIN are one owner"
+    );
+    assert_eq!(cursor, 0);
+    update(&mut app, Action::Bottom);
+    update(&mut app, Action::Open);
+    assert!(app.owner_picker.is_none());
+    assert_eq!(ids(&app), ["A-2"]);
+    update(&mut app, Action::PickOwner);
+    assert_eq!(
+        app.owner_picker.as_ref().unwrap().1,
+        2,
+        "the cursor starts on the owner shown"
+    );
+    update(&mut app, Action::ClearFilters);
+    assert!(
+        app.owner_picker.is_none(),
+        "any other key closes the picker, doing nothing else"
+    );
+    assert_eq!(ids(&app), ["A-2"]);
+}
+
+#[test]
+fn mine_with_no_accounts_names_the_owners_there_are() {
+    let mut app = App::new(
+        Model::default_model(),
+        "bob",
+        "2026-11-23".parse().unwrap(),
+        "memory",
+    );
+    let accounts = vec![account(
+        "A-1",
+        "Acme",
+        Some("Alice Martin"),
+        None,
+        Some(40),
+        &[],
+    )];
+    update(&mut app, Action::Loaded(Box::new(dataset(accounts))));
+    update(&mut app, Action::ToggleMine);
+    let (_, text) = app.message.clone().unwrap();
+    assert!(
+        text.contains("no accounts owned by \"bob\"; owners here: Alice Martin"),
+        "{text}"
+    );
+    assert!(text.contains("RETAIN_USER"), "{text}");
+}

@@ -500,6 +500,7 @@ screen_snapshots! {
         update(app, Action::DetailLoaded(Box::new(detail)));
     };
     help_screen: |_, app| { update(app, Action::Help); };
+    owner_picker: |_, app| { update(app, Action::PickOwner); update(app, Action::Down); };
     review_screen: |db, app| {
         assert_eq!(update(app, Action::ShowReview), [Effect::LoadReview]);
         update(app, Action::ReviewLoaded(Box::new(review_for(db))));

@@ -69,6 +69,8 @@ pub enum Action {
     Search,
     CycleSort,
     ToggleMine,
+    /// Choose any owner's accounts from a list with counts.
+    PickOwner,
     ToggleAtRisk,
     CycleBand,
     CycleSegment,

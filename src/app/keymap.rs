@@ -254,6 +254,14 @@ pub const KEYMAP: &[Binding] = &[
         Some("mine"),
     ),
     bind(
+        &[Char('o')],
+        "o",
+        Queue,
+        Action::PickOwner,
+        "pick an owner (any CSM's accounts, with counts)",
+        None,
+    ),
+    bind(
         &[Char('a')],
         "a",
         Queue,

@@ -70,6 +70,8 @@ pub struct App {
     /// A review has been asked of the worker and not yet arrived.
     review_pending: bool,
     pub model_report: Option<ModelReport>,
+    /// The owner picker, while open: owners with their account counts, and the cursor.
+    pub owner_picker: Option<(Vec<(String, usize)>, usize)>,
 }
 
 impl App {
@@ -109,6 +111,7 @@ impl App {
             walked: Vec::new(),
             review_pending: false,
             model_report: None,
+            owner_picker: None,
         }
     }
 
@@ -543,6 +546,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         return Vec::new();
     }
+    if app.owner_picker.is_some() && from_user {
+        return app.pick_owner(action);
+    }
     let movement = matches!(
         action,
         Action::Down | Action::Up | Action::PageDown | Action::PageUp
@@ -598,6 +604,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Search => app.searching = Some(TextInput::with(&app.filter.search)),
         Action::CycleSort
         | Action::ToggleMine
+        | Action::PickOwner
         | Action::ToggleAtRisk
         | Action::CycleBand
         | Action::CycleSegment

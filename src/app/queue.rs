@@ -2,10 +2,11 @@
 //! with the selection and scroll kept on the same account while the view changes.
 
 use super::App;
-use super::action::{Action, Effect, InputKey, Screen};
+use super::action::{Action, Effect, InputKey, Level, Screen};
 use super::form::edit;
 use crate::model::filter::AccountFilter;
 use crate::model::queue::sort_order;
+use crate::text::fold;
 
 impl App {
     /// Puts the queue in the current sort order, prepared with the data (see `sort_orders`).
@@ -89,7 +90,34 @@ impl App {
                 self.filter.owner = match self.filter.owner {
                     Some(_) => None,
                     None => Some(self.user.clone()),
+                };
+                self.refilter();
+                if self.filter.owner.is_some() && self.view.is_empty() {
+                    let owners: Vec<String> =
+                        self.owners().into_iter().take(6).map(|(o, _)| o).collect();
+                    self.say(
+                        Level::Info,
+                        format!(
+                            "no accounts owned by {:?}; owners here: {} (set RETAIN_USER or --as, or pick one with o)",
+                            self.user,
+                            owners.join(", ")
+                        ),
+                    );
                 }
+                return;
+            }
+            Action::PickOwner => {
+                let owners = self.owners();
+                let at = self
+                    .filter
+                    .owner
+                    .as_ref()
+                    .and_then(|o| owners.iter().position(|(name, _)| name == o))
+                    .map_or(0, |i| i + 1);
+                let mut options = vec![("all owners".to_owned(), self.accounts().len())];
+                options.extend(owners);
+                self.owner_picker = Some((options, at));
+                return;
             }
             Action::ToggleAtRisk => self.filter.at_risk = !self.filter.at_risk,
             Action::CycleBand => {
@@ -112,6 +140,44 @@ impl App {
             _ => return,
         }
         self.refilter();
+    }
+
+    /// Every owner with how many accounts they have, most first. Spellings the filter treats
+    /// as one owner (case, width) are counted as one, under the first spelling seen.
+    fn owners(&self) -> Vec<(String, usize)> {
+        let mut counts: Vec<(String, String, usize)> = Vec::new();
+        for owner in self.accounts().iter().filter_map(|a| a.owner.as_deref()) {
+            let key = fold(owner);
+            match counts.iter_mut().find(|(k, _, _)| *k == key) {
+                Some((_, _, n)) => *n += 1,
+                None => counts.push((key, owner.to_owned(), 1)),
+            }
+        }
+        counts.sort_by(|a, b| b.2.cmp(&a.2).then(a.1.cmp(&b.1)));
+        counts.into_iter().map(|(_, owner, n)| (owner, n)).collect()
+    }
+
+    /// A key while the owner picker is open: move, choose with Enter, anything else closes it.
+    pub(super) fn pick_owner(&mut self, action: Action) -> Vec<Effect> {
+        let Some((options, cursor)) = self.owner_picker.as_mut() else {
+            return Vec::new();
+        };
+        let last = options.len().saturating_sub(1);
+        match action {
+            Action::Down => *cursor = (*cursor + 1).min(last),
+            Action::Up => *cursor = cursor.saturating_sub(1),
+            Action::Top => *cursor = 0,
+            Action::Bottom => *cursor = last,
+            Action::Open => {
+                let chosen = (*cursor > 0).then(|| options[*cursor].0.clone());
+                self.owner_picker = None;
+                self.filter.owner = chosen;
+                self.refilter();
+            }
+            Action::Quit => return vec![Effect::Quit],
+            _ => self.owner_picker = None,
+        }
+        Vec::new()
     }
 
     pub(super) fn search_input(&mut self, key: InputKey) {

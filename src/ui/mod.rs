@@ -16,6 +16,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use crate::app::form::FieldValue;
 use crate::app::{App, Level, Screen};
 use crate::format::{group_digits, money};
+use crate::report::table::{Align, pad};
 use theme::Theme;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
@@ -42,6 +43,9 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
     }
     if app.form.is_some() {
         render_form(app, theme, frame);
+    }
+    if let Some((owners, cursor)) = &app.owner_picker {
+        render_owner_picker(owners, *cursor, theme, frame);
     }
 }
 
@@ -155,6 +159,36 @@ pub fn popup(area: Rect, width: u16, height: u16) -> Rect {
         width,
         height,
     }
+}
+
+/// The owners with their account counts; the cursor's row kept in view.
+fn render_owner_picker(owners: &[(String, usize)], cursor: usize, theme: Theme, frame: &mut Frame) {
+    let area = popup(frame.area(), 44, owners.len() as u16 + 2);
+    let visible = usize::from(area.height.saturating_sub(2));
+    let top = cursor.saturating_sub(visible.saturating_sub(1));
+    let lines: Vec<Line> = owners
+        .iter()
+        .enumerate()
+        .skip(top)
+        .take(visible)
+        .map(|(i, (owner, n))| {
+            let line = Line::from(format!(
+                " {} {n:>5} ",
+                pad(&fit(owner, 34), 34, Align::Left)
+            ));
+            if i == cursor {
+                line.style(theme.selected())
+            } else {
+                line
+            }
+        })
+        .collect();
+    clear_under(frame, area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(Block::bordered().title(" Owner — Enter to choose, Esc to close ")),
+        area,
+    );
 }
 
 fn render_form(app: &App, theme: Theme, frame: &mut Frame) {
