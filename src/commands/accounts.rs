@@ -38,11 +38,12 @@ pub fn list(db: &Db, args: &AccountsArgs, user: &str) -> Result<()> {
 }
 
 pub fn explain(db: &Db, args: &ExplainArgs) -> Result<()> {
+    let account_id = resolve_account(db, &args.account_id)?;
     let (model, as_of) = prepare_scoring(db, &args.scoring)?;
     let accounts = score::score_accounts(db.conn(), as_of)?;
     let account = accounts
         .iter()
-        .find(|a| a.account_id == args.account_id)
+        .find(|a| a.account_id == account_id)
         .ok_or_else(|| {
             Error::NotFound(format!(
                 "no account {:?} in the portfolio as of {}",

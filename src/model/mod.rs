@@ -69,6 +69,21 @@ pub const METRICS: &[&str] = &[
     "days_to_renewal",
 ];
 
+/// A metric's raw value with its unit, as the explanation shows it: utilization as a share of
+/// seats, the usage trend as a ratio, ages in days, the ticket load in points.
+pub fn metric_text(metric: &str, value: f64) -> String {
+    let plain = crate::format::format_value(value);
+    match metric {
+        // Small shares keep a decimal: 2 of 400 seats is 0.5%, not 0%.
+        "utilization" if value < 0.1 => format!("{:.1}%", value * 100.0),
+        "utilization" => format!("{:.0}%", value * 100.0),
+        "usage_trend" => format!("{value:.2}×"),
+        "open_ticket_load" => format!("{plain} pts"),
+        m if m.starts_with("days_") || m.ends_with("_days") => format!("{plain} d"),
+        _ => plain,
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Model {
     pub measures: Vec<Measure>,
@@ -395,6 +410,26 @@ impl Model {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn raw_values_carry_their_units() {
+        let shown: Vec<String> = [
+            ("utilization", 0.005),
+            ("utilization", 0.45),
+            ("usage_trend", 0.8),
+            ("open_ticket_load", 40.0),
+            ("days_since_touch", 14.0),
+            ("oldest_escalation_days", 19.0),
+            ("nps_180d", -12.5),
+        ]
+        .iter()
+        .map(|(metric, v)| metric_text(metric, *v))
+        .collect();
+        assert_eq!(
+            shown,
+            ["0.5%", "45%", "0.80×", "40 pts", "14 d", "19 d", "-12.50"]
+        );
+    }
 
     #[test]
     fn default_model_matches_health_md() {

@@ -5,8 +5,8 @@ use std::io::{self, Write};
 
 use super::table::{Align, TextTable};
 use crate::format::{format_value, group_digits};
-use crate::model::Model;
 use crate::model::score::{AccountScore, AsOf, SURVEY_LABELS};
+use crate::model::{Model, metric_text};
 
 /// The accounts as a text table with a count line.
 pub fn write_table(
@@ -136,7 +136,7 @@ pub fn explain_text(a: &AccountScore, model: &Model, as_of: AsOf) -> String {
         };
         table.row(vec![
             format!("{}{marker}", m.measure),
-            m.value.map_or("—".into(), format_value),
+            m.value.map_or("—".into(), |v| metric_text(&m.metric, v)),
             m.score.map_or("—".into(), |s| format!("{s:.0}")),
             format!("{}", m.weight),
             a.contribution(m).map_or("—".into(), |c| format!("{c:.1}")),

@@ -10,6 +10,7 @@ use super::theme::Theme;
 use crate::app::App;
 use crate::db::console::AccountDetail;
 use crate::format::{countdown, format_value, money};
+use crate::model::metric_text;
 use crate::model::score::{AccountScore, SURVEY_LABELS};
 
 pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
@@ -135,7 +136,10 @@ fn render_explanation(theme: Theme, a: &AccountScore, frame: &mut Frame, area: R
             } else {
                 format!("  {}", m.measure)
             }),
-            Cell::from(Line::from(m.value.map_or("—".into(), format_value)).right_aligned()),
+            Cell::from(
+                Line::from(m.value.map_or("—".into(), |v| metric_text(&m.metric, v)))
+                    .right_aligned(),
+            ),
             Cell::from(
                 Line::from(m.score.map_or("—".into(), |s| format!("{s:.0}"))).right_aligned(),
             ),
@@ -145,8 +149,8 @@ fn render_explanation(theme: Theme, a: &AccountScore, frame: &mut Frame, area: R
         .style(style)
     });
     let widths = [
-        Constraint::Length(17),
-        Constraint::Length(7),
+        Constraint::Length(16),
+        Constraint::Length(8),
         Constraint::Length(5),
         Constraint::Length(6),
         Constraint::Length(5),
