@@ -283,6 +283,9 @@ pub struct TouchArgs {
     #[arg(long, value_name = "DATE", default_value = "today", value_parser = person_date,
           allow_hyphen_values = true)]
     pub on: NaiveDate,
+    /// Who it was with (田中 一郎, the CFO)
+    #[arg(long = "with", value_name = "CONTACT")]
+    pub contact: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -115,9 +115,13 @@ fn a_touch_is_recorded_on_the_selected_account_with_what_was_typed() {
     assert_eq!(app.form.as_ref().unwrap().account_id, "A-2");
     update(&mut app, Action::Input(InputKey::Tab));
     type_text(&mut app, "電話で更新を確認");
+    update(&mut app, Action::Input(InputKey::Tab));
+    update(&mut app, Action::Input(InputKey::Tab));
+    type_text(&mut app, "田中 一郎");
     let Effect::Record(action) = only(update(&mut app, Action::Input(InputKey::Enter))) else {
         panic!("an action to record");
     };
+    assert_eq!(action.contact.as_deref(), Some("田中 一郎"));
     assert_eq!(action.account_id, "A-2");
     assert_eq!(action.kind, ActionKind::Touch);
     assert_eq!(action.detail.as_deref(), Some("call"));
@@ -336,6 +340,7 @@ fn a_touch_can_be_dated_back_but_not_ahead() {
         panic!("a touch to record");
     };
     assert_eq!(action.until, "2026-11-22".parse().ok());
+    assert_eq!(action.contact, None, "who it was with is optional");
     update(&mut app, Action::Saved { id: 3, action });
     assert_eq!(app.accounts()[0].last_touch.as_deref(), Some("2026-11-22"));
 }

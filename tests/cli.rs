@@ -265,10 +265,27 @@ fn actions_from_the_command_line_take_people_s_dates_and_account_names() {
     let today = chrono::Utc::now().date_naive();
 
     // By id in any case, dated yesterday.
-    let out = retain(&db, &["touch", "a-2", "佐藤さんと電話", "--on", "-1d"]);
+    let out = retain(
+        &db,
+        &[
+            "touch",
+            "a-2",
+            "更新の意向を確認",
+            "--on",
+            "-1d",
+            "--with",
+            "佐藤 健 (CFO)",
+        ],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let yesterday = today - chrono::Days::new(1);
-    assert!(stdout(&out).contains(&format!("logged a call on A-2 ({yesterday})")));
+    assert!(
+        stdout(&out).contains(&format!(
+            "logged a call with 佐藤 健 (CFO) on A-2 ({yesterday})"
+        )),
+        "{}",
+        stdout(&out)
+    );
     // By name, ignoring width and case.
     let out = retain(
         &db,

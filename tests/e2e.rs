@@ -48,3 +48,47 @@ fn open_move_log_a_touch_quit_and_find_it_in_the_timeline() {
     tmux.keys(&["q"]);
     tmux.wait_for("RETAIN-EXITED 0");
 }
+
+#[test]
+fn walk_the_agenda_act_on_the_walked_account_and_stay_on_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("walk.duckdb");
+    let load = Command::new(env!("CARGO_BIN_EXE_retain"))
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "load",
+            fixture("good").to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(load.status.success());
+    let session = format!("retain-walk-{}", std::process::id());
+    let tmux = Tmux::start(&session, &console_command(&db));
+    tmux.wait_for("Northwind");
+    tmux.keys(&["2"]);
+    tmux.wait_for("Data quality");
+    tmux.keys(&["w"]);
+    tmux.wait_for("agenda 1/");
+    tmux.keys(&["w"]);
+    let screen = tmux.wait_for("agenda 2/");
+    let header = screen.lines().find(|l| l.contains("agenda 2/")).unwrap();
+    let walked = header
+        .split_whitespace()
+        .find(|word| word.starts_with("A-"))
+        .unwrap()
+        .to_owned();
+    tmux.keys(&["t"]);
+    tmux.wait_for("Log a touch");
+    tmux.keys(&["Tab"]);
+    tmux.text("walked the agenda");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for(&format!("saved: logged a call on {walked}"));
+    let header = screen.lines().find(|l| l.contains("agenda 2/")).unwrap();
+    assert!(
+        header.contains(&walked),
+        "the walk stays on {walked}: {screen}"
+    );
+    tmux.keys(&["q"]);
+    tmux.wait_for("RETAIN-EXITED 0");
+}

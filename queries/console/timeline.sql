@@ -33,9 +33,10 @@ entries AS (
     -- A touch is placed on the day it happened; other actions when they were logged.
     SELECT CASE WHEN a.kind = 'touch' AND a.until_date < a.created_at::DATE
                 THEN a.until_date::TIMESTAMP ELSE a.created_at END,
-           'console', format('{}{}{}{} — {}{}',
+           'console', format('{}{}{}{}{} — {}{}',
         replace(a.kind, '_', ' '),
         CASE WHEN a.detail IS NOT NULL THEN format(' ({})', a.detail) ELSE '' END,
+        CASE WHEN a.contact IS NOT NULL THEN format(' with {}', a.contact) ELSE '' END,
         CASE WHEN a.body IS NOT NULL THEN format(': {}', a.body) ELSE '' END,
         CASE WHEN a.until_date IS NOT NULL AND a.kind <> 'touch' THEN format(' until {}', a.until_date) ELSE '' END,
         a.author,

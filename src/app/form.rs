@@ -173,6 +173,7 @@ impl App {
                 Field::choice("kind", &ACTIVITY_KINDS),
                 Field::text("what happened", true),
                 Field::past_date("when", "today"),
+                Field::text("with", false),
             ],
             FormKind::NextStep => vec![
                 Field::text("next step", true),
@@ -236,6 +237,7 @@ impl App {
             FormKind::Touch => {
                 action.detail = text(0);
                 action.body = text(1);
+                action.contact = text(3);
             }
             FormKind::NextStep | FormKind::Flag => action.body = text(0),
             FormKind::Snooze => action.body = text(1),

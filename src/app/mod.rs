@@ -499,7 +499,15 @@ impl App {
 
 fn describe(action: &NewAction) -> String {
     let what = match action.kind {
-        ActionKind::Touch => format!("logged a {}", action.detail.as_deref().unwrap_or("touch")),
+        ActionKind::Touch => format!(
+            "logged a {}{}",
+            action.detail.as_deref().unwrap_or("touch"),
+            action
+                .contact
+                .as_ref()
+                .map(|c| format!(" with {c}"))
+                .unwrap_or_default()
+        ),
         ActionKind::NextStep => "set the next step".to_owned(),
         ActionKind::Snooze => format!(
             "snoozed until {}",

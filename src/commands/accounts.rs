@@ -156,11 +156,14 @@ pub fn touch(db: &Db, args: TouchArgs, user: &str) -> Result<()> {
     action.detail = Some(args.kind.clone());
     action.body = Some(args.text);
     action.until = Some(args.on);
-    record(
-        db,
-        &action,
-        format!("logged a {} on {account_id} ({})", args.kind, args.on),
-    )
+    let with = args
+        .contact
+        .as_ref()
+        .map(|c| format!(" with {c}"))
+        .unwrap_or_default();
+    action.contact = args.contact;
+    let done = format!("logged a {}{with} on {account_id} ({})", args.kind, args.on);
+    record(db, &action, done)
 }
 
 pub fn next_step(db: &Db, args: NextArgs, user: &str) -> Result<()> {

@@ -42,6 +42,8 @@ pub struct NewAction {
     pub undoes: Option<i64>,
     pub reasons: Option<String>,
     pub author: String,
+    /// For a touch: who it was with, as written.
+    pub contact: Option<String>,
 }
 
 impl NewAction {
@@ -55,6 +57,7 @@ impl NewAction {
             undoes: None,
             reasons: None,
             author: author.to_owned(),
+            contact: None,
         }
     }
 }
@@ -82,6 +85,7 @@ pub fn record(conn: &Connection, action: &NewAction) -> Result<i64> {
             action.undoes,
             action.reasons,
             action.author,
+            action.contact,
         ],
         |r| r.get(0),
     )?)

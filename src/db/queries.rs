@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[&str] = &[
     sql!("migrations/001_initial.sql"),
     sql!("migrations/002_actions_by_account.sql"),
     sql!("migrations/003_row_origin.sql"),
+    sql!("migrations/004_action_contact.sql"),
 ];
 
 pub const LOAD_CHECKS: &str = sql!("load/checks.sql");
@@ -77,6 +78,7 @@ pub const ALL: &[(&str, &str)] = &[
     ("migrations/001_initial.sql", MIGRATIONS[0]),
     ("migrations/002_actions_by_account.sql", MIGRATIONS[1]),
     ("migrations/003_row_origin.sql", MIGRATIONS[2]),
+    ("migrations/004_action_contact.sql", MIGRATIONS[3]),
     ("load/typed/usage.sql", TYPED_USAGE),
     ("load/typed/usage_check.sql", TYPED_USAGE_CHECK),
     ("load/typed/tickets.sql", TYPED_TICKETS),

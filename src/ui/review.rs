@@ -139,8 +139,16 @@ pub fn render_review(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         .collect();
     let [label, spark] =
         Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(trend);
+    // The bars start at 0 and end at 100; the label says where the line began and ended.
+    let ends = match (health.first(), health.last()) {
+        (Some(first), Some(last)) => format!(" {first} → {last} (of 100)"),
+        _ => String::new(),
+    };
     frame.render_widget(
-        Paragraph::new(Span::styled("12-week mean health", theme.dim())),
+        Paragraph::new(Span::styled(
+            format!("12-week mean health{ends}"),
+            theme.dim(),
+        )),
         label,
     );
     frame.render_widget(Sparkline::default().data(health).max(100), spark);
