@@ -168,7 +168,9 @@ fn a_database_from_a_newer_retain_is_refused_clearly() {
         .unwrap();
     let error = Db::open(&path).err().unwrap().to_string();
     assert!(
-        error.contains("has schema version 99, newer than this retain knows (3)"),
+        error.contains(&format!(
+            "has schema version 99, newer than this retain knows ({SCHEMA_VERSION})"
+        )),
         "{error}"
     );
 }

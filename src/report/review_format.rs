@@ -278,7 +278,7 @@ fn band_svg(r: &Review) -> String {
 /// the weeks' dates under the axis.
 fn trend_svg(r: &Review) -> String {
     let (width, height) = (560.0, 180.0);
-    let (left, right, top, bottom) = (36.0, 16.0, 20.0, 36.0);
+    let (left, right, top, bottom) = (36.0, 28.0, 20.0, 36.0);
     let plot_h = height - top - bottom;
     let step = if r.weekly.len() > 1 {
         (width - left - right) / (r.weekly.len() - 1) as f64
