@@ -11,6 +11,23 @@ pub fn fold(value: &str) -> String {
     normal.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The one control-character stripper for text from the data on its way to a terminal or a
+/// Markdown file: an account named `Evil\x1b]0;PWNED\x07Corp` must not retitle the window or
+/// clear the screen. Tabs and line breaks become spaces; other control characters (C0, DEL, C1)
+/// are dropped.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .filter_map(|c| match c {
+            '\t' | '\n' | '\r' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let mut end = offset.min(text.len());
@@ -68,6 +85,16 @@ pub fn parse_date(text: &str, today: NaiveDate) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_never_reach_a_terminal() {
+        let evil = "Evil\u{1b}]0;PWNED\u{7}\u{1b}[2J\u{1b}[31mCorp\u{9b}1m\tKK";
+        assert_eq!(printable(evil), "Evil]0;PWNED[2J[31mCorp1m KK");
+        assert!(matches!(
+            printable("株式会社さくら"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn dates_as_typed() {

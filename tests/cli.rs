@@ -342,3 +342,37 @@ fn actions_from_the_command_line_take_people_s_dates_and_account_names() {
         .unwrap();
     assert_eq!(a2["last_touch"], yesterday.to_string());
 }
+
+#[test]
+fn escape_sequences_in_the_data_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::write(
+        data.join("accounts.csv"),
+        "account_id,name,owner,arr,contract_start,crm\u{1b}[2J\n\
+         A-1,Evil\u{1b}]0;PWNED\u{7}\u{1b}[2J\u{1b}[31mCorp,Al\u{1b}[31mice,1000,2025-01-01,x\n",
+    )
+    .unwrap();
+    let db = dir.path().join("r.duckdb");
+    let load = retain(&db, &["load", data.to_str().unwrap()]);
+    assert!(load.status.success(), "{}", stderr(&load));
+    for args in [
+        vec!["load", data.to_str().unwrap()],
+        vec!["accounts"],
+        vec!["explain", "A-1"],
+        vec!["export", "--format", "md"],
+        vec!["review", "--format", "md", "--owner", "Al\u{1b}[31mice"],
+    ] {
+        let out = retain(&db, &args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        let text = stdout(&out);
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{args:?}: {text:?}"
+        );
+        if args[0] != "load" && args[0] != "review" {
+            assert!(text.contains("Evil]0;PWNED[2J[31mCorp"), "{args:?}: {text}");
+        }
+    }
+}

@@ -7,6 +7,7 @@ use super::table::{Align, TextTable};
 use crate::format::{format_value, group_digits};
 use crate::model::score::{AccountScore, AsOf, SURVEY_LABELS};
 use crate::model::{Model, metric_text};
+use crate::text::printable;
 
 /// The accounts as a text table with a count line.
 pub fn write_table(
@@ -88,8 +89,8 @@ pub fn write_csv(out: &mut impl Write, accounts: &[AccountScore]) -> io::Result<
 pub fn explain_text(a: &AccountScore, model: &Model, as_of: AsOf) -> String {
     let mut out = format!(
         "{} — {} (as of {}, model {})\n",
-        a.account_id,
-        a.name,
+        printable(&a.account_id),
+        printable(&a.name),
         as_of.date,
         model.hash()
     );
@@ -111,8 +112,8 @@ pub fn explain_text(a: &AccountScore, model: &Model, as_of: AsOf) -> String {
     if let Some(o) = &a.band_override {
         out.push_str(&format!(
             "CSM override: {} by {}{} — computed band stays {band}\n",
-            o.band,
-            o.author,
+            printable(&o.band),
+            printable(&o.author),
             o.until
                 .as_ref()
                 .map(|u| format!(" until {u}"))
@@ -161,7 +162,7 @@ pub fn explain_text(a: &AccountScore, model: &Model, as_of: AsOf) -> String {
     } else {
         out.push_str("At risk because:\n");
         for r in &a.reasons {
-            out.push_str(&format!("  {:<13} {}\n", r.code, r.fact));
+            out.push_str(&format!("  {:<13} {}\n", r.code, printable(&r.fact)));
         }
     }
     out.push_str(&format!(

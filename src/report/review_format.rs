@@ -53,10 +53,9 @@ fn health(e: &Entry) -> String {
 }
 
 fn title(review: &Review) -> String {
-    let scope = review
-        .owner
-        .as_ref()
-        .map_or("portfolio".to_owned(), |o| format!("{o}'s accounts"));
+    let scope = review.owner.as_ref().map_or("portfolio".to_owned(), |o| {
+        format!("{}'s accounts", crate::text::printable(o))
+    });
     format!(
         "Weekly account review — {scope}, as of {} (vs {})",
         review.as_of, review.week_ago

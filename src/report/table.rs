@@ -3,6 +3,8 @@
 
 use unicode_width::UnicodeWidthStr;
 
+use crate::text::printable;
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Align {
     Left,
@@ -17,13 +19,19 @@ pub struct TextTable {
 impl TextTable {
     pub fn new(headers: &[(&str, Align)]) -> TextTable {
         TextTable {
-            headers: headers.iter().map(|(h, a)| ((*h).to_owned(), *a)).collect(),
+            headers: headers
+                .iter()
+                .map(|(h, a)| (printable(h).into_owned(), *a))
+                .collect(),
             rows: Vec::new(),
         }
     }
 
+    /// A row; cells come from the data, so control characters are stripped here, once, for
+    /// both the terminal and Markdown.
     pub fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells);
+        self.rows
+            .push(cells.iter().map(|c| printable(c).into_owned()).collect());
     }
 
     pub fn render(&self) -> String {
@@ -84,7 +92,7 @@ impl TextTable {
 }
 
 fn md_cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+    text.replace('|', "\\|")
 }
 
 /// Pads `text` to `width` display columns.
