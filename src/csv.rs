@@ -1,11 +1,12 @@
-//! RFC 4180 CSV writing. `write_row` keeps values exactly (rejects files, machine use);
-//! `write_safe_row` also neutralises cells a spreadsheet would run as a formula.
+//! The one CSV writer: RFC 4180, and every cell a spreadsheet would run as a formula
+//! neutralised, in exports and in the rejects and unmatched files alike (they are opened in
+//! spreadsheets too).
 
 use std::io::{self, Write};
 
 /// Writes one record, quoting fields that hold a delimiter, quote, CR or LF. Lines end in CRLF,
 /// as RFC 4180 asks and Excel expects.
-pub fn write_row<'a>(
+fn write_row<'a>(
     out: &mut impl Write,
     fields: impl IntoIterator<Item = &'a str>,
 ) -> io::Result<()> {

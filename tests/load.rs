@@ -216,6 +216,24 @@ fn skip_bad_rows_sets_aside_rows_the_reader_cannot_split() {
 }
 
 #[test]
+fn the_rejects_file_neutralises_formulas_like_an_export() {
+    let db = Db::open_in_memory().unwrap();
+    let dir = dataset_with(&[]);
+    let accounts = dir.path().join("accounts.csv");
+    let mut text = std::fs::read_to_string(&accounts).unwrap();
+    text.push_str("A-9,Nine,,,,=1+2,,2025-01-01,,,\r\n");
+    std::fs::write(&accounts, text).unwrap();
+    let summary = load_dir(&db, dir.path(), true).unwrap();
+    let rejects = std::fs::read_to_string(summary.rejects_file.unwrap()).unwrap();
+    // The value cell starts with the formula: it is written as text. (The record cell starts
+    // with the account id, which a spreadsheet never runs.)
+    assert!(
+        rejects.contains("must be a decimal number,'=1+2,"),
+        "{rejects}"
+    );
+}
+
+#[test]
 fn missing_accounts_file_is_an_error() {
     let db = Db::open_in_memory().unwrap();
     let dir = tempfile::tempdir().unwrap();

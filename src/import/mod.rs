@@ -398,10 +398,10 @@ pub fn import(
 fn write_unmatched(path: &Path, rows: &[Unmatched]) -> Result<()> {
     let io = |e| Error::io(path, e);
     let mut out = BufWriter::new(File::create(path).map_err(io)?);
-    crate::csv::write_row(&mut out, ["file", "line", "fields tried", "value"]).map_err(io)?;
+    crate::csv::write_safe_row(&mut out, ["file", "line", "fields tried", "value"]).map_err(io)?;
     for u in rows {
         let line = u.line.to_string();
-        crate::csv::write_row(&mut out, [u.file.as_str(), &line, &u.field, &u.value])
+        crate::csv::write_safe_row(&mut out, [u.file.as_str(), &line, &u.field, &u.value])
             .map_err(io)?;
     }
     out.flush().map_err(io)

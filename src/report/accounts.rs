@@ -63,7 +63,7 @@ pub fn write_csv(out: &mut impl Write, accounts: &[AccountScore]) -> io::Result<
         "urgency",
         "days_to_renewal",
     ];
-    crate::csv::write_row(out, header)?;
+    crate::csv::write_safe_row(out, header)?;
     for a in accounts {
         let cells = [
             a.account_id.clone(),

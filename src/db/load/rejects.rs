@@ -24,7 +24,7 @@ pub(super) fn write_rejects(path: &Path, sources: &[Source], staged: &[Staged]) 
     use std::io::Write;
     let io = |e| Error::io(path, e);
     let mut out = std::io::BufWriter::new(std::fs::File::create(path).map_err(io)?);
-    crate::csv::write_row(
+    crate::csv::write_safe_row(
         &mut out,
         ["table", "file", "line", "column", "rule", "value", "record"],
     )
@@ -42,7 +42,7 @@ pub(super) fn write_rejects(path: &Path, sources: &[Source], staged: &[Staged]) 
                 &p.value,
                 record,
             ];
-            crate::csv::write_row(&mut out, row).map_err(io)?;
+            crate::csv::write_safe_row(&mut out, row).map_err(io)?;
         }
     }
     out.flush().map_err(io)
