@@ -73,6 +73,15 @@ rejected! {
         "tickets.csv: 1 row breaks the data contract; nothing was loaded\n  tickets.csv:2:5: priority must be low, normal, high or urgent (found \"critical\"){SKIP_HINT}");
     duplicate_ticket_id: "tickets.duplicate_ticket_id.csv" => format!(
         "tickets.csv: 1 row breaks the data contract; nothing was loaded\n  tickets.csv:3:1: ticket_id must be unique (repeats an earlier row) (found \"7\"){SKIP_HINT}");
+    // Whole-number fields are refused, never rounded: 9.5 must not become a promoter's 10.
+    fractional_score: "surveys.fractional_score.csv" => format!(
+        "surveys.csv: 1 row breaks the data contract; nothing was loaded\n  surveys.csv:2:4: score must be a whole number (found \"9.5\"){SKIP_HINT}");
+    exponent_score: "surveys.exponent_score.csv" => format!(
+        "surveys.csv: 2 rows break the data contract; nothing was loaded\n  surveys.csv:2:4: score must be a whole number (found \"4.6\")\n  surveys.csv:3:4: score must be a whole number (found \"1e1\"){SKIP_HINT}");
+    fractional_count: "usage.fractional_count.csv" => format!(
+        "usage.csv: 2 rows break the data contract; nothing was loaded\n  usage.csv:2:5: count must be a whole number (found \"2.5\")\n  usage.csv:3:5: count must be a whole number (found \"1e3\"){SKIP_HINT}");
+    fractional_seats: "accounts.fractional_seats.csv" => format!(
+        "accounts.csv: 1 row breaks the data contract; nothing was loaded\n  accounts.csv:2:7: seats must be a whole number (found \"1.5\"){SKIP_HINT}");
     nps_11: "surveys.nps_11.csv" => format!(
         "surveys.csv: 1 row breaks the data contract; nothing was loaded\n  surveys.csv:2:4: score nps must be 0–10 (found \"11\"){SKIP_HINT}");
     csat_0: "surveys.csat_0.csv" => format!(

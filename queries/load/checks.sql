@@ -22,5 +22,18 @@ CREATE OR REPLACE TEMP MACRO contract_timestamp(v) AS
               AND (length(v) = 10 OR substr(v, 11, 1) IN ('T', ' '))
          THEN TRY_CAST(TRY_CAST(year_first(v) AS TIMESTAMPTZ) AS TIMESTAMP) END;
 
+-- Whole numbers are digits, optionally signed: a cast alone would round 9.5 to 10 and read
+-- 1e3 as 1000, silently changing a survey score or a seat count.
+CREATE OR REPLACE TEMP MACRO contract_whole(v) AS
+    CASE WHEN regexp_full_match(v, '[+-]?[0-9]{1,9}') THEN TRY_CAST(v AS INTEGER) END;
+
+-- The typed read's cheap form of contract_whole, for millions of usage rows: text with a
+-- decimal point, an exponent or a hex prefix is not typed (NULL), so the file goes through
+-- the full stage and its file:line:column report.
+CREATE OR REPLACE TEMP MACRO typed_whole(v) AS
+    CASE WHEN strpos(v, '.') = 0 AND strpos(v, 'e') = 0 AND strpos(v, 'E') = 0
+              AND strpos(v, 'x') = 0 AND strpos(v, 'X') = 0
+         THEN TRY_CAST(v AS INTEGER) END;
+
 CREATE OR REPLACE TEMP MACRO contract_problem(col, rule, val) AS
     {'column': col, 'rule': rule, 'value': coalesce(val, '')};

@@ -2,7 +2,7 @@
 SELECT
     account_id, name, owner, segment, plan,
     TRY_CAST(arr AS DECIMAL(18, 2)) AS arr,
-    TRY_CAST(seats AS INTEGER) AS seats,
+    contract_whole(seats) AS seats,
     contract_date(contract_start) AS contract_start,
     contract_date(renewal_date) AS renewal_date,
     contract_date(churned_on) AS churned_on,
@@ -13,9 +13,9 @@ SELECT
         WHEN TRY_CAST(arr AS DECIMAL(18, 2)) IS NULL
             THEN contract_problem('arr', 'must be a decimal number', arr)
         WHEN TRY_CAST(arr AS DECIMAL(18, 2)) < 0 THEN contract_problem('arr', 'must be ≥ 0', arr)
-        WHEN seats IS NOT NULL AND TRY_CAST(seats AS INTEGER) IS NULL
+        WHEN seats IS NOT NULL AND contract_whole(seats) IS NULL
             THEN contract_problem('seats', 'must be a whole number', seats)
-        WHEN TRY_CAST(seats AS INTEGER) < 0 THEN contract_problem('seats', 'must be ≥ 0', seats)
+        WHEN contract_whole(seats) < 0 THEN contract_problem('seats', 'must be ≥ 0', seats)
         WHEN contract_start IS NULL THEN contract_problem('contract_start', 'is required', contract_start)
         WHEN contract_date(contract_start) IS NULL
             THEN contract_problem('contract_start', 'must be a date YYYY-MM-DD', contract_start)

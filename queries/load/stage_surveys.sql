@@ -3,7 +3,7 @@ SELECT
     account_id,
     contract_timestamp(responded_at) AS responded_at,
     lower(kind) AS kind,
-    TRY_CAST(score AS INTEGER) AS score,
+    contract_whole(score) AS score,
     respondent,
     comment,
     CASE
@@ -15,13 +15,13 @@ SELECT
         WHEN lower(kind) NOT IN ('nps', 'csat', 'ces')
             THEN contract_problem('kind', 'must be nps, csat or ces', kind)
         WHEN score IS NULL THEN contract_problem('score', 'is required', score)
-        WHEN TRY_CAST(score AS INTEGER) IS NULL
+        WHEN contract_whole(score) IS NULL
             THEN contract_problem('score', 'must be a whole number', score)
-        WHEN lower(kind) = 'nps' AND TRY_CAST(score AS INTEGER) NOT BETWEEN 0 AND 10
+        WHEN lower(kind) = 'nps' AND contract_whole(score) NOT BETWEEN 0 AND 10
             THEN contract_problem('score', 'nps must be 0–10', score)
-        WHEN lower(kind) = 'csat' AND TRY_CAST(score AS INTEGER) NOT BETWEEN 1 AND 5
+        WHEN lower(kind) = 'csat' AND contract_whole(score) NOT BETWEEN 1 AND 5
             THEN contract_problem('score', 'csat must be 1–5', score)
-        WHEN lower(kind) = 'ces' AND TRY_CAST(score AS INTEGER) NOT BETWEEN 1 AND 7
+        WHEN lower(kind) = 'ces' AND contract_whole(score) NOT BETWEEN 1 AND 7
             THEN contract_problem('score', 'ces must be 1–7', score)
     END AS problem
 FROM (

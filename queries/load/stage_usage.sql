@@ -3,16 +3,16 @@ SELECT
     account_id, user_id,
     contract_timestamp(occurred_at) AS occurred_at,
     feature,
-    coalesce(TRY_CAST(count AS INTEGER), 1) AS count,
+    coalesce(contract_whole(count), 1) AS count,
     CASE
         WHEN account_id IS NULL THEN contract_problem('account_id', 'is required', account_id)
         WHEN user_id IS NULL THEN contract_problem('user_id', 'is required', user_id)
         WHEN occurred_at IS NULL THEN contract_problem('occurred_at', 'is required', occurred_at)
         WHEN contract_timestamp(occurred_at) IS NULL
             THEN contract_problem('occurred_at', 'must be an ISO 8601 timestamp', occurred_at)
-        WHEN count IS NOT NULL AND TRY_CAST(count AS INTEGER) IS NULL
+        WHEN count IS NOT NULL AND contract_whole(count) IS NULL
             THEN contract_problem('count', 'must be a whole number', count)
-        WHEN TRY_CAST(count AS INTEGER) < 1 THEN contract_problem('count', 'must be ≥ 1', count)
+        WHEN contract_whole(count) < 1 THEN contract_problem('count', 'must be ≥ 1', count)
     END AS problem
 FROM (
     SELECT

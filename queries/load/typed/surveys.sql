@@ -1,11 +1,11 @@
--- A clean surveys file, typed by DuckDB's reader (responded_at as TIMESTAMPTZ, score as
--- INTEGER).
+-- A clean surveys file, typed by DuckDB's reader (responded_at as TIMESTAMPTZ) and score by
+-- typed_whole (a 9.5 must not round to a promoter's 10).
 CREATE OR REPLACE TABLE {{stage}} AS
 SELECT
     {{account_id}} AS account_id,
     {{responded_at}}::TIMESTAMP AS responded_at,
     lower({{kind}}) AS kind,
-    {{score}} AS score,
+    typed_whole({{score}}) AS score,
     {{respondent}} AS respondent,
     {{comment}} AS comment
 FROM {{source}}

@@ -42,7 +42,7 @@ pub(super) const TABLES: &[TableSpec] = &[
         typed: Some(TypedRead {
             stage_sql: queries::TYPED_USAGE,
             check_sql: queries::TYPED_USAGE_CHECK,
-            types: &[("occurred_at", "TIMESTAMPTZ"), ("count", "INTEGER")],
+            types: &[("occurred_at", "TIMESTAMPTZ")],
         }),
     },
     TableSpec {
@@ -60,7 +60,7 @@ pub(super) const TABLES: &[TableSpec] = &[
         typed: Some(TypedRead {
             stage_sql: queries::TYPED_SURVEYS,
             check_sql: queries::TYPED_SURVEYS_CHECK,
-            types: &[("responded_at", "TIMESTAMPTZ"), ("score", "INTEGER")],
+            types: &[("responded_at", "TIMESTAMPTZ")],
         }),
     },
     TableSpec {
