@@ -201,6 +201,11 @@ fn skip_bad_rows_loads_the_rest_and_writes_exactly_the_bad_rows() {
         "accounts.duplicate_account_id.csv",
         "tickets.unknown_priority.csv",
     ]);
+    // Two good tickets beside the bad one: skipping sets aside a few rows, never most of a table.
+    let tickets = dir.path().join("tickets.csv");
+    let mut text = std::fs::read_to_string(&tickets).unwrap();
+    text.push_str("2,A-1,2026-11-03T10:00:00Z,,low,y\n3,A-2,2026-11-04T10:00:00Z,,high,z\n");
+    std::fs::write(&tickets, text).unwrap();
     let summary = load_dir(&db, dir.path(), true).unwrap();
     assert_eq!(count(&db, "accounts"), 2);
     assert_eq!(summary.tables[0].rejected, 1);
@@ -620,4 +625,24 @@ fn the_typed_read_of_clean_files_equals_the_full_stage() {
         "SELECT account_id, occurred_at::VARCHAR, kind, summary, author FROM activities ORDER BY ALL",
     );
     assert_eq!(activities[0][1..3], ["2026-11-01 15:00:00", "qbr"]);
+}
+
+#[test]
+fn skip_bad_rows_never_empties_the_portfolio() {
+    let db = Db::open_in_memory().unwrap();
+    load_dir(&db, &fixture("good"), false).unwrap();
+    let before = fingerprint(&db);
+    let dir = dataset_with(&["accounts.negative_seats.csv"]);
+    let error = load_dir(&db, dir.path(), true).unwrap_err().to_string();
+    assert!(
+        error.starts_with(
+            "accounts.csv: 1 of 1 rows break the data contract, too many to set aside (rule: \
+             --skip-bad-rows skips a few bad rows, never most of a table or every account); \
+             nothing was loaded; they are listed, with reasons, in "
+        ),
+        "{error}"
+    );
+    assert_eq!(fingerprint(&db), before, "nothing changed");
+    let rejects = std::fs::read_to_string(dir.path().join("rejects.csv")).unwrap();
+    assert!(rejects.contains("seats,must be ≥ 0,-3"), "{rejects}");
 }

@@ -7,8 +7,8 @@ use std::time::Instant;
 use super::rejects::write_rejects_if_any;
 use super::source::{TABLES, inspect};
 use super::{
-    LoadEvent, LoadOptions, LoadSummary, drop_stages, known_accounts, record_load, stage_all,
-    summarise,
+    LoadEvent, LoadOptions, LoadSummary, drop_stages, known_accounts, record_load,
+    refuse_gutted_tables, stage_all, summarise,
 };
 use crate::db::csv_file::TextEncoding;
 use crate::db::{Db, queries};
@@ -130,6 +130,7 @@ pub fn merge(
         } else {
             write_rejects_if_any(rejects_file, &sources, &staged)?
         };
+        refuse_gutted_tables(&sources, &staged, rejects_file.as_deref())?;
         if !dry_run {
             db.in_transaction(|conn| {
                 for (source, staged) in sources.iter().zip(&staged).rev() {

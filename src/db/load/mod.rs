@@ -19,7 +19,7 @@ use stage::{Staged, stage};
 
 use super::csv_file::TextEncoding;
 use super::{Db, queries};
-use crate::error::Result;
+use crate::error::{LoadError, Result};
 
 #[derive(Debug, Default, Clone)]
 pub struct LoadOptions {
@@ -77,6 +77,7 @@ pub fn load(
     let staged = stage_all(db, &sources, options, on_event);
     let result = staged.and_then(|staged| {
         let rejects_file = write_rejects_if_any(rejects_file, &sources, &staged)?;
+        refuse_gutted_tables(&sources, &staged, rejects_file.as_deref())?;
         db.in_transaction(|conn| {
             // Accounts last: the other stages are pruned against stage_accounts.
             for spec in TABLES.iter().rev() {
@@ -141,6 +142,38 @@ fn record_load(
             source.ignored.join(", "),
         ],
     )?;
+    Ok(())
+}
+
+/// `--skip-bad-rows` sets bad rows aside so that a few cannot block a load; when they are no
+/// few (every account, or more than half of a table) the file is wrong, not some rows, and
+/// loading the rest would empty the portfolio with exit 0. Refused; the rejects file, already
+/// written, lists them.
+fn refuse_gutted_tables(
+    sources: &[Source],
+    staged: &[Staged],
+    rejects_file: Option<&Path>,
+) -> Result<()> {
+    for (source, staged) in sources.iter().zip(staged) {
+        let rejected = staged.rejected.len() as u64;
+        let total = staged.loaded + staged.orphans + rejected;
+        let no_accounts = source.spec.contract.name == "accounts" && staged.loaded == 0;
+        if rejected > 0 && (no_accounts || rejected * 2 > total) {
+            let listed = rejects_file.map_or(String::new(), |p| {
+                format!("; they are listed, with reasons, in {}", p.display())
+            });
+            return Err(LoadError::File {
+                file: source.file.clone(),
+                message: format!(
+                    "{rejected} of {total} rows break the data contract, too many to set aside \
+                     (rule: --skip-bad-rows skips a few bad rows, never most of a table{}); \
+                     nothing was loaded{listed}",
+                    if no_accounts { " or every account" } else { "" }
+                ),
+            }
+            .into());
+        }
+    }
     Ok(())
 }
 
