@@ -816,3 +816,47 @@ fn an_import_in_which_no_row_finds_its_account_changes_nothing() {
     );
     assert_eq!(fingerprint(&s.db), before);
 }
+
+#[test]
+fn an_empty_export_changes_nothing_and_says_so() {
+    fn zendesk<'a>(files: &'a [&'a str]) -> Run<'a> {
+        Run {
+            vendor: Vendor::Zendesk,
+            files,
+            mapping: Some("zendesk/map.toml"),
+            time_zone: None,
+            dry_run: false,
+            skip_bad_rows: false,
+        }
+    }
+    let s = setup();
+    s.import(zendesk(&["zendesk/tickets.csv"])).unwrap();
+    let before = s.rows("SELECT count(*)::VARCHAR FROM tickets");
+    let header = std::fs::read_to_string(fixture("import/zendesk/tickets.csv")).unwrap();
+    let header = header.lines().next().unwrap().to_owned();
+    for (name, text) in [
+        ("empty.csv", String::new()),
+        ("header_only.csv", header + "\n"),
+    ] {
+        let path = s.dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let path = path.to_string_lossy().into_owned();
+        let files = [path.as_str()];
+        let error = match s.import(zendesk(&files)) {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("{name} was imported"),
+        };
+        let said = match name {
+            "empty.csv" => error.contains("is empty"),
+            _ => {
+                error.contains("no zendesk rows to import") && error.contains("nothing was changed")
+            }
+        };
+        assert!(said && error.starts_with(name), "{name}: {error}");
+        assert_eq!(
+            s.rows("SELECT count(*)::VARCHAR FROM tickets"),
+            before,
+            "{name}"
+        );
+    }
+}

@@ -358,6 +358,24 @@ pub fn import(
         })
         .collect();
     let (tables, prepared) = import.finish(&label.join(", "))?;
+    // An empty export (0 bytes, or a header alone) would replace what this source brought
+    // before with nothing. Say so and change nothing, in a dry run too.
+    if tables.iter().all(|t| t.origins.rows.is_empty()) && prepared.unmatched.is_empty() {
+        let left_out: u64 = prepared.skipped.values().sum();
+        return Err(LoadError::File {
+            file: label.join(", "),
+            message: format!(
+                "no {vendor} rows to import{} (rule: an import replaces what {vendor} brought \
+                 before, so an empty export would erase it); nothing was changed",
+                if left_out > 0 {
+                    format!(" ({left_out} left out by the mapping's values)")
+                } else {
+                    String::new()
+                }
+            ),
+        }
+        .into());
+    }
     // An import replaces what its source brought before: one in which no row found its
     // account (a wrong mapping, the wrong files) would only delete. Refuse it.
     if prepared.matched == 0 && !prepared.unmatched.is_empty() && !request.dry_run {
