@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use proptest::prelude::*;
 use retain::app::{Action, App, InputKey, update};
 use retain::model::{DEFAULT_TOML, Model};
-use retain::text::parse_date;
+use retain::text::{fold, parse_date};
 
 fn today() -> NaiveDate {
     "2026-11-23".parse().unwrap()
@@ -65,14 +65,15 @@ proptest! {
         let mut app = app();
         update(&mut app, Action::Search);
         update(&mut app, Action::Input(InputKey::Paste(text.clone())));
-        let needle = text.replace(['\n', '\r'], " ").to_lowercase();
+        // The one rule: both sides folded (NFKC, case, spacing), then matched as plain text.
+        let needle = fold(&text.replace(['\n', '\r'], " "));
+        let found = |a: &retain::model::score::AccountScore| {
+            fold(&a.name).contains(&needle) || fold(&a.account_id).contains(&needle)
+        };
         for &i in &app.view {
-            let a = &app.accounts()[i];
-            prop_assert!(a.name.to_lowercase().contains(&needle) || a.account_id.to_lowercase().contains(&needle));
+            prop_assert!(found(&app.accounts()[i]));
         }
-        let expected = app.accounts().iter().filter(|a| {
-            a.name.to_lowercase().contains(&needle) || a.account_id.to_lowercase().contains(&needle)
-        }).count();
+        let expected = app.accounts().iter().filter(|a| found(a)).count();
         prop_assert_eq!(app.view.len(), expected);
     }
 }
