@@ -24,30 +24,20 @@ pub const REASONS: &[(&str, &str, &str)] = &[
     (
         "USAGE_DROP",
         "DROP",
-        "usage fell by 30% or more on the previous 30 days",
+        "usage down 30% or more on the 30 days before",
     ),
     ("GONE_DARK", "DARK", "no product use for 14 days or more"),
     ("DETRACTOR", "DETR", "an NPS of 0–6 in the last 90 days"),
     (
         "ESCALATION",
         "ESC",
-        "an urgent or high ticket open more than 7 days",
+        "an urgent or high ticket open over 7 days",
     ),
     ("LOW_ADOPTION", "ADOPT", "under 30% of the seats in use"),
     (
         "RENEWAL_RISK",
         "RENEW",
         "renews within 90 days with health below 70",
-    ),
-    (
-        "OUTCOME_OVERDUE",
-        "LATE",
-        "a success-plan outcome is overdue",
-    ),
-    (
-        "CHAMPION_LEFT",
-        "CHAMP",
-        "a champion or decision maker left",
     ),
 ];
 

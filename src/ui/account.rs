@@ -291,9 +291,10 @@ fn history_lines(detail: &AccountDetail, theme: Theme) -> Vec<Line<'static>> {
 }
 
 fn render_history(app: &App, theme: Theme, a: &AccountScore, frame: &mut Frame, area: Rect) {
-    let block = Block::new()
-        .borders(Borders::TOP)
-        .title(Span::styled("PgDn/PgUp scroll", theme.dim()));
+    let block = Block::new().borders(Borders::TOP).title(Span::styled(
+        "j/k scroll · ] [ next/previous account",
+        theme.dim(),
+    ));
     match app.detail.as_ref().filter(|d| d.account_id == a.account_id) {
         None => frame.render_widget(
             Paragraph::new("Loading tickets, surveys and the journey…").block(block),
