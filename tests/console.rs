@@ -459,6 +459,37 @@ fn review_lists_have_a_cursor_enter_opens_and_esc_comes_back() {
     assert_eq!(app.review_scroll, bottom.saturating_sub(1));
 }
 
+#[test]
+fn what_was_done_shows_on_the_account_and_hidden_rows_say_why() {
+    let db = good_db();
+    let mut app = app_with(&db, "alice");
+    update(&mut app, Action::Snooze);
+    update(&mut app, Action::Input(InputKey::Tab));
+    type_text(&mut app, "予算待ち");
+    let effects = update(&mut app, Action::Input(InputKey::Enter));
+    let [Effect::Record(action)] = effects.as_slice() else {
+        panic!("a snooze to record: {effects:?}");
+    };
+    let until = action.until.unwrap();
+    update(
+        &mut app,
+        Action::Saved {
+            id: 1,
+            action: action.clone(),
+        },
+    );
+    update(&mut app, Action::ToggleHidden);
+    let screen = draw(&app, 80, 24).backend().to_string();
+    assert!(screen.contains("(snoozed) Acme"), "{screen}");
+    update(&mut app, Action::Top);
+    update(&mut app, Action::Open);
+    let screen = draw(&app, 160, 48).backend().to_string();
+    assert!(
+        screen.contains(&format!("snoozed until {until}: 予算待ち")),
+        "{screen}"
+    );
+}
+
 fn snapshot_app() -> (Db, App) {
     let db = good_db();
     let app = app_with(&db, "alice");
