@@ -115,9 +115,9 @@ pub struct ImportArgs {
 
 #[derive(Debug, Args)]
 pub struct SampleArgs {
-    /// How many accounts to generate
-    #[arg(long, default_value_t = 300)]
-    pub accounts: usize,
+    /// How many accounts to generate (1 to 1,000,000)
+    #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub accounts: u32,
     /// Seed: the same seed always gives the same files
     #[arg(long, default_value_t = 42)]
     pub seed: u64,

@@ -158,6 +158,10 @@ fn errors_have_exit_codes() {
     assert_eq!(out.status.code(), Some(2));
     let out = retain(&db, &["accounts", "--as-of", "2026/11/03"]);
     assert_eq!(out.status.code(), Some(2));
+    // Bounded instead of an allocation failure (exit 134).
+    let out = retain(&db, &["sample", "--accounts", "99999999999", "--out", "x"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--accounts"), "{}", stderr(&out));
 }
 
 #[test]

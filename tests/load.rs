@@ -646,3 +646,22 @@ fn skip_bad_rows_never_empties_the_portfolio() {
     let rejects = std::fs::read_to_string(dir.path().join("rejects.csv")).unwrap();
     assert!(rejects.contains("seats,must be ≥ 0,-3"), "{rejects}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_like_a_table_is_refused_not_waited_on() {
+    let db = Db::open_in_memory().unwrap();
+    let dir = dataset_with(&[]);
+    let usage = dir.path().join("usage.csv");
+    std::fs::remove_file(&usage).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&usage)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let error = load_dir(&db, dir.path(), false).unwrap_err().to_string();
+    assert_eq!(
+        error,
+        "usage.csv: is not a regular file (a FIFO, socket or device); name a data file"
+    );
+}

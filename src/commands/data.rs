@@ -16,7 +16,7 @@ use crate::sample::{self, SampleOptions};
 pub fn sample(args: &SampleArgs) -> Result<()> {
     let started = Instant::now();
     let options = SampleOptions {
-        accounts: args.accounts,
+        accounts: args.accounts as usize,
         seed: args.seed,
         as_of: args.as_of,
         gzip: args.gzip,

@@ -162,6 +162,13 @@ pub(super) fn inspect(
     if path.is_dir() {
         return Err(file_error(&file, "is a directory, not a file"));
     }
+    // A FIFO, socket or device named like a table would hang the load or never end.
+    if std::fs::metadata(&path).is_ok_and(|m| !m.is_file()) {
+        return Err(file_error(
+            &file,
+            "is not a regular file (a FIFO, socket or device); name a data file",
+        ));
+    }
     let is_parquet = file.to_lowercase().ends_with(".parquet");
     let mut path = path;
     let mut transcoded = None;
