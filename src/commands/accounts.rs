@@ -136,6 +136,16 @@ fn record(db: &Db, action: &NewAction, done: String) -> Result<()> {
     Ok(())
 }
 
+/// A flag or an override says why: an empty reason would show as a bare "flagged by …".
+fn said(reason: &str) -> Result<()> {
+    if reason.trim().is_empty() {
+        return Err(Error::Usage(
+            "--reason is empty: say why (it is shown beside the account)".to_owned(),
+        ));
+    }
+    Ok(())
+}
+
 fn not_past(date: NaiveDate, what: &str) -> Result<()> {
     let today = chrono::Utc::now().date_naive();
     if date < today {
@@ -214,6 +224,7 @@ pub fn resolve(db: &Db, args: ResolveArgs, user: &str) -> Result<()> {
 }
 
 pub fn flag(db: &Db, args: FlagArgs, user: &str) -> Result<()> {
+    said(&args.reason)?;
     not_past(args.until, "--until")?;
     let account_id = resolve_account(db, &args.account_id)?;
     let mut action = NewAction::new(&account_id, ActionKind::Flag, user);
@@ -235,6 +246,7 @@ pub fn band_override(db: &Db, args: OverrideArgs, user: &str) -> Result<()> {
             bands.join(", ")
         )));
     }
+    said(&args.reason)?;
     not_past(args.until, "--until")?;
     let account_id = resolve_account(db, &args.account_id)?;
     let mut action = NewAction::new(&account_id, ActionKind::Override, user);
