@@ -315,6 +315,27 @@ fn actions_from_the_command_line_take_people_s_dates_and_account_names() {
         ],
     );
     assert!(out.status.success(), "flag takes +30d: {}", stderr(&out));
+    let out = retain(&db, &["flag", "A-3", "--reason", " ", "--until", "+30d"]);
+    assert_eq!(out.status.code(), Some(2), "a flag says why");
+    assert!(
+        stderr(&out).contains("--reason is empty"),
+        "{}",
+        stderr(&out)
+    );
+    let out = retain(
+        &db,
+        &["flag", "A-3", "--reason", "x", "--until", "2020-01-01"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a flag that expired before it was set"
+    );
+    assert!(
+        stderr(&out).contains("--until 2020-01-01 is in the past"),
+        "{}",
+        stderr(&out)
+    );
     let out = retain(&db, &["resolve", "A-1", "exec sponsor call held"]);
     assert!(
         stdout(&out).contains("resolved A-1: RED"),
