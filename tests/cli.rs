@@ -16,6 +16,16 @@ fn retain(db: &std::path::Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// A database in a fresh folder with a fixture set loaded; the folder lives as long as the
+/// returned guard.
+fn loaded(set: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.duckdb");
+    let out = retain(&db, &["load", fixture(set).to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    (dir, db)
+}
+
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
@@ -93,13 +103,7 @@ fn load_then_accounts_as_csv_and_json() {
 
 #[test]
 fn explain_prints_the_score_line_by_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("r.duckdb");
-    assert!(
-        retain(&db, &["load", fixture("worked_example").to_str().unwrap()])
-            .status
-            .success()
-    );
+    let (_dir, db) = loaded("worked_example");
     let out = retain(&db, &["explain", "W-1"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
@@ -113,13 +117,7 @@ fn explain_prints_the_score_line_by_line() {
 
 #[test]
 fn flag_shows_as_a_reason_and_score_stores_history() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("r.duckdb");
-    assert!(
-        retain(&db, &["load", fixture("worked_example").to_str().unwrap()])
-            .status
-            .success()
-    );
+    let (_dir, db) = loaded("worked_example");
     let out = retain(
         &db,
         &[
@@ -244,13 +242,7 @@ fn a_mistyped_database_or_band_is_an_error_not_an_empty_answer() {
 
 #[test]
 fn a_csv_export_starts_with_a_byte_order_mark_unless_asked_not_to() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("r.duckdb");
-    assert!(
-        retain(&db, &["load", fixture("good").to_str().unwrap()])
-            .status
-            .success()
-    );
+    let (_dir, db) = loaded("good");
     let out = retain(&db, &["export", "--format", "csv"]);
     assert!(out.stdout.starts_with("\u{feff}rank,".as_bytes()));
     let out = retain(&db, &["export", "--format", "csv", "--no-bom"]);
@@ -259,13 +251,7 @@ fn a_csv_export_starts_with_a_byte_order_mark_unless_asked_not_to() {
 
 #[test]
 fn actions_from_the_command_line_take_people_s_dates_and_account_names() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("r.duckdb");
-    assert!(
-        retain(&db, &["load", fixture("good").to_str().unwrap()])
-            .status
-            .success()
-    );
+    let (_dir, db) = loaded("good");
     let today = chrono::Utc::now().date_naive();
 
     // By id in any case, dated yesterday.

@@ -7,8 +7,8 @@ use std::process::Command;
 use common::fixture;
 use common::tmux::{Tmux, console_command};
 
-#[test]
-fn open_move_log_a_touch_quit_and_find_it_in_the_timeline() {
+/// A database with the `good` fixture loaded by the real binary.
+fn good_db() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e2e.duckdb");
     let load = Command::new(env!("CARGO_BIN_EXE_retain"))
@@ -21,6 +21,12 @@ fn open_move_log_a_touch_quit_and_find_it_in_the_timeline() {
         .output()
         .unwrap();
     assert!(load.status.success());
+    (dir, db)
+}
+
+#[test]
+fn open_move_log_a_touch_quit_and_find_it_in_the_timeline() {
+    let (_dir, db) = good_db();
     let command = console_command(&db);
     let session = format!("retain-e2e-{}", std::process::id());
 
@@ -51,18 +57,7 @@ fn open_move_log_a_touch_quit_and_find_it_in_the_timeline() {
 
 #[test]
 fn walk_the_agenda_act_on_the_walked_account_and_stay_on_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("walk.duckdb");
-    let load = Command::new(env!("CARGO_BIN_EXE_retain"))
-        .args([
-            "--db",
-            db.to_str().unwrap(),
-            "load",
-            fixture("good").to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(load.status.success());
+    let (_dir, db) = good_db();
     let session = format!("retain-walk-{}", std::process::id());
     let tmux = Tmux::start(&session, &console_command(&db));
     tmux.wait_for("Northwind");
