@@ -30,6 +30,15 @@ fn format_utc(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
+/// A mapping's format read `02/03/24` with `%Y` as the year 24: a year before 1970 or more
+/// than 20 years ahead is no date a vendor export holds, so the text stays unread and the
+/// contract's rule reports it at the vendor's line and column instead of storing year 0024.
+fn plausible(date: NaiveDate) -> bool {
+    use chrono::Datelike;
+    let this_year = Utc::now().year();
+    (1970..=this_year + 20).contains(&date.year())
+}
+
 fn in_zone(naive: NaiveDateTime, zone: Tz) -> Option<DateTime<Utc>> {
     // A time that a DST change makes ambiguous is read as its earlier instant; one that
     // falls into the gap does not exist and stays unread.
@@ -67,6 +76,7 @@ pub fn to_utc(value: &str, zone: Tz, format: Option<&str>) -> String {
                         .ok()
                         .and_then(|d| d.and_hms_opt(0, 0, 0))
                 })
+                .filter(|naive| plausible(naive.date()))
                 .and_then(|naive| in_zone(naive, zone))
         })
         .or_else(|| DateTime::parse_from_rfc3339(value).ok().map(|t| t.to_utc()))
@@ -99,7 +109,10 @@ pub fn to_utc(value: &str, zone: Tz, format: Option<&str>) -> String {
 /// is neither, for the contract's rule to report.
 pub fn to_date(value: &str, format: Option<&str>) -> String {
     let value = value.trim();
-    if let Some(date) = format.and_then(|f| NaiveDate::parse_from_str(value, f).ok()) {
+    if let Some(date) = format
+        .and_then(|f| NaiveDate::parse_from_str(value, f).ok())
+        .filter(|d| plausible(*d))
+    {
         return date.to_string();
     }
     if let Ok(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
@@ -178,5 +191,17 @@ mod tests {
             "3.11.2026",
             "unread text is kept for the rule"
         );
+    }
+
+    #[test]
+    fn a_two_digit_year_read_with_percent_capital_y_is_not_year_24() {
+        let format = Some("%m/%d/%Y");
+        assert_eq!(
+            to_date("02/03/24", format),
+            "02/03/24",
+            "left for the rule to report"
+        );
+        assert_eq!(to_utc("02/03/24", Tz::UTC, format), "02/03/24");
+        assert_eq!(to_date("02/03/24", Some("%m/%d/%y")), "2024-02-03");
     }
 }
