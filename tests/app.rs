@@ -100,10 +100,10 @@ fn the_model_tab_scrolls_down_and_up_without_moving_the_queue() {
     assert!(app.model_rows().len() > app.page_rows + 3);
     update(&mut app, Action::Down);
     update(&mut app, Action::PageDown);
-    assert_eq!(app.review_scroll, 1 + app.page_rows / 2);
+    assert_eq!(app.model_scroll, 1 + app.page_rows / 2);
     assert_eq!(app.selected, 1, "the queue selection stays where it was");
     update(&mut app, Action::Up);
-    assert_eq!(app.review_scroll, app.page_rows / 2);
+    assert_eq!(app.model_scroll, app.page_rows / 2);
     assert_eq!(app.screen, Screen::Model);
 }
 

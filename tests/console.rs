@@ -453,10 +453,10 @@ fn review_lists_have_a_cursor_enter_opens_and_esc_comes_back() {
     for _ in 0..500 {
         update(&mut app, Action::Down);
     }
-    let bottom = app.review_scroll;
+    let bottom = app.model_scroll;
     assert!(bottom < app.model_rows().len());
     update(&mut app, Action::Up);
-    assert_eq!(app.review_scroll, bottom.saturating_sub(1));
+    assert_eq!(app.model_scroll, bottom.saturating_sub(1));
 }
 
 #[test]

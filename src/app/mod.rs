@@ -59,7 +59,7 @@ pub struct App {
     pub saving: bool,
     pub review: Option<Review>,
     /// First row shown on the model tab.
-    pub review_scroll: usize,
+    pub model_scroll: usize,
     /// The row under the cursor in the review's agenda or the renewals list.
     pub tab_cursor: usize,
     /// Where Esc on the account screen goes back to (the tab an account was opened from).
@@ -104,7 +104,7 @@ impl App {
             undo_stack: Vec::new(),
             saving: false,
             review: None,
-            review_scroll: 0,
+            model_scroll: 0,
             tab_cursor: 0,
             back_to: Screen::Queue,
             walk: Vec::new(),
@@ -225,7 +225,7 @@ impl App {
         self.walked.clear();
         if screen != self.screen && screen != Screen::Account {
             self.tab_cursor = 0;
-            self.review_scroll = 0;
+            self.model_scroll = 0;
         }
         self.screen = screen;
         match screen {
@@ -381,7 +381,7 @@ impl App {
         };
         let position = match self.screen {
             Screen::Review | Screen::Renewals => &mut self.tab_cursor,
-            Screen::Model => &mut self.review_scroll,
+            Screen::Model => &mut self.model_scroll,
             Screen::Account => &mut self.detail_scroll,
             Screen::Queue => return false,
         };

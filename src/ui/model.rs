@@ -15,6 +15,6 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         .map(|(tone, text)| Line::from(Span::styled(text, theme.tone(tone))))
         .collect();
     let last_top = lines.len().saturating_sub(usize::from(area.height));
-    let scroll = app.review_scroll.min(last_top) as u16;
+    let scroll = app.model_scroll.min(last_top) as u16;
     frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), area);
 }
