@@ -76,7 +76,10 @@ impl fmt::Display for Problem {
         if self.column_index > 0 {
             write!(f, ":{}", self.column_index)?;
         }
-        write!(f, ": {} {}", self.column, self.rule)?;
+        match self.column.as_str() {
+            "" => write!(f, ": {}", self.rule)?,
+            column => write!(f, ": {column} {}", self.rule)?,
+        }
         if !self.value.is_empty() {
             write!(f, " (found {:?})", self.value)?;
         }

@@ -54,9 +54,9 @@ rejected! {
     empty_file: "accounts.empty_file.csv" =>
         "accounts.csv: is empty (rule: the first line names the columns)";
     latin1_bytes: "accounts.latin1_bytes.csv" =>
-        "accounts.csv:2:8: is not UTF-8 text (rule: files are UTF-8; save the export as \"CSV UTF-8\"), nor Shift_JIS; name the encoding with --encoding";
+        "accounts.csv:2:8: is not UTF-8 text (rule: files are UTF-8; save the export as \"CSV UTF-8\"), nor Shift_JIS or UTF-16; name the encoding with --encoding (windows-1252, shift_jis or utf-16)";
     latin1_header: "accounts.latin1_header.csv" =>
-        "accounts.csv:1:14: is not UTF-8 text (rule: files are UTF-8; save the export as \"CSV UTF-8\"), nor Shift_JIS; name the encoding with --encoding";
+        "accounts.csv:1:14: is not UTF-8 text (rule: files are UTF-8; save the export as \"CSV UTF-8\"), nor Shift_JIS or UTF-16; name the encoding with --encoding (windows-1252, shift_jis or utf-16)";
     ragged_row: "accounts.ragged_row.csv" =>
         "accounts.csv:3: the row has 6 fields, the header has 10 (rule: every row has the header's fields)";
     unterminated_quote: "accounts.unterminated_quote.csv" =>
@@ -90,6 +90,16 @@ rejected! {
         "surveys.csv: 1 row breaks the data contract; nothing was loaded\n  surveys.csv:2:4: score ces must be 1–7 (found \"8\"){SKIP_HINT}");
     unknown_survey_kind: "surveys.unknown_kind.csv" => format!(
         "surveys.csv: 1 row breaks the data contract; nothing was loaded\n  surveys.csv:2:3: kind must be nps, csat or ces (found \"enps\"){SKIP_HINT}");
+    // Lines are physical lines of the file, also after values that span lines.
+    short_row_after_multiline_values: "activities.short_row_after_multiline.csv" =>
+        "activities.csv:14: the row has 3 fields, the header has 5 (rule: every row has the header's fields)";
+    unclosed_quote_after_multiline_value: "tickets.unclosed_quote_after_multiline.csv" =>
+        "tickets.csv:4: a quoted value is never closed (rule: quotes come in pairs)";
+    // DuckDB reads +25:00 and +05:60 and moves the time; the contract refuses them.
+    offset_of_25_hours: "activities.offset_25_hours.csv" => format!(
+        "activities.csv: 1 row breaks the data contract; nothing was loaded\n  activities.csv:2:2: occurred_at must be an ISO 8601 timestamp (found \"2026-11-10T15:00:00+25:00\"){SKIP_HINT}");
+    offset_of_60_minutes: "usage.offset_60_minutes.csv" => format!(
+        "usage.csv: 1 row breaks the data contract; nothing was loaded\n  usage.csv:3:3: occurred_at must be an ISO 8601 timestamp (found \"2026-11-10T15:00:00+05:60\"){SKIP_HINT}");
     unknown_activity_kind: "activities.unknown_kind.csv" => format!(
         "activities.csv: 1 row breaks the data contract; nothing was loaded\n  activities.csv:2:3: kind must be call, email, meeting, qbr or note (found \"lunch\"){SKIP_HINT}");
 }
@@ -227,6 +237,113 @@ fn skip_bad_rows_sets_aside_rows_the_reader_cannot_split() {
     assert_eq!((summary.tables[0].rows, summary.tables[0].rejected), (1, 1));
     let rejects = std::fs::read_to_string(summary.rejects_file.unwrap()).unwrap();
     assert!(rejects.contains("accounts,accounts.csv,3,"), "{rejects}");
+}
+
+#[test]
+fn set_aside_rows_keep_their_physical_line_after_multiline_values() {
+    let db = Db::open_in_memory().unwrap();
+    let dir = dataset_with(&["activities.short_row_after_multiline.csv"]);
+    let summary = load_dir(&db, dir.path(), true).unwrap();
+    let rejects = std::fs::read_to_string(summary.rejects_file.unwrap()).unwrap();
+    assert!(
+        rejects.ends_with(
+            "activities,activities.csv,14,,\"the row has 3 fields, the header has 5 (rule: every row has the header's fields)\",,\"A-1,2026-11-10T15:00:00Z,call\"\r\n"
+        ),
+        "{rejects}"
+    );
+}
+
+/// The activities of the good set, with its records ending in `endings` in turn.
+fn activities_ending_in(endings: &[&str]) -> String {
+    let text = std::fs::read_to_string(fixture("good").join("activities.csv")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| format!("{line}{}", endings[i % endings.len()]))
+        .collect()
+}
+
+#[test]
+fn mixed_line_endings_load_like_one_kind() {
+    let loaded = |text: String| {
+        let db = Db::open_in_memory().unwrap();
+        let dir = dataset_with(&[]);
+        std::fs::write(dir.path().join("activities.csv"), text).unwrap();
+        load_dir(&db, dir.path(), false).unwrap();
+        rows_as_text(
+            &db,
+            "SELECT COLUMNS(*)::VARCHAR FROM activities ORDER BY ALL",
+        )
+    };
+    assert_eq!(
+        loaded(activities_ending_in(&["\r\n", "\n"])),
+        loaded(activities_ending_in(&["\n"]))
+    );
+}
+
+#[test]
+fn mixed_line_endings_in_a_gzip_name_the_line_where_they_change() {
+    use std::io::Write;
+    let db = Db::open_in_memory().unwrap();
+    let dir = dataset_with(&[]);
+    std::fs::remove_file(dir.path().join("activities.csv")).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(activities_ending_in(&["\r\n", "\r\n", "\n"]).as_bytes())
+        .unwrap();
+    std::fs::write(dir.path().join("activities.csv.gz"), gz.finish().unwrap()).unwrap();
+    let error = load_dir(&db, dir.path(), false).unwrap_err().to_string();
+    assert_eq!(
+        error,
+        "activities.csv.gz:3: this row ends in LF, the rows before it in CRLF (rule: one kind of line ending per file; save the file again to make them agree)"
+    );
+}
+
+#[test]
+fn utf16_files_load_with_or_without_a_byte_order_mark() {
+    let text = std::fs::read_to_string(fixture("good").join("accounts.csv")).unwrap();
+    let text = text.trim_start_matches('\u{feff}');
+    let expected = {
+        let db = Db::open_in_memory().unwrap();
+        load_dir(&db, &fixture("good"), false).unwrap();
+        rows_as_text(&db, "SELECT COLUMNS(*)::VARCHAR FROM accounts ORDER BY ALL")
+    };
+    let little_endian: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let big_endian: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    for bytes in [
+        [&[0xff, 0xfe][..], &little_endian].concat(),
+        little_endian.clone(),
+        [&[0xfe, 0xff][..], &big_endian].concat(),
+        big_endian.clone(),
+    ] {
+        let db = Db::open_in_memory().unwrap();
+        let dir = dataset_with(&[]);
+        std::fs::write(dir.path().join("accounts.csv"), &bytes[..]).unwrap();
+        load_dir(&db, dir.path(), false).unwrap();
+        assert_eq!(
+            rows_as_text(&db, "SELECT COLUMNS(*)::VARCHAR FROM accounts ORDER BY ALL"),
+            expected
+        );
+    }
+}
+
+#[test]
+fn a_first_line_without_end_is_refused_at_32_mb_not_read_whole() {
+    let db = Db::open_in_memory().unwrap();
+    let dir = dataset_with(&[]);
+    let path = dir.path().join("accounts.csv");
+    let mut file = std::fs::File::create(&path).unwrap();
+    use std::io::Write;
+    let chunk = vec![b'a'; 1024 * 1024];
+    for _ in 0..33 {
+        file.write_all(&chunk).unwrap();
+    }
+    drop(file);
+    let error = load_dir(&db, dir.path(), false).unwrap_err().to_string();
+    assert_eq!(
+        error,
+        "accounts.csv:1: the first line is longer than 32 MB (rule: the first line names the columns; lines up to 32 MB)"
+    );
 }
 
 #[test]

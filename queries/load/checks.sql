@@ -11,15 +11,27 @@ CREATE OR REPLACE TEMP MACRO year_first(v) AS
 CREATE OR REPLACE TEMP MACRO contract_date(v) AS
     CASE WHEN regexp_full_match(year_first(v), '\d{4}-\d{2}-\d{2}') THEN TRY_CAST(year_first(v) AS DATE) END;
 
+-- A UTC offset after the time must be a real one: hours up to 14, minutes below 60. DuckDB
+-- itself reads +25:00 and +05:60, moving the time silently. An offset is within the last six
+-- characters, so only text with a sign there pays for the regular expression.
+CREATE OR REPLACE TEMP MACRO real_offset(v) AS
+    NOT (contains(v, '+') OR (length(v) > 10 AND contains(right(v, 6), '-')))
+    OR regexp_full_match(substr(v, 11), '[^+-]*[+-](0\d|1[0-4])(:?[0-5]\d)?');
+
+-- The typed read's cheap form of contract_timestamp, for millions of usage rows: DuckDB's
+-- own cast, but not of a false offset.
+CREATE OR REPLACE TEMP MACRO typed_timestamp(v) AS
+    CASE WHEN real_offset(v) THEN TRY_CAST(v AS TIMESTAMPTZ)::TIMESTAMP END;
+
 -- Timestamps are ISO 8601: a date, then optionally `T` or a space and a time, then optionally
 -- `Z` or an offset. Without a zone they are UTC. The cheap dash check keeps `2026/11/03` and
 -- `3-11-2026` out without running a regular expression over millions of usage rows.
 CREATE OR REPLACE TEMP MACRO contract_timestamp(v) AS
     CASE WHEN substr(v, 5, 1) = '-' AND substr(v, 8, 1) = '-'
-              AND (length(v) = 10 OR substr(v, 11, 1) IN ('T', ' '))
+              AND (length(v) = 10 OR substr(v, 11, 1) IN ('T', ' ')) AND real_offset(v)
          THEN TRY_CAST(TRY_CAST(v AS TIMESTAMPTZ) AS TIMESTAMP)
          WHEN substr(v, 5, 1) = '/' AND substr(v, 8, 1) = '/'
-              AND (length(v) = 10 OR substr(v, 11, 1) IN ('T', ' '))
+              AND (length(v) = 10 OR substr(v, 11, 1) IN ('T', ' ')) AND real_offset(v)
          THEN TRY_CAST(TRY_CAST(year_first(v) AS TIMESTAMPTZ) AS TIMESTAMP) END;
 
 -- Whole numbers are digits, optionally signed: a cast alone would round 9.5 to 10 and read

@@ -1,5 +1,5 @@
--- Rows DuckDB's CSV reader set aside, with its reason.
-SELECT line, coalesce(column_idx, 0), coalesce(column_name, ''), error_type::VARCHAR, error_message,
-       coalesce(csv_line, '')
+-- Rows DuckDB's CSV reader set aside: where each starts in the file (a byte offset; its line
+-- numbers count records, not lines), and why.
+SELECT line_byte_position, error_type::VARCHAR, error_message
 FROM temp.reject_errors
-ORDER BY line
+ORDER BY line_byte_position

@@ -19,6 +19,7 @@ pub struct Header {
 pub enum HeaderError {
     Empty,
     NotUtf8 { column: usize },
+    TooLong,
     Io(String),
 }
 
@@ -39,6 +40,9 @@ pub fn read_header(path: &Path) -> Result<Header, HeaderError> {
     let raw = match records.next_record() {
         Ok(Some(raw)) => raw,
         Ok(None) => return Err(HeaderError::Empty),
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+            return Err(HeaderError::TooLong);
+        }
         Err(e) => return Err(HeaderError::Io(e.to_string())),
     };
     let raw = raw
@@ -100,15 +104,21 @@ pub fn split_record(record: &str, delimiter: u8) -> Vec<String> {
     fields
 }
 
-/// A quote-aware reader of raw records that tracks the line each record starts on.
+/// A quote-aware reader of raw records that tracks the physical line and byte offset each
+/// record starts on.
 struct Records<'a> {
     reader: &'a mut dyn BufRead,
     line: u64,
+    offset: u64,
 }
 
 impl<'a> Records<'a> {
     fn new(reader: &'a mut dyn BufRead) -> Self {
-        Records { reader, line: 1 }
+        Records {
+            reader,
+            line: 1,
+            offset: 0,
+        }
     }
 
     /// The next raw record (with its line ending), or None at the end of the file.
@@ -117,10 +127,23 @@ impl<'a> Records<'a> {
         let mut quotes = 0usize;
         loop {
             let before = record.len();
-            if self.reader.read_until(b'\n', &mut record)? == 0 {
+            // Bounded like DuckDB's rows, so a file with no newline cannot fill the memory.
+            let read = (&mut *self.reader)
+                .take(MAX_RECORD_BYTES + 1 - before as u64)
+                .read_until(b'\n', &mut record)?;
+            self.offset += read as u64;
+            if record.len() as u64 > MAX_RECORD_BYTES {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    TOO_LONG.to_owned(),
+                ));
+            }
+            if read == 0 {
                 return Ok((!record.is_empty()).then_some(record));
             }
-            self.line += 1;
+            if record.last() == Some(&b'\n') {
+                self.line += 1;
+            }
             quotes += record[before..].iter().filter(|b| **b == b'"').count();
             // An odd number of quotes so far means the newline sits inside a quoted field.
             if quotes % 2 == 0 {
@@ -128,6 +151,19 @@ impl<'a> Records<'a> {
             }
         }
     }
+}
+
+/// The longest record Rust reads (the header, or a record on the error path); DuckDB's reader
+/// has the same limit for rows.
+pub const MAX_RECORD_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The message when a record passes `MAX_RECORD_BYTES`.
+pub const TOO_LONG: &str = "a row is longer than 32 MB (rule: rows up to that size)";
+
+fn record_text(raw: &[u8]) -> String {
+    String::from_utf8_lossy(raw)
+        .trim_end_matches(['\r', '\n'])
+        .to_owned()
 }
 
 /// For data records (0-based, counted after the header), the line each starts on and its text.
@@ -155,15 +191,140 @@ pub fn locate_records(
             continue;
         }
         if index == target {
-            let text = String::from_utf8_lossy(&raw)
-                .trim_end_matches(['\r', '\n'])
-                .to_owned();
-            found.push((line, text));
+            found.push((line, record_text(&raw)));
             next.next();
         }
         index += 1;
     }
     Ok(found)
+}
+
+/// For byte offsets into the file (where DuckDB's reader says a row it set aside starts), the
+/// physical line of the record holding each and its text. Used only on the error path.
+pub fn records_at_offsets(path: &Path, offsets: &[u64]) -> std::io::Result<Vec<(u64, String)>> {
+    let mut reader = open(path)?;
+    let mut records = Records::new(&mut reader);
+    let mut found = Vec::with_capacity(offsets.len());
+    let mut sorted: Vec<(usize, u64)> = offsets.iter().copied().enumerate().collect();
+    sorted.sort_unstable_by_key(|(_, offset)| *offset);
+    let mut next = sorted.iter().peekable();
+    while next.peek().is_some() {
+        let line = records.line;
+        let Some(raw) = records.next_record()? else {
+            break;
+        };
+        while let Some(&&(i, offset)) = next.peek() {
+            if offset >= records.offset {
+                break;
+            }
+            found.push((i, (line, record_text(&raw))));
+            next.next();
+        }
+    }
+    found.sort_unstable_by_key(|(i, _)| *i);
+    Ok(found.into_iter().map(|(_, f)| f).collect())
+}
+
+fn ending(raw: &[u8]) -> Option<&'static str> {
+    match raw {
+        [.., b'\r', b'\n'] => Some("CRLF"),
+        [.., b'\n'] => Some("LF"),
+        _ => None,
+    }
+}
+
+/// The first line whose record ends differently from the records before it, with both
+/// endings. Used only on the error path.
+pub fn first_line_ending_change(
+    path: &Path,
+) -> std::io::Result<Option<(u64, &'static str, &'static str)>> {
+    let mut reader = open(path)?;
+    let mut records = Records::new(&mut reader);
+    let mut first = None;
+    loop {
+        let line = records.line;
+        let Some(raw) = records.next_record()? else {
+            return Ok(None);
+        };
+        match (first, ending(&raw)) {
+            (_, None) => {}
+            (None, now) => first = now,
+            (Some(before), Some(now)) if before != now => {
+                // The line the record ends on, where the other ending is.
+                let inner = raw.iter().filter(|b| **b == b'\n').count() as u64;
+                return Ok(Some((line + inner - 1, before, now)));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A copy of `bytes` whose records all end in LF, when some end in CRLF and others in LF
+/// (a file edited on two systems); None when they agree. Line breaks inside quoted values
+/// are kept as they are.
+pub fn unify_line_endings(bytes: &[u8]) -> Option<Vec<u8>> {
+    let (mut crlf, mut lf, mut quoted) = (false, false, false);
+    for (i, byte) in bytes.iter().enumerate() {
+        match byte {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => {
+                if i > 0 && bytes[i - 1] == b'\r' {
+                    crlf = true;
+                } else {
+                    lf = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    if !(crlf && lf) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    quoted = false;
+    for (i, &byte) in bytes.iter().enumerate() {
+        match byte {
+            b'"' => quoted = !quoted,
+            b'\r' if !quoted && bytes.get(i + 1) == Some(&b'\n') => continue,
+            _ => {}
+        }
+        out.push(byte);
+    }
+    Some(out)
+}
+
+/// What is wrong with the shape of a CSV file, found by rescanning it on the error path.
+#[derive(Debug, PartialEq)]
+pub enum Misshapen {
+    /// A record with another number of fields than the header's.
+    Fields { line: u64, found: usize },
+    /// A quote opened on `line` is never closed.
+    Unclosed { line: u64 },
+}
+
+/// The first record (after the header) whose shape is wrong, by physical line.
+pub fn first_misshapen(
+    path: &Path,
+    delimiter: u8,
+    columns: usize,
+) -> std::io::Result<Option<Misshapen>> {
+    let mut reader = open(path)?;
+    let mut records = Records::new(&mut reader);
+    records.next_record()?; // the header
+    loop {
+        let line = records.line;
+        let Some(raw) = records.next_record()? else {
+            return Ok(None);
+        };
+        if raw.iter().filter(|b| **b == b'"').count() % 2 == 1 {
+            return Ok(Some(Misshapen::Unclosed { line }));
+        }
+        let text = record_text(&raw);
+        let found = split_record(&text, delimiter).len();
+        if found != columns && !text.is_empty() {
+            return Ok(Some(Misshapen::Fields { line, found }));
+        }
+    }
 }
 
 /// Reads a whole small file to check it is not empty, for files DuckDB reads directly.
@@ -222,6 +383,33 @@ mod tests {
     }
 
     #[test]
+    fn mixed_line_endings_are_unified_outside_quotes_only() {
+        assert_eq!(unify_line_endings(b"a,b\r\n1,2\r\n"), None);
+        assert_eq!(unify_line_endings(b"a,b\n1,\"x\r\ny\"\n"), None);
+        assert_eq!(
+            unify_line_endings(b"a,b\r\n1,\"x\r\ny\"\n2,3\r\n").as_deref(),
+            Some(&b"a,b\n1,\"x\r\ny\"\n2,3\n"[..])
+        );
+    }
+
+    #[test]
+    fn utf16_is_recognised_by_its_mark_or_its_zero_bytes() {
+        let le: Vec<u8> = "account_id,name"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let be: Vec<u8> = "account_id,name"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        assert_eq!(utf16_in(&le), Some(encoding_rs::UTF_16LE));
+        assert_eq!(utf16_in(&be), Some(encoding_rs::UTF_16BE));
+        assert_eq!(utf16_in(b"\xff\xfeQ"), Some(encoding_rs::UTF_16LE));
+        assert_eq!(utf16_in(b"account_id,name"), None);
+        assert_eq!(utf16_in("株式会社,さくら".as_bytes()), None);
+    }
+
+    #[test]
     fn records_spanning_lines_are_located_by_their_first_line() {
         let dir = tempfile::tempdir().unwrap();
         let text = "a,b\n1,\"two\nlines\"\n2,x\n3,\"\"\"q\"\"\"\n4,y\n";
@@ -254,6 +442,9 @@ pub enum TextEncoding {
     /// Western Excel's "CSV (comma delimited)" (a superset of Latin-1)
     #[value(name = "windows-1252")]
     Windows1252,
+    /// Excel's "Unicode Text" and some survey tools; detected by itself, with or without a BOM
+    #[value(name = "utf-16")]
+    Utf16,
 }
 
 /// What reading a CSV file as text found.
@@ -271,10 +462,15 @@ pub enum Decoded {
 const CHECK_LIMIT: u64 = 256 * 1024 * 1024;
 
 pub fn ensure_utf8(path: &Path, encoding: TextEncoding) -> std::io::Result<Decoded> {
+    let utf16 = match encoding {
+        TextEncoding::Auto | TextEncoding::Utf16 => utf16_in(&peek(path)?),
+        _ => None,
+    };
     let named = match encoding {
         TextEncoding::ShiftJis => Some(encoding_rs::SHIFT_JIS),
         TextEncoding::Windows1252 => Some(encoding_rs::WINDOWS_1252),
-        TextEncoding::Utf8 | TextEncoding::Auto => None,
+        TextEncoding::Utf16 => Some(utf16.unwrap_or(encoding_rs::UTF_16LE)),
+        TextEncoding::Utf8 | TextEncoding::Auto => utf16,
     };
     let small = !path.to_string_lossy().to_ascii_lowercase().ends_with(".gz")
         && std::fs::metadata(path)?.len() <= CHECK_LIMIT;
@@ -284,11 +480,21 @@ pub fn ensure_utf8(path: &Path, encoding: TextEncoding) -> std::io::Result<Decod
     let mut bytes = Vec::new();
     open(path)?.read_to_end(&mut bytes)?;
     let (from, bad_at) = match (named, std::str::from_utf8(&bytes)) {
-        (None, Ok(_)) => return Ok(Decoded::Utf8),
+        (None, Ok(_)) => {
+            return match unify_line_endings(&bytes) {
+                Some(unified) => transcoded(&unified),
+                None => Ok(Decoded::Utf8),
+            };
+        }
         (None, Err(e)) => (encoding_rs::SHIFT_JIS, Some(e.valid_up_to())),
         (Some(named), _) => (named, None),
     };
-    let (text, had_errors) = from.decode_without_bom_handling(&bytes);
+    let (text, had_errors) = if from == encoding_rs::SHIFT_JIS || from == encoding_rs::WINDOWS_1252
+    {
+        from.decode_without_bom_handling(&bytes)
+    } else {
+        from.decode_with_bom_removal(&bytes)
+    };
     // Detection is a guess: bytes of other encodings often decode as Shift_JIS kanji by chance,
     // so a guess must also show kana, which Japanese text nearly always has.
     let has_kana = |t: &str| {
@@ -303,8 +509,41 @@ pub fn ensure_utf8(path: &Path, encoding: TextEncoding) -> std::io::Result<Decod
             column,
         });
     }
+    let text = text.as_bytes();
+    transcoded(&unify_line_endings(text).unwrap_or_else(|| text.to_vec()))
+}
+
+fn transcoded(utf8: &[u8]) -> std::io::Result<Decoded> {
     let dir = tempfile::tempdir()?;
-    let utf8 = dir.path().join("transcoded.csv");
-    std::fs::write(&utf8, text.as_bytes())?;
-    Ok(Decoded::Transcoded(dir, utf8))
+    let path = dir.path().join("transcoded.csv");
+    std::fs::write(&path, utf8)?;
+    Ok(Decoded::Transcoded(dir, path))
+}
+
+/// The file's first bytes, enough to recognise UTF-16.
+fn peek(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut head = Vec::with_capacity(512);
+    open(path)?.take(512).read_to_end(&mut head)?;
+    Ok(head)
+}
+
+/// UTF-16 by its byte-order mark, or without one by the zero bytes ASCII characters (the
+/// header's column names) leave on one side of every pair.
+fn utf16_in(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    match head {
+        [0xff, 0xfe, ..] => return Some(encoding_rs::UTF_16LE),
+        [0xfe, 0xff, ..] => return Some(encoding_rs::UTF_16BE),
+        _ => {}
+    }
+    let pairs = head.len() / 2;
+    if pairs < 4 {
+        return None;
+    }
+    let zeros = |side: usize| head.chunks_exact(2).filter(|p| p[side] == 0).count();
+    let mostly = |n: usize| n * 10 >= pairs * 9;
+    match (zeros(0), zeros(1)) {
+        (0, odd) if mostly(odd) => Some(encoding_rs::UTF_16LE),
+        (even, 0) if mostly(even) => Some(encoding_rs::UTF_16BE),
+        _ => None,
+    }
 }

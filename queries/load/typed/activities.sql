@@ -1,8 +1,8 @@
--- A clean activities file, typed by DuckDB's reader (occurred_at as TIMESTAMPTZ).
+-- A clean activities file, typed without the full stage's per-row rules.
 CREATE OR REPLACE TABLE {{stage}} AS
 SELECT
     {{account_id}} AS account_id,
-    {{occurred_at}}::TIMESTAMP AS occurred_at,
+    typed_timestamp({{occurred_at}}) AS occurred_at,
     lower({{kind}}) AS kind,
     {{summary}} AS summary,
     {{author}} AS author

@@ -55,7 +55,7 @@ pub enum LoadEvent<'a> {
         table: &'static str,
         rows: u64,
         elapsed: Duration,
-        /// Whether DuckDB's typed reader staged the file alone (a clean file).
+        /// Whether the file was clean enough to stage without the per-row rules.
         typed: bool,
     },
 }

@@ -11,7 +11,7 @@ use crate::db::{Db, queries};
 use crate::error::{Error, LoadError, Problem, Result};
 
 /// The longest row DuckDB's reader accepts (its default, 2 MB, is too small for long comments).
-pub(super) const MAX_ROW_BYTES: u64 = 32 * 1024 * 1024;
+pub(super) const MAX_ROW_BYTES: u64 = csv_file::MAX_RECORD_BYTES;
 
 /// How a contract table is staged: its checking query, and the typed read for clean files.
 pub struct TableSpec {
@@ -20,13 +20,12 @@ pub struct TableSpec {
     pub(super) typed: Option<TypedRead>,
 }
 
-/// How a clean CSV of a table is staged by DuckDB's typed reader alone (see `stage_typed`).
+/// How a clean CSV of a table is typed without the full stage's per-row rules (see
+/// `stage_typed`).
 pub(super) struct TypedRead {
     pub(super) stage_sql: &'static str,
     /// Counts the rows the full stage would treat differently or reject.
     pub(super) check_sql: &'static str,
-    /// The contract columns the reader types itself, with their DuckDB type.
-    pub(super) types: &'static [(&'static str, &'static str)],
 }
 
 /// The contract's tables with their staging, in the contract's load order.
@@ -42,7 +41,6 @@ pub(super) const TABLES: &[TableSpec] = &[
         typed: Some(TypedRead {
             stage_sql: queries::TYPED_USAGE,
             check_sql: queries::TYPED_USAGE_CHECK,
-            types: &[("occurred_at", "TIMESTAMPTZ")],
         }),
     },
     TableSpec {
@@ -51,7 +49,6 @@ pub(super) const TABLES: &[TableSpec] = &[
         typed: Some(TypedRead {
             stage_sql: queries::TYPED_TICKETS,
             check_sql: queries::TYPED_TICKETS_CHECK,
-            types: &[("opened_at", "TIMESTAMPTZ"), ("closed_at", "TIMESTAMPTZ")],
         }),
     },
     TableSpec {
@@ -60,7 +57,6 @@ pub(super) const TABLES: &[TableSpec] = &[
         typed: Some(TypedRead {
             stage_sql: queries::TYPED_SURVEYS,
             check_sql: queries::TYPED_SURVEYS_CHECK,
-            types: &[("responded_at", "TIMESTAMPTZ")],
         }),
     },
     TableSpec {
@@ -69,7 +65,6 @@ pub(super) const TABLES: &[TableSpec] = &[
         typed: Some(TypedRead {
             stage_sql: queries::TYPED_ACTIVITIES,
             check_sql: queries::TYPED_ACTIVITIES_CHECK,
-            types: &[("occurred_at", "TIMESTAMPTZ")],
         }),
     },
 ];
@@ -180,8 +175,9 @@ pub(super) fn inspect(
                 transcoded = Some(dir);
             }
             Decoded::Invalid { line, column } => {
-                let message =
-                    format!("{NOT_UTF8}, nor Shift_JIS; name the encoding with --encoding");
+                let message = format!(
+                    "{NOT_UTF8}, nor Shift_JIS or UTF-16; name the encoding with --encoding (windows-1252, shift_jis or utf-16)"
+                );
                 return Err(LoadError::At {
                     file,
                     position: format!("{line}:{column}"),
@@ -222,6 +218,12 @@ pub(super) fn inspect(
                 file: file.clone(),
                 position: format!("1:{column}"),
                 message: NOT_UTF8.to_owned(),
+            }
+            .into(),
+            HeaderError::TooLong => LoadError::At {
+                file: file.clone(),
+                position: "1".to_owned(),
+                message: "the first line is longer than 32 MB (rule: the first line names the columns; lines up to 32 MB)".to_owned(),
             }
             .into(),
             HeaderError::Io(message) => file_error(&file, message),
@@ -286,18 +288,12 @@ pub(super) fn inspect(
 
 impl Source {
     /// The table function that reads the file, with the path as the one bound parameter.
-    /// CSV columns are read as text, except those `typed` names by position.
-    pub(super) fn reader_sql(&self, store_rejects: bool, typed: &[(usize, &str)]) -> String {
+    /// CSV columns are read as text: the stage queries type them by the contract's rules.
+    pub(super) fn reader_sql(&self, store_rejects: bool) -> String {
         match &self.format {
             Format::Csv { delimiter, columns } => {
                 let columns: Vec<String> = (0..*columns)
-                    .map(|i| {
-                        let kind = typed
-                            .iter()
-                            .find(|(p, _)| *p == i)
-                            .map_or("VARCHAR", |(_, kind)| kind);
-                        format!("'c{i}': '{kind}'")
-                    })
+                    .map(|i| format!("'c{i}': 'VARCHAR'"))
                     .collect();
                 format!(
                     "read_csv(?, header = false, skip = 1, delim = '{}', quote = '\"', escape = '\"', \

@@ -1,8 +1,8 @@
 //! Staging one file: DuckDB reads it into a temporary table with typed values and, per row,
 //! the first contract rule the row breaks.
 
-use super::source::{MAX_ROW_BYTES, Source, file_error};
-use crate::db::csv_file;
+use super::source::{Format, Source, file_error};
+use crate::db::csv_file::{self, Misshapen};
 use crate::db::{Db, queries};
 use crate::error::{Error, LoadError, Problem, Result, SHOWN_PROBLEMS};
 
@@ -24,51 +24,67 @@ pub(super) fn first_line(e: &duckdb::Error) -> String {
 pub(super) const NOT_UTF8: &str =
     "is not UTF-8 text (rule: files are UTF-8; save the export as \"CSV UTF-8\")";
 
-/// DuckDB's CSV reader stops at rows it cannot split; turn its message into ours.
+const RAGGED_RULE: &str = "(rule: every row has the header's fields)";
+const UNCLOSED: &str = "a quoted value is never closed (rule: quotes come in pairs)";
+
+fn ragged(found: usize, expected: usize) -> String {
+    format!("the row has {found} fields, the header has {expected} {RAGGED_RULE}")
+}
+
+/// DuckDB's CSV reader stops at rows it cannot split; turn its message into ours. Its line
+/// numbers count records, not lines, so the file's shape is rescanned for the physical line.
 pub(super) fn reader_error(source: &Source, e: &duckdb::Error) -> Error {
     let text = e.to_string();
-    let number_after = |label: &str| {
-        text.split(label)
-            .nth(1)
-            .and_then(|rest| {
-                rest.trim_start()
-                    .split(|c: char| !c.is_ascii_digit())
-                    .next()
-            })
-            .and_then(|n| n.parse::<u64>().ok())
-    };
-    let message = if text.contains("Invalid unicode") {
-        NOT_UTF8.to_owned()
-    } else if let (Some(expected), Some(found)) = (
-        number_after("Expected Number of Columns:"),
-        number_after("Found:"),
-    ) {
-        format!(
-            "the row has {found} fields, the header has {expected} (rule: every row has the header's fields)"
-        )
-    } else if text.contains("Maximum line size") {
-        format!(
-            "a row is longer than {} MB (rule: rows up to that size)",
-            MAX_ROW_BYTES / 1024 / 1024
-        )
-    } else if text.contains("unterminated quote") {
-        "a quoted value is never closed (rule: quotes come in pairs)".to_owned()
-    } else {
-        format!(
-            "{} (rule: a readable {} file)",
-            first_line(e),
-            if source.is_csv() { "CSV" } else { "Parquet" }
-        )
-    };
-    match number_after("Line:") {
-        Some(line) => LoadError::At {
+    if let Format::Csv { delimiter, columns } = source.format
+        && let Ok(Some(misshapen)) = csv_file::first_misshapen(&source.path, delimiter, columns)
+    {
+        let (line, message) = match misshapen {
+            Misshapen::Fields { line, found } => (line, ragged(found, columns)),
+            Misshapen::Unclosed { line } => (line, UNCLOSED.to_owned()),
+        };
+        return LoadError::At {
             file: source.file.clone(),
             position: line.to_string(),
             message,
         }
-        .into(),
-        None => file_error(&source.file, message),
+        .into();
     }
+    let message = if text.contains("Invalid unicode") {
+        NOT_UTF8.to_owned()
+    } else if text.contains("Maximum line size") {
+        csv_file::TOO_LONG.to_owned()
+    } else if text.contains("state machine reached an invalid state") {
+        return mixed_line_endings(source)
+            .unwrap_or_else(|| file_error(&source.file, reader_message(source, e)));
+    } else {
+        reader_message(source, e)
+    };
+    file_error(&source.file, message)
+}
+
+fn reader_message(source: &Source, e: &duckdb::Error) -> String {
+    format!(
+        "{} (rule: a readable {} file)",
+        first_line(e),
+        if source.is_csv() { "CSV" } else { "Parquet" }
+    )
+}
+
+/// DuckDB's reader cannot read a file whose rows end in both CRLF and LF; small files are
+/// normalised before it reads them (see `csv_file::ensure_utf8`), so this names the line for
+/// the others.
+fn mixed_line_endings(source: &Source) -> Option<Error> {
+    let (line, first, then) = csv_file::first_line_ending_change(&source.path).ok()??;
+    Some(
+        LoadError::At {
+            file: source.file.clone(),
+            position: line.to_string(),
+            message: format!(
+                "this row ends in {then}, the rows before it in {first} (rule: one kind of line ending per file; save the file again to make them agree)"
+            ),
+        }
+        .into(),
+    )
 }
 
 pub(super) fn stage(
@@ -89,7 +105,7 @@ pub(super) fn stage(
         .collect();
     fills.push((
         "source",
-        source.reader_sql(skip_bad_rows && source.is_csv(), &[]),
+        source.reader_sql(skip_bad_rows && source.is_csv()),
     ));
     let fills: Vec<(&str, &str)> = fills.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let select = queries::fill(source.spec.stage_sql, &fills);
@@ -195,8 +211,8 @@ pub(super) fn stage(
     })
 }
 
-/// Stages a CSV by DuckDB's typed reader alone, when the table has such a path and the file
-/// is clean: true when that worked and no row needs the full stage's rules. False leaves the
+/// Stages a CSV without the full stage's per-row rules, when the table has such a path and
+/// the file is clean: true when that worked and no row needs the full stage's rules. False leaves the
 /// full stage to do everything, with its file:line:column reports; a clean file's rows are
 /// the same either way. The typed stage gets the (empty) rules column only when the table has
 /// a key to mark repeats in.
@@ -208,24 +224,18 @@ pub(super) fn stage_typed(db: &Db, source: &Source) -> Result<bool> {
         return Ok(false);
     }
     let stage = source.stage_table();
-    let mut reader_types = Vec::new();
-    let mut fills: Vec<(&str, String)> = Vec::new();
-    for (column, position) in source.spec.contract.columns.iter().zip(&source.positions) {
-        let kind = typed
-            .types
-            .iter()
-            .find(|(name, _)| *name == column.name)
-            .map(|(_, kind)| *kind);
-        let sql = match (position, kind) {
-            (Some(p), kind) => {
-                reader_types.extend(kind.map(|k| (*p, k)));
-                format!("c{p}")
-            }
-            (None, kind) => format!("NULL::{}", kind.unwrap_or("VARCHAR")),
-        };
-        fills.push((column.name, sql));
-    }
-    fills.push(("source", source.reader_sql(false, &reader_types)));
+    let mut fills: Vec<(&str, String)> = source
+        .spec
+        .contract
+        .columns
+        .iter()
+        .zip(&source.positions)
+        .map(|(column, position)| {
+            let sql = position.map_or_else(|| "NULL::VARCHAR".to_owned(), |p| format!("c{p}"));
+            (column.name, sql)
+        })
+        .collect();
+    fills.push(("source", source.reader_sql(false)));
     fills.push(("stage", stage.clone()));
     let fills: Vec<(&str, &str)> = fills.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let create = queries::fill(typed.stage_sql, &fills);
@@ -252,22 +262,52 @@ pub(super) fn stage_typed(db: &Db, source: &Source) -> Result<bool> {
     Ok(true)
 }
 
-/// The rows DuckDB's CSV reader set aside with `store_rejects`.
+/// The rows DuckDB's CSV reader set aside with `store_rejects`, at their physical lines.
 pub(super) fn unreadable_rows(db: &Db, source: &Source) -> Result<Vec<Problem>> {
+    let Format::Csv { columns, .. } = source.format else {
+        return Ok(Vec::new());
+    };
     let mut stmt = db.conn().prepare(queries::READER_REJECTS)?;
     let rows = stmt.query_map([], |r| {
-        Ok(Problem {
-            file: source.file.clone(),
-            line: r.get(0)?,
-            column_index: r.get(1)?,
-            column: r.get::<_, String>(2)?,
-            rule: format!("{}: {}", r.get::<_, String>(3)?, r.get::<_, String>(4)?),
-            value: String::new(),
-            record: Some(r.get(5)?),
-        })
+        Ok((
+            r.get::<_, u64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
     })?;
-    let mut problems: Vec<Problem> = rows.collect::<Result<_, _>>()?;
+    let mut rejects: Vec<(u64, String, String)> = rows.collect::<Result<_, _>>()?;
     // The reader may report one row several times (once per column it tripped on).
+    rejects.dedup_by_key(|(offset, _, _)| *offset);
+    let offsets: Vec<u64> = rejects.iter().map(|(offset, _, _)| *offset).collect();
+    let located = csv_file::records_at_offsets(&source.path, &offsets)
+        .map_err(|e| Error::io(&source.path, e))?;
+    let delimiter = match source.format {
+        Format::Csv { delimiter, .. } => delimiter,
+        Format::Parquet { .. } => b',',
+    };
+    let mut problems: Vec<Problem> = rejects
+        .into_iter()
+        .zip(located)
+        .map(|((_, kind, message), (line, record))| {
+            let found = csv_file::split_record(&record, delimiter).len();
+            let rule = match kind.as_str() {
+                "MISSING COLUMNS" | "TOO MANY COLUMNS" => ragged(found, columns),
+                "UNQUOTED VALUE" => UNCLOSED.to_owned(),
+                "LINE SIZE OVER MAXIMUM" => csv_file::TOO_LONG.to_owned(),
+                "INVALID UNICODE" => NOT_UTF8.to_owned(),
+                _ => format!("{kind}: {message}"),
+            };
+            Problem {
+                file: source.file.clone(),
+                line,
+                column_index: 0,
+                column: String::new(),
+                rule,
+                value: String::new(),
+                record: Some(record),
+            }
+        })
+        .collect();
     problems.dedup_by_key(|p| p.line);
     Ok(problems)
 }
