@@ -130,6 +130,9 @@ pub struct SampleArgs {
     /// Write .csv.gz files
     #[arg(long)]
     pub gzip: bool,
+    /// Replace the data files a folder already holds
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args, Clone, Default)]

@@ -19,8 +19,8 @@ pub enum Error {
     Usage(String),
     #[error("{0}")]
     NotFound(String),
-    #[error("the database {path} is in use by another retain process: {detail}")]
-    Locked { path: PathBuf, detail: String },
+    #[error("the database {path} is in use by {holder}; close it there and try again")]
+    Locked { path: PathBuf, holder: String },
     #[error(
         "the database {path} has schema version {found}, newer than this retain knows ({known}); upgrade retain"
     )]
@@ -29,8 +29,56 @@ pub enum Error {
         found: u32,
         known: u32,
     },
+    #[error(
+        "cannot write {file} in {folder}: {cause} (rule: the database's folder is writable and has room for the data)",
+        folder = folder_of(file)
+    )]
+    Storage { file: PathBuf, cause: String },
     #[error("database error: {0}")]
-    Db(#[from] duckdb::Error),
+    Db(duckdb::Error),
+}
+
+fn folder_of(file: &std::path::Path) -> String {
+    file.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| ".".to_owned(), |p| p.display().to_string())
+}
+
+/// What the operating system said when DuckDB could not write, in words a user can act on.
+/// Only writing meets these: a data file that cannot be read says "Permission denied" too,
+/// but not "Could not write".
+const STORAGE_CAUSES: &[(&str, &str)] = &[
+    ("No space left on device", "the disk is full"),
+    (
+        "Read-only file system",
+        "the folder is on a read-only file system",
+    ),
+    ("Disk quota exceeded", "the disk quota is used up"),
+    ("Could not write file", "retain may not write there"),
+];
+
+impl From<duckdb::Error> for Error {
+    /// DuckDB's errors name the file it could not write ("Could not write file \"/x.duckdb\":
+    /// No space left on device"): a full disk or a read-only folder is said as such, never
+    /// blamed on the data file being read at the time.
+    fn from(e: duckdb::Error) -> Self {
+        let text = e.to_string();
+        let cause = STORAGE_CAUSES
+            .iter()
+            .find(|(said, _)| text.contains(said))
+            .map(|(_, cause)| *cause);
+        let file = text
+            .split('"')
+            .nth(1)
+            .filter(|f| f.starts_with('/') || f.contains('.'));
+        match (cause, file) {
+            (Some(cause), Some(file)) => Error::Storage {
+                file: PathBuf::from(file),
+                cause: cause.to_owned(),
+            },
+            _ => Error::Db(e),
+        }
+    }
 }
 
 impl Error {
@@ -159,4 +207,35 @@ pub struct ModelError {
     pub line: usize,
     pub column: usize,
     pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn duckdb_error(message: &str) -> duckdb::Error {
+        duckdb::Error::DuckDBFailure(duckdb::ffi::Error::new(1), Some(message.to_owned()))
+    }
+
+    #[test]
+    fn a_full_disk_or_read_only_folder_is_said_as_such() {
+        let full: Error = duckdb_error(
+            "IO Error: Could not write file \"/mnt/full/x.duckdb.wal\": No space left on device",
+        )
+        .into();
+        assert_eq!(
+            full.to_string(),
+            "cannot write /mnt/full/x.duckdb.wal in /mnt/full: the disk is full (rule: the database's folder is writable and has room for the data)"
+        );
+        let read_only: Error =
+            duckdb_error("IO Error: Cannot open file \"/mnt/ro/x.duckdb\": Read-only file system")
+                .into();
+        assert!(read_only.to_string().starts_with(
+            "cannot write /mnt/ro/x.duckdb in /mnt/ro: the folder is on a read-only file system"
+        ));
+        // A data file that cannot be read is not the database's folder.
+        let unreadable: Error =
+            duckdb_error("IO Error: Cannot open file \"usage.csv\": Permission denied").into();
+        assert!(matches!(unreadable, Error::Db(_)));
+    }
 }

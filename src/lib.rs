@@ -3,10 +3,12 @@
 // The layers, lowest first: a module uses only its own layer and those above it here, never a
 // later one (tests/layers.rs holds the code to this).
 
-// Leaves: errors, the data contract, formatting, CSV writing, randomness, text rules.
+// Leaves: errors, the data contract, formatting, CSV writing, randomness, text rules, files
+// written whole.
 pub mod contract;
 pub mod csv;
 pub mod error;
+pub mod file;
 pub mod format;
 pub mod rng;
 pub mod text;

@@ -188,27 +188,23 @@ pub fn previous_model(db: &Db, model: &Model, model_text: &str) -> Result<Option
 /// folder. A second export the same day gets its own file (`-2`, `-3`…): an earlier one is
 /// never overwritten.
 fn export_queue(items: &[ActionItem], today: NaiveDate, dir: &Path) -> Result<Action> {
-    let (path, file) = (1..)
-        .map(|n| match n {
-            1 => dir.join(format!("retain-actions-{today}.csv")),
+    let first = dir.join(format!("retain-actions-{today}.csv"));
+    let mut written = crate::file::write_beside(&first, |mut out| {
+        export::write(&mut out, items, ExportFormat::Csv, true)
+    })
+    .map_err(|e| Error::io(&first, e))?;
+    for n in 1.. {
+        let path = match n {
+            1 => first.clone(),
             n => dir.join(format!("retain-actions-{today}-{n}.csv")),
-        })
-        .find_map(|path| {
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-            {
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => None,
-                opened => Some((path, opened)),
-            }
-        })
-        .expect("some numbered name is free");
-    let io = |e| Error::io(&path, e);
-    let mut file = std::io::BufWriter::new(file.map_err(io)?);
-    export::write(&mut file, items, ExportFormat::Csv, true).map_err(io)?;
-    std::io::Write::flush(&mut file).map_err(io)?;
-    Ok(Action::Exported(path.display().to_string()))
+        };
+        match written.keep_new(&path) {
+            Ok(()) => return Ok(Action::Exported(path.display().to_string())),
+            Err((again, e)) if e.kind() == std::io::ErrorKind::AlreadyExists => written = again,
+            Err((_, e)) => return Err(Error::io(&path, e)),
+        }
+    }
+    unreachable!("some numbered name is free")
 }
 
 #[cfg(test)]

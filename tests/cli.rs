@@ -387,3 +387,51 @@ fn escape_sequences_in_the_data_never_reach_the_terminal() {
         }
     }
 }
+
+#[test]
+fn sample_never_overwrites_data_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.duckdb");
+    let out_dir = dir.path().join("data");
+    std::fs::create_dir(&out_dir).unwrap();
+    std::fs::write(out_dir.join("accounts.csv"), "mine").unwrap();
+    let out_arg = out_dir.to_str().unwrap();
+    let out = retain(&db, &["sample", "--accounts", "3", "--out", out_arg]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "retain: {out_arg}: already holds data (accounts.csv); name an empty folder, or add --force to replace those files\n"
+        )
+    );
+    assert_eq!(
+        std::fs::read_to_string(out_dir.join("accounts.csv")).unwrap(),
+        "mine"
+    );
+    let out = retain(
+        &db,
+        &["sample", "--accounts", "3", "--out", out_arg, "--force"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_ne!(
+        std::fs::read_to_string(out_dir.join("accounts.csv")).unwrap(),
+        "mine"
+    );
+}
+
+#[test]
+fn a_sqlite_file_given_as_the_database_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("crm.db");
+    let mut header = b"SQLite format 3\0".to_vec();
+    header.resize(4096, 0);
+    std::fs::write(&db, &header).unwrap();
+    let out = retain(&db, &["accounts"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("crm.db: is a SQLite database, not a retain database"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read(&db).unwrap(), header, "left as it was");
+}

@@ -860,3 +860,149 @@ fn an_empty_export_changes_nothing_and_says_so() {
         );
     }
 }
+
+/// Writes `text` into the setup's folder as `name`, for an export built in the test.
+fn export(s: &Setup, name: &str, text: &str) -> String {
+    let path = s.dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+fn import_files(
+    s: &Setup,
+    vendor: Vendor,
+    files: &[&str],
+    mapping: Option<&str>,
+) -> Result<ImportReport> {
+    let map = mapping.map(|m| export(s, "map.toml", m));
+    let files: Vec<PathBuf> = files.iter().map(PathBuf::from).collect();
+    let request = ImportRequest {
+        vendor,
+        files: &files,
+        mapping: map.as_deref().map(std::path::Path::new),
+        time_zone: None,
+        dry_run: false,
+        options: LoadOptions::default(),
+    };
+    import::import(
+        &s.db,
+        &request,
+        &s.dir.path().join("unmatched.csv"),
+        &s.dir.path().join("rejects.csv"),
+        &mut |_| {},
+    )
+}
+
+#[test]
+fn salesforce_amounts_are_read_one_way_or_refused_with_their_line_and_column() {
+    let s = setup();
+    let before = fingerprint(&s.db);
+    let file = export(
+        &s,
+        "sf_amounts.csv",
+        "Id,Name,ARR__c,CreatedDate\n\
+         S-1,One,1e6,2025-01-01\n\
+         S-2,Two,\"€1.234,56\",2025-01-01\n\
+         S-3,Three,\"(1,000)\",2025-01-01\n\
+         S-4,Four,\"1 234,56\",2025-01-01\n\
+         S-5,Five,1.5k,2025-01-01\n\
+         S-6,Six,\"$1,200.50\",2025-01-01\n",
+    );
+    let error = import_files(&s, Vendor::Salesforce, &[&file], None)
+        .err()
+        .unwrap()
+        .to_string();
+    for (line, value) in [
+        (2, "1e6"),
+        (3, "€1.234,56"),
+        (4, "(1,000)"),
+        (5, "1 234,56"),
+        (6, "1.5k"),
+    ] {
+        let expected = format!(
+            "sf_amounts.csv:{line}:3: ARR__c (arr) must be a decimal number (found \"{value}\")"
+        );
+        assert!(error.contains(&expected), "{expected}\n{error}");
+    }
+    assert!(!error.contains(":7:"), "{error}");
+    assert_eq!(fingerprint(&s.db), before);
+
+    // European exports name their decimal mark.
+    let file = export(
+        &s,
+        "sf_euro.csv",
+        "Id,Name,ARR__c,CreatedDate\nS-1,One,\"€1.234,56\",2025-01-01\nS-2,Two,\"2 000 000,00 EUR\",2025-01-01\n",
+    );
+    import_files(
+        &s,
+        Vendor::Salesforce,
+        &[&file],
+        Some("[salesforce]\ndecimal_mark = \",\"\n"),
+    )
+    .unwrap();
+    assert_eq!(
+        s.rows(
+            "SELECT account_id, arr::VARCHAR FROM accounts WHERE origin = 'salesforce' ORDER BY 1"
+        ),
+        strings(&[&["S-1", "1234.56"], &["S-2", "2000000.00"]])
+    );
+}
+
+#[test]
+fn a_header_named_twice_is_refused_for_the_field_it_holds() {
+    let s = setup();
+    let file = export(
+        &s,
+        "sf_twice.csv",
+        "Id,Name,ARR__c,Id,CreatedDate\nS-1,One,10,S-9,2025-01-01\n",
+    );
+    let error = import_files(&s, Vendor::Salesforce, &[&file], None)
+        .err()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        error,
+        "sf_twice.csv:1: columns 1 and 4 are both named \"Id\", so account_id is ambiguous (rule: each column once; rename or remove one)"
+    );
+}
+
+#[test]
+fn unix_times_before_1970_or_past_9999_are_refused_at_their_line() {
+    let s = setup();
+    let before = fingerprint(&s.db);
+    let file = export(
+        &s,
+        "mp.jsonl",
+        "{\"event\": \"Report Exported\", \"properties\": {\"time\": 1793714580, \"distinct_id\": \"taro\", \"company\": \"株式会社アクメ\"}}\n\
+         {\"event\": \"Report Exported\", \"properties\": {\"time\": -86400, \"distinct_id\": \"taro\", \"company\": \"株式会社アクメ\"}}\n\
+         {\"event\": \"Report Exported\", \"properties\": {\"time\": 253402300800000, \"distinct_id\": \"taro\", \"company\": \"株式会社アクメ\"}}\n",
+    );
+    let error = import_files(&s, Vendor::Mixpanel, &[&file], None)
+        .err()
+        .unwrap()
+        .to_string();
+    for expected in [
+        "mp.jsonl:2: properties.time (occurred_at) must be an ISO 8601 timestamp (found \"-86400\")",
+        "mp.jsonl:3: properties.time (occurred_at) must be an ISO 8601 timestamp (found \"253402300800000\")",
+    ] {
+        assert!(error.contains(expected), "{expected}\n{error}");
+    }
+    assert_eq!(fingerprint(&s.db), before);
+}
+
+#[test]
+fn a_fifo_given_as_an_export_is_refused_not_waited_on() {
+    let s = setup();
+    let fifo = s.dir.path().join("events.jsonl");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let fifo = fifo.to_string_lossy().into_owned();
+    let error = import_files(&s, Vendor::Mixpanel, &[&fifo], None)
+        .err()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        error,
+        "events.jsonl: is not a regular file (a folder, FIFO, socket or device); name an export file"
+    );
+}

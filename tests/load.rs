@@ -43,6 +43,9 @@ rejected! {
         "accounts.csv: 1 row breaks the data contract; nothing was loaded\n  accounts.csv:3:1: account_id is required{SKIP_HINT}");
     non_numeric_arr: "accounts.non_numeric_arr.csv" => format!(
         "accounts.csv: 1 row breaks the data contract; nothing was loaded\n  accounts.csv:3:6: arr must be a decimal number (found \"lots\"){SKIP_HINT}");
+    // A cast alone reads 1e6 as a million and 0x10 as sixteen.
+    exponent_arr: "accounts.exponent_arr.csv" => format!(
+        "accounts.csv: 2 rows break the data contract; nothing was loaded\n  accounts.csv:2:6: arr must be a decimal number (found \"1e6\")\n  accounts.csv:3:6: arr must be a decimal number (found \"0x10\"){SKIP_HINT}");
     negative_arr: "accounts.negative_arr.csv" => format!(
         "accounts.csv: 1 row breaks the data contract; nothing was loaded\n  accounts.csv:2:6: arr must be ≥ 0 (found \"-5\"){SKIP_HINT}");
     negative_seats: "accounts.negative_seats.csv" => format!(

@@ -34,6 +34,11 @@ CREATE OR REPLACE TEMP MACRO contract_timestamp(v) AS
               AND (length(v) = 10 OR substr(v, 11, 1) IN ('T', ' ')) AND real_offset(v)
          THEN TRY_CAST(TRY_CAST(year_first(v) AS TIMESTAMPTZ) AS TIMESTAMP) END;
 
+-- Decimals are digits with an optional point and digits: a cast alone would read `1e6` as a
+-- million and `0x10` as sixteen.
+CREATE OR REPLACE TEMP MACRO contract_decimal(v) AS
+    CASE WHEN regexp_full_match(v, '[+-]?[0-9]+(\.[0-9]+)?') THEN TRY_CAST(v AS DECIMAL(18, 2)) END;
+
 -- Whole numbers are digits, optionally signed: a cast alone would round 9.5 to 10 and read
 -- 1e3 as 1000, silently changing a survey score or a seat count.
 CREATE OR REPLACE TEMP MACRO contract_whole(v) AS

@@ -1,7 +1,7 @@
 -- Stage accounts: type every column and name the first rule each row breaks.
 SELECT
     account_id, name, owner, segment, plan,
-    TRY_CAST(arr AS DECIMAL(18, 2)) AS arr,
+    contract_decimal(arr) AS arr,
     contract_whole(seats) AS seats,
     contract_date(contract_start) AS contract_start,
     contract_date(renewal_date) AS renewal_date,
@@ -10,9 +10,9 @@ SELECT
         WHEN account_id IS NULL THEN contract_problem('account_id', 'is required', account_id)
         WHEN name IS NULL THEN contract_problem('name', 'is required', name)
         WHEN arr IS NULL THEN contract_problem('arr', 'is required', arr)
-        WHEN TRY_CAST(arr AS DECIMAL(18, 2)) IS NULL
+        WHEN contract_decimal(arr) IS NULL
             THEN contract_problem('arr', 'must be a decimal number', arr)
-        WHEN TRY_CAST(arr AS DECIMAL(18, 2)) < 0 THEN contract_problem('arr', 'must be ≥ 0', arr)
+        WHEN contract_decimal(arr) < 0 THEN contract_problem('arr', 'must be ≥ 0', arr)
         WHEN seats IS NOT NULL AND contract_whole(seats) IS NULL
             THEN contract_problem('seats', 'must be a whole number', seats)
         WHEN contract_whole(seats) < 0 THEN contract_problem('seats', 'must be ≥ 0', seats)

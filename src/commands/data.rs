@@ -15,6 +15,14 @@ use crate::sample::{self, SampleOptions};
 
 pub fn sample(args: &SampleArgs) -> Result<()> {
     let started = Instant::now();
+    let held = data_files_in(&args.out);
+    if !held.is_empty() && !args.force {
+        return Err(Error::Usage(format!(
+            "{}: already holds data ({}); name an empty folder, or add --force to replace those files",
+            args.out.display(),
+            held.join(", ")
+        )));
+    }
     let options = SampleOptions {
         accounts: args.accounts as usize,
         seed: args.seed,
@@ -31,6 +39,28 @@ pub fn sample(args: &SampleArgs) -> Result<()> {
     }
     println!("done in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// The files in `dir` named like a table of the data contract (what `load` would read).
+fn data_files_in(dir: &std::path::Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| {
+            let lower = name.to_lowercase();
+            crate::contract::TABLES.iter().any(|t| {
+                [".csv", ".csv.gz", ".parquet"]
+                    .iter()
+                    .any(|ext| lower == format!("{}{ext}", t.name))
+            })
+        })
+        .map(|name| crate::text::printable(&name).into_owned())
+        .collect();
+    names.sort();
+    names
 }
 
 /// Prints the loader's progress on stderr: one line per table, redrawn in place on a terminal.

@@ -133,10 +133,7 @@ fn write_output(
 ) -> Result<()> {
     match path {
         Some(path) => {
-            let io = |e| Error::io(path, e);
-            let mut file = std::io::BufWriter::new(std::fs::File::create(path).map_err(io)?);
-            write(&mut file).map_err(io)?;
-            file.flush().map_err(io)?;
+            crate::file::write_whole(path, write).map_err(|e| Error::io(path, e))?;
             eprintln!("written to {}", path.display());
             Ok(())
         }

@@ -178,6 +178,13 @@ fn refuse_other_files(path: &Path) -> Result<()> {
     if read == 0 || (read == header.len() && &header[8..12] == b"DUCK") {
         return Ok(());
     }
+    if header.starts_with(b"SQLite forma") {
+        return Err(Error::Usage(format!(
+            "{}: is a SQLite database, not a retain database (rule: --db names a DuckDB file, \
+             or a new one to create; export the tables to CSV and load them with `retain load DIR`)",
+            path.display()
+        )));
+    }
     Err(Error::Usage(format!(
         "{}: not a retain database (rule: --db names a DuckDB file, or a new one to create; \
          load data files with `retain load DIR`)",
@@ -202,21 +209,33 @@ fn config() -> Result<duckdb::Config> {
     Ok(duckdb::Config::default().enable_autoload_extension(false)?)
 }
 
-/// DuckDB refuses a second writer with a lock error that names the holder's PID; say so plainly.
+/// DuckDB refuses a second writer with a lock error that names the holder's program and PID
+/// ("Conflicting lock is held in /usr/bin/python3 (PID 4242)"); say which program plainly.
 fn open_error(path: &Path, e: duckdb::Error) -> Error {
     let text = e.to_string();
-    if text.contains("lock") {
-        let detail = text
-            .split("Conflicting lock is held in")
-            .nth(1)
-            .map(|holder| format!("held by{}", holder.trim_end_matches('.')))
-            .unwrap_or(text.clone());
-        return Error::Locked {
-            path: path.to_path_buf(),
-            detail,
-        };
+    if !text.contains("lock") {
+        return e.into();
     }
-    Error::Db(e)
+    let held_in = text
+        .split("Conflicting lock is held in")
+        .nth(1)
+        .unwrap_or("");
+    let (program, rest) = held_in.split_once(" (PID ").unwrap_or((held_in, ""));
+    let pid: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let name = Path::new(program.trim())
+        .file_name()
+        .map(|n| crate::text::printable(&n.to_string_lossy()).into_owned())
+        .unwrap_or_default();
+    let holder = match (name.as_str(), pid.as_str()) {
+        ("", "") => "another program".to_owned(),
+        ("", pid) => format!("another program (PID {pid})"),
+        ("retain", pid) => format!("another retain (PID {pid})"),
+        (name, pid) => format!("another program, {name} (PID {pid})"),
+    };
+    Error::Locked {
+        path: path.to_path_buf(),
+        holder,
+    }
 }
 
 /// The default database file: `$XDG_DATA_HOME/retain/retain.duckdb`, else

@@ -27,6 +27,13 @@ fn at(file: &str, line: usize, column: usize, message: impl Into<String>) -> Err
     .into()
 }
 
+/// How much an archive or gzip file may inflate to: 100 times its size, at least 256 MiB and
+/// at most 8 GiB. A bomb (1 MB holding 1 GiB of zeros) is refused before it fills the memory;
+/// real exports of JSON events inflate 10 to 30 times.
+fn inflation_limit(file_size: u64) -> u64 {
+    file_size.saturating_mul(100).clamp(256 << 20, 8 << 30)
+}
+
 /// The documents in `path`: the file itself (gunzipped when it is gzip), or each member of
 /// a zip archive, in name order.
 pub fn documents(path: &Path) -> Result<Vec<Document>> {
@@ -35,6 +42,20 @@ pub fn documents(path: &Path) -> Result<Vec<Document>> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let metadata = std::fs::metadata(path).map_err(io)?;
+    if !metadata.is_file() {
+        return Err(LoadError::File {
+            file: name,
+            message:
+                "is not a regular file (a folder, FIFO, socket or device); name an export file"
+                    .to_owned(),
+        }
+        .into());
+    }
+    let mut budget = Inflation {
+        left: inflation_limit(metadata.len()),
+        limit: inflation_limit(metadata.len()),
+    };
     let bytes = std::fs::read(path).map_err(io)?;
     if bytes.starts_with(b"PK\x03\x04") {
         let mut archive =
@@ -44,7 +65,7 @@ pub fn documents(path: &Path) -> Result<Vec<Document>> {
             })?;
         let mut members = Vec::new();
         for i in 0..archive.len() {
-            let mut member = archive.by_index(i).map_err(|e| LoadError::File {
+            let member = archive.by_index(i).map_err(|e| LoadError::File {
                 file: name.clone(),
                 message: format!("member {i} cannot be read: {e}"),
             })?;
@@ -52,29 +73,54 @@ pub fn documents(path: &Path) -> Result<Vec<Document>> {
                 continue;
             }
             let member_name = format!("{name}:{}", member.name());
-            let mut raw = Vec::new();
-            member.read_to_end(&mut raw).map_err(io)?;
+            let raw = budget.read(&member_name, "is not a readable zip member", member)?;
             members.push((member_name, raw));
         }
         members.sort_by(|a, b| a.0.cmp(&b.0));
         return members
             .into_iter()
-            .map(|(name, raw)| decode(name, raw))
+            .map(|(name, raw)| decode(name, raw, &mut budget))
             .collect();
     }
-    Ok(vec![decode(name, bytes)?])
+    Ok(vec![decode(name, bytes, &mut budget)?])
 }
 
-fn decode(name: String, bytes: Vec<u8>) -> Result<Document> {
-    let bytes = if bytes.starts_with(&[0x1f, 0x8b]) {
+/// What is left of a file's inflation limit, shared by its zip members and gzip layers.
+struct Inflation {
+    left: u64,
+    limit: u64,
+}
+
+impl Inflation {
+    /// Reads `reader` to the end, or refuses once the file has inflated past its limit.
+    fn read(&mut self, name: &str, unreadable: &str, reader: impl Read) -> Result<Vec<u8>> {
         let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(bytes.as_slice())
+        let read = reader
+            .take(self.left + 1)
             .read_to_end(&mut out)
             .map_err(|e| LoadError::File {
-                file: name.clone(),
-                message: format!("is not readable gzip: {e}"),
-            })?;
-        out
+                file: name.to_owned(),
+                message: format!("{unreadable}: {e}"),
+            })? as u64;
+        if read > self.left {
+            return Err(LoadError::File {
+                file: name.to_owned(),
+                message: format!(
+                    "inflates to more than {} MiB (rule: an archive or gzip file inflates to at most 100 times its size, 256 MiB to 8 GiB); unpack it and import the files",
+                    self.limit >> 20
+                ),
+            }
+            .into());
+        }
+        self.left -= read;
+        Ok(out)
+    }
+}
+
+fn decode(name: String, bytes: Vec<u8>, budget: &mut Inflation) -> Result<Document> {
+    let bytes = if bytes.starts_with(&[0x1f, 0x8b]) {
+        let gzip = flate2::read::MultiGzDecoder::new(bytes.as_slice());
+        budget.read(&name, "is not readable gzip", gzip)?
     } else {
         bytes
     };
@@ -323,16 +369,46 @@ mod tests {
     }
 
     #[test]
+    fn inflation_past_the_limit_is_refused_before_it_is_read_whole() {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(&vec![0u8; 64 * 1024]).unwrap();
+        let bomb = gz.finish().unwrap();
+        let mut budget = Inflation {
+            left: 4096,
+            limit: 4096,
+        };
+        let error = decode("bomb.jsonl.gz".into(), bomb, &mut budget)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            error.starts_with("bomb.jsonl.gz: inflates to more than 0 MiB"),
+            "{error}"
+        );
+        assert_eq!(inflation_limit(1 << 20), 256 << 20);
+        assert_eq!(inflation_limit(10 << 20), 1000 << 20);
+        assert_eq!(inflation_limit(1 << 40), 8 << 30);
+    }
+
+    #[test]
     fn gzip_and_utf16_are_decoded() {
         use std::io::Write;
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         gz.write_all("名前\n".as_bytes()).unwrap();
-        let doc = decode("x.gz".into(), gz.finish().unwrap()).unwrap();
+        let mut budget = Inflation {
+            left: 1 << 20,
+            limit: 1 << 20,
+        };
+        let doc = decode("x.gz".into(), gz.finish().unwrap(), &mut budget).unwrap();
         assert_eq!(doc.text, "名前\n");
         let mut utf16 = vec![0xFF, 0xFE];
         for unit in "Q1\tQ2".encode_utf16() {
             utf16.extend(unit.to_le_bytes());
         }
-        assert_eq!(decode("x.tsv".into(), utf16).unwrap().text, "Q1\tQ2");
+        assert_eq!(
+            decode("x.tsv".into(), utf16, &mut budget).unwrap().text,
+            "Q1\tQ2"
+        );
     }
 }

@@ -36,6 +36,7 @@ struct RawSource {
     account: Option<Spanned<Vec<String>>>,
     time_zone: Option<Spanned<String>>,
     date_format: Option<Spanned<String>>,
+    decimal_mark: Option<Spanned<String>>,
     #[serde(default)]
     columns: BTreeMap<Spanned<String>, String>,
     #[serde(default)]
@@ -63,6 +64,8 @@ pub struct Mapping {
     pub zone_given: bool,
     /// A chrono format for dates and times in a non-ISO layout.
     pub date_format: Option<String>,
+    /// The character between whole units and cents in amounts: `.` or `,` (European exports).
+    pub decimal_mark: char,
     /// Field → the header (or JSON path) that holds it, where the file differs from the defaults.
     pub columns: BTreeMap<String, String>,
     /// Value map name → (vendor value, case-folded → contract value; "" drops the row).
@@ -78,6 +81,7 @@ impl Mapping {
             zone: Tz::UTC,
             zone_given: false,
             date_format: None,
+            decimal_mark: '.',
             columns: BTreeMap::new(),
             values: BTreeMap::new(),
             aliases: Vec::new(),
@@ -174,6 +178,18 @@ impl Mapping {
                 ));
             }
             mapping.date_format = Some(format.into_inner());
+        }
+        if let Some(mark) = section.decimal_mark {
+            mapping.decimal_mark = match mark.get_ref().as_str() {
+                "." => '.',
+                "," => ',',
+                other => {
+                    return Err(at(
+                        mark.span(),
+                        format!("{other:?} is not a decimal mark (rule: \".\" or \",\")"),
+                    ));
+                }
+            };
         }
         for (field, header) in section.columns {
             if !schema.fields.contains(&field.get_ref().as_str()) {

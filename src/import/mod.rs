@@ -15,7 +15,7 @@ mod zendesk;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use chrono_tz::Tz;
@@ -414,26 +414,30 @@ pub fn import(
 }
 
 fn write_unmatched(path: &Path, rows: &[Unmatched]) -> Result<()> {
-    let io = |e| Error::io(path, e);
-    let mut out = BufWriter::new(File::create(path).map_err(io)?);
-    crate::csv::write_safe_row(&mut out, ["file", "line", "fields tried", "value"]).map_err(io)?;
-    for u in rows {
-        let line = u.line.to_string();
-        crate::csv::write_safe_row(&mut out, [u.file.as_str(), &line, &u.field, &u.value])
-            .map_err(io)?;
-    }
-    out.flush().map_err(io)
+    crate::file::write_whole(path, |mut out| {
+        crate::csv::write_safe_row(&mut out, ["file", "line", "fields tried", "value"])?;
+        for u in rows {
+            let line = u.line.to_string();
+            crate::csv::write_safe_row(&mut out, [u.file.as_str(), &line, &u.field, &u.value])?;
+        }
+        Ok(())
+    })
+    .map_err(|e| Error::io(path, e))
 }
 
 /// The header of a vendor CSV, for finding fields by name.
 struct Header {
+    /// Trimmed and lower-cased, for matching.
     names: Vec<String>,
+    /// As the file spells them, for messages.
+    spelled: Vec<String>,
 }
 
 impl Header {
     fn new(names: &[String]) -> Header {
         Header {
             names: names.iter().map(|n| n.trim().to_lowercase()).collect(),
+            spelled: names.iter().map(|n| n.trim().to_owned()).collect(),
         }
     }
 
@@ -448,7 +452,8 @@ impl Header {
     }
 
     /// The 0-based column of `field`: the header the mapping names (an error when the file
-    /// has no such column), else the first of `defaults` present.
+    /// has no such column), else the first of `defaults` present. A header that appears twice
+    /// is an error: which of the two holds the field cannot be told.
     fn field(
         &self,
         doc: &str,
@@ -456,20 +461,38 @@ impl Header {
         field: &str,
         defaults: &[&str],
     ) -> Result<Option<usize>> {
-        match mapping.column(field) {
+        let at = |message: String| -> Error {
+            LoadError::At {
+                file: doc.to_owned(),
+                position: "1".to_owned(),
+                message,
+            }
+            .into()
+        };
+        let found = match mapping.column(field) {
             Some(header) => match self.position(header) {
-                Some(i) => Ok(Some(i)),
-                None => Err(LoadError::At {
-                    file: doc.to_owned(),
-                    position: "1".to_owned(),
-                    message: format!(
+                Some(i) => i,
+                None => {
+                    return Err(at(format!(
                         "no column {header:?}, which the mapping file names for {field} (rule: mapped columns exist)"
-                    ),
+                    )));
                 }
-                .into()),
             },
-            None => Ok(self.first(defaults)),
+            None => match self.first(defaults) {
+                Some(i) => i,
+                None => return Ok(None),
+            },
+        };
+        let name = &self.names[found];
+        if let Some(again) = self.names.iter().skip(found + 1).position(|n| n == name) {
+            return Err(at(format!(
+                "columns {} and {} are both named {:?}, so {field} is ambiguous (rule: each column once; rename or remove one)",
+                found + 1,
+                found + 2 + again,
+                crate::text::printable(&self.spelled[found]),
+            )));
         }
+        Ok(Some(found))
     }
 }
 

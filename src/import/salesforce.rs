@@ -104,18 +104,69 @@ const OPPORTUNITY_CLOSE: &[&str] = &["CloseDate", "Close Date"];
 const OPPORTUNITY_TYPE: &[&str] = &["Type", "Opportunity Type"];
 const OPPORTUNITY_CLOSED: &[&str] = &["IsClosed", "Closed"];
 
-/// Amounts as reports print them: `$1,200,000.00`, `¥ 3,000,000`, `JPY 3000000`. Text with
-/// no digits at all is kept as it was, for the contract's rule to report.
-fn amount(value: &str) -> String {
-    let kept: String = value
-        .chars()
-        .filter(|c| c.is_ascii_digit() || matches!(c, '.' | '-'))
-        .collect();
-    if kept.chars().any(|c| c.is_ascii_digit()) {
-        kept
-    } else {
-        value.trim().to_owned()
+/// Amounts as reports print them: `$1,200,000.00`, `¥ 3,000,000`, `JPY 3000000`, and with a
+/// `decimal_mark` of `,`, `€1.234,56` or `1 234,56 €`. Only what reads one way is read: digits
+/// grouped in threes by the other mark (or a space), then the decimal mark and its digits. Any
+/// other text (`1e6`, `1.5k`, `(1,000)`, `1 234,56` with the mark `.`) is kept as it was, for the
+/// contract's rule to report with its line and column.
+fn amount(value: &str, decimal_mark: char) -> String {
+    read_amount(value.trim(), decimal_mark).unwrap_or_else(|| value.trim().to_owned())
+}
+
+fn read_amount(value: &str, decimal_mark: char) -> Option<String> {
+    let is_currency = |c: char| matches!(c, '$' | '€' | '£' | '¥' | '￥' | '₩' | '₹');
+    let mut number = value
+        .trim_start_matches(is_currency)
+        .trim_end_matches(is_currency)
+        .trim();
+    // An ISO code before or after: `JPY 3000000`, `1.234,56 EUR`.
+    let is_code = |s: &str| s.len() == 3 && s.chars().all(|c| c.is_ascii_uppercase());
+    if let Some((code, rest)) = number.split_once(' ')
+        && is_code(code)
+    {
+        number = rest.trim();
     }
+    if let Some((rest, code)) = number.rsplit_once(' ')
+        && is_code(code)
+    {
+        number = rest.trim();
+    }
+    let (sign, number) = match number.strip_prefix('-') {
+        Some(rest) => ("-", rest.trim_start_matches(is_currency)),
+        None => ("", number),
+    };
+    let (whole, cents) = match number.split_once(decimal_mark) {
+        Some((whole, cents)) => (whole, Some(cents)),
+        None => (number, None),
+    };
+    if cents.is_some_and(|c| c.is_empty() || !c.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    let group_marks: &[char] = if decimal_mark == ',' {
+        &['.', ' ', '\u{a0}', '\u{202f}']
+    } else {
+        &[',', ' ', '\u{a0}', '\u{202f}']
+    };
+    let groups: Vec<&str> = whole.split(group_marks).collect();
+    let grouped_in_threes = groups.len() == 1
+        || (matches!(groups[0].len(), 1..=3)
+            && groups[1..].iter().all(|g| g.len() == 3)
+            && whole
+                .matches(group_marks)
+                .collect::<std::collections::HashSet<_>>()
+                .len()
+                == 1);
+    let digits = groups
+        .iter()
+        .all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()));
+    if !(digits && grouped_in_threes) {
+        return None;
+    }
+    let whole: String = groups.concat();
+    Some(match cents {
+        Some(cents) => format!("{sign}{whole}.{cents}"),
+        None => format!("{sign}{whole}"),
+    })
 }
 
 pub fn read(import: &mut Import, documents: Vec<Vec<Document>>) -> Result<()> {
@@ -222,7 +273,9 @@ fn read_accounts(
         let f = &record.fields;
         let mut values: Vec<Option<String>> = columns.iter().map(|c| cell(f, *c)).collect();
         for i in [5, 6] {
-            values[i] = values[i].as_deref().map(amount);
+            values[i] = values[i]
+                .as_deref()
+                .map(|v| amount(v, mapping.decimal_mark));
         }
         for i in [7, 8, 9] {
             values[i] = values[i].as_deref().map(|v| time::to_date(v, format));
@@ -241,9 +294,31 @@ mod tests {
 
     #[test]
     fn amounts_lose_currency_and_grouping() {
-        assert_eq!(amount("$1,200,000.00"), "1200000.00");
-        assert_eq!(amount("¥ 3,000,000"), "3000000");
-        assert_eq!(amount("JPY 3000000"), "3000000");
-        assert_eq!(amount("n/a"), "n/a");
+        assert_eq!(amount("$1,200,000.00", '.'), "1200000.00");
+        assert_eq!(amount("¥ 3,000,000", '.'), "3000000");
+        assert_eq!(amount("JPY 3000000", '.'), "3000000");
+        assert_eq!(amount("3000000 JPY", '.'), "3000000");
+        assert_eq!(amount("1234.5", '.'), "1234.5");
+        assert_eq!(amount("€1.234,56", ','), "1234.56");
+        assert_eq!(amount("1 234,56 €", ','), "1234.56");
+        assert_eq!(amount("1.234.567", ','), "1234567");
+    }
+
+    #[test]
+    fn amounts_that_read_more_than_one_way_are_kept_for_the_rule() {
+        for (value, mark) in [
+            ("1e6", '.'),
+            ("€1.234,56", '.'),
+            ("(1,000)", '.'),
+            ("1 234,56", '.'),
+            ("1.5k", '.'),
+            ("1,23", '.'),
+            ("1,234.56", ','),
+            ("1.234 567,00", ','),
+            ("12.", '.'),
+            ("n/a", '.'),
+        ] {
+            assert_eq!(amount(value, mark), value, "{value} with {mark}");
+        }
     }
 }

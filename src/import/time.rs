@@ -58,7 +58,10 @@ pub fn from_unix(value: &str) -> Option<String> {
     } else {
         number * 1000.0
     };
-    DateTime::from_timestamp_millis(millis.round() as i64).map(format_utc)
+    // Before 1970 or far ahead is no event time (and past year 9999 no contract timestamp).
+    DateTime::from_timestamp_millis(millis.round() as i64)
+        .filter(|t| plausible(t.date_naive()))
+        .map(format_utc)
 }
 
 /// A vendor time as the contract's UTC text. Times with an offset or `Z` keep their instant;
@@ -175,6 +178,12 @@ mod tests {
         assert_eq!(from_unix("1793714580000").unwrap(), "2026-11-03 14:03:00");
         assert_eq!(from_unix("1793714580.4").unwrap(), "2026-11-03 14:03:00");
         assert_eq!(from_unix("soon"), None);
+        assert_eq!(from_unix("-86400"), None, "before 1970");
+        assert_eq!(
+            from_unix("253402300800000"),
+            None,
+            "year 10000 in milliseconds"
+        );
     }
 
     #[test]

@@ -21,29 +21,28 @@ pub(super) fn write_rejects_if_any(
 
 /// The rows set aside by `--skip-bad-rows`, each with where it was and why.
 pub(super) fn write_rejects(path: &Path, sources: &[Source], staged: &[Staged]) -> Result<()> {
-    use std::io::Write;
-    let io = |e| Error::io(path, e);
-    let mut out = std::io::BufWriter::new(std::fs::File::create(path).map_err(io)?);
-    crate::csv::write_safe_row(
-        &mut out,
-        ["table", "file", "line", "column", "rule", "value", "record"],
-    )
-    .map_err(io)?;
-    for (source, staged) in sources.iter().zip(staged) {
-        for p in &staged.rejected {
-            let line = p.line.to_string();
-            let record = p.record.as_deref().unwrap_or_default();
-            let row = [
-                source.spec.contract.name,
-                &p.file,
-                &line,
-                &p.column,
-                &p.rule,
-                &p.value,
-                record,
-            ];
-            crate::csv::write_safe_row(&mut out, row).map_err(io)?;
+    crate::file::write_whole(path, |mut out| {
+        crate::csv::write_safe_row(
+            &mut out,
+            ["table", "file", "line", "column", "rule", "value", "record"],
+        )?;
+        for (source, staged) in sources.iter().zip(staged) {
+            for p in &staged.rejected {
+                let line = p.line.to_string();
+                let record = p.record.as_deref().unwrap_or_default();
+                let row = [
+                    source.spec.contract.name,
+                    &p.file,
+                    &line,
+                    &p.column,
+                    &p.rule,
+                    &p.value,
+                    record,
+                ];
+                crate::csv::write_safe_row(&mut out, row)?;
+            }
         }
-    }
-    out.flush().map_err(io)
+        Ok(())
+    })
+    .map_err(|e| Error::io(path, e))
 }

@@ -33,8 +33,13 @@ fn ragged(found: usize, expected: usize) -> String {
 
 /// DuckDB's CSV reader stops at rows it cannot split; turn its message into ours. Its line
 /// numbers count records, not lines, so the file's shape is rescanned for the physical line.
-pub(super) fn reader_error(source: &Source, e: &duckdb::Error) -> Error {
+pub(super) fn reader_error(source: &Source, e: duckdb::Error) -> Error {
     let text = e.to_string();
+    let e = match Error::from(e) {
+        Error::Db(e) => e,
+        storage => return storage,
+    };
+    let e = &e;
     if let Format::Csv { delimiter, columns } = source.format
         && let Ok(Some(misshapen)) = csv_file::first_misshapen(&source.path, delimiter, columns)
     {
@@ -117,7 +122,7 @@ pub(super) fn stage(
             &[("stage", &stage), ("select", &select)],
         );
         conn.execute(&create, [source.path.to_string_lossy()])
-            .map_err(|e| reader_error(source, &e))?;
+            .map_err(|e| reader_error(source, e))?;
     }
     if let Some(key) = source.spec.contract.unique_key {
         conn.execute(
