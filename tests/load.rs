@@ -103,6 +103,61 @@ rejected! {
         "activities.csv: 1 row breaks the data contract; nothing was loaded\n  activities.csv:2:2: occurred_at must be an ISO 8601 timestamp (found \"2026-11-10T15:00:00+25:00\"){SKIP_HINT}");
     offset_of_60_minutes: "usage.offset_60_minutes.csv" => format!(
         "usage.csv: 1 row breaks the data contract; nothing was loaded\n  usage.csv:3:3: occurred_at must be an ISO 8601 timestamp (found \"2026-11-10T15:00:00+05:60\"){SKIP_HINT}");
+    // Each remaining rule of the contract, one case each.
+    empty_name: "accounts.empty_name.csv" => format!(
+        "accounts.csv: 1 row breaks the data contract; nothing was loaded\n  accounts.csv:2:2: name is required{SKIP_HINT}");
+    empty_arr: "accounts.empty_arr.csv" => format!(
+        "accounts.csv: 1 row breaks the data contract; nothing was loaded\n  accounts.csv:2:6: arr is required{SKIP_HINT}");
+    empty_contract_start: "accounts.empty_contract_start.csv" => format!(
+        "accounts.csv: 1 row breaks the data contract; nothing was loaded\n  accounts.csv:2:8: contract_start is required{SKIP_HINT}");
+    slash_renewal_date: "accounts.slash_renewal.csv" => format!(
+        "accounts.csv: 1 row breaks the data contract; nothing was loaded\n  accounts.csv:2:9: renewal_date must be a date YYYY-MM-DD (found \"01/03/2027\"){SKIP_HINT}");
+    february_30_churn: "accounts.february_30_churn.csv" => format!(
+        "accounts.csv: 1 row breaks the data contract; nothing was loaded\n  accounts.csv:2:10: churned_on must be a date YYYY-MM-DD (found \"2026-02-30\"){SKIP_HINT}");
+    grouped_arr: "accounts.grouped_arr.csv" => format!(
+        "accounts.csv: 1 row breaks the data contract; nothing was loaded\n  accounts.csv:2:6: arr must be a decimal number (found \"1,000\"){SKIP_HINT}");
+    text_seats: "accounts.text_seats.csv" => format!(
+        "accounts.csv: 1 row breaks the data contract; nothing was loaded\n  accounts.csv:2:7: seats must be a whole number (found \"ten\"){SKIP_HINT}");
+    huge_seats: "accounts.huge_seats.csv" => format!(
+        "accounts.csv: 1 row breaks the data contract; nothing was loaded\n  accounts.csv:2:7: seats must be a whole number (found \"99999999999\"){SKIP_HINT}");
+    negative_count: "usage.negative_count.csv" => format!(
+        "usage.csv: 1 row breaks the data contract; nothing was loaded\n  usage.csv:2:5: count must be ≥ 1 (found \"-1\"){SKIP_HINT}");
+    unix_timestamp: "usage.unix_timestamp.csv" => format!(
+        "usage.csv: 1 row breaks the data contract; nothing was loaded\n  usage.csv:2:3: occurred_at must be an ISO 8601 timestamp (found \"1793714580\"){SKIP_HINT}");
+    empty_usage_timestamp: "usage.empty_timestamp.csv" => format!(
+        "usage.csv: 1 row breaks the data contract; nothing was loaded\n  usage.csv:2:3: occurred_at is required{SKIP_HINT}");
+    november_31: "usage.november_31.csv" => format!(
+        "usage.csv: 1 row breaks the data contract; nothing was loaded\n  usage.csv:2:3: occurred_at must be an ISO 8601 timestamp (found \"2026-11-31T10:00:00Z\"){SKIP_HINT}");
+    hour_25: "usage.hour_25.csv" => format!(
+        "usage.csv: 1 row breaks the data contract; nothing was loaded\n  usage.csv:2:3: occurred_at must be an ISO 8601 timestamp (found \"2026-11-10T25:00:00Z\"){SKIP_HINT}");
+    empty_ticket_id: "tickets.empty_ticket_id.csv" => format!(
+        "tickets.csv: 1 row breaks the data contract; nothing was loaded\n  tickets.csv:2:1: ticket_id is required{SKIP_HINT}");
+    empty_opened_at: "tickets.empty_opened_at.csv" => format!(
+        "tickets.csv: 1 row breaks the data contract; nothing was loaded\n  tickets.csv:2:3: opened_at is required{SKIP_HINT}");
+    text_closed_at: "tickets.text_closed_at.csv" => format!(
+        "tickets.csv: 1 row breaks the data contract; nothing was loaded\n  tickets.csv:2:4: closed_at must be an ISO 8601 timestamp (found \"soon\"){SKIP_HINT}");
+    empty_priority: "tickets.empty_priority.csv" => format!(
+        "tickets.csv: 1 row breaks the data contract; nothing was loaded\n  tickets.csv:2:5: priority is required{SKIP_HINT}");
+    text_score: "surveys.text_score.csv" => format!(
+        "surveys.csv: 1 row breaks the data contract; nothing was loaded\n  surveys.csv:2:4: score must be a whole number (found \"ten\"){SKIP_HINT}");
+    nps_negative: "surveys.nps_negative.csv" => format!(
+        "surveys.csv: 1 row breaks the data contract; nothing was loaded\n  surveys.csv:2:4: score nps must be 0–10 (found \"-1\"){SKIP_HINT}");
+    empty_score: "surveys.empty_score.csv" => format!(
+        "surveys.csv: 1 row breaks the data contract; nothing was loaded\n  surveys.csv:2:4: score is required{SKIP_HINT}");
+    empty_survey_kind: "surveys.empty_kind.csv" => format!(
+        "surveys.csv: 1 row breaks the data contract; nothing was loaded\n  surveys.csv:2:3: kind is required{SKIP_HINT}");
+    word_date: "surveys.word_date.csv" => format!(
+        "surveys.csv: 1 row breaks the data contract; nothing was loaded\n  surveys.csv:2:2: responded_at must be an ISO 8601 timestamp (found \"yesterday\"){SKIP_HINT}");
+    empty_activity_timestamp: "activities.empty_timestamp.csv" => format!(
+        "activities.csv: 1 row breaks the data contract; nothing was loaded\n  activities.csv:2:2: occurred_at is required{SKIP_HINT}");
+    empty_activity_kind: "activities.empty_kind.csv" => format!(
+        "activities.csv: 1 row breaks the data contract; nothing was loaded\n  activities.csv:2:3: kind is required{SKIP_HINT}");
+    empty_activity_account: "activities.empty_account_id.csv" => format!(
+        "activities.csv: 1 row breaks the data contract; nothing was loaded\n  activities.csv:2:1: account_id is required{SKIP_HINT}");
+    extra_field: "usage.extra_field.csv" =>
+        "usage.csv:2: the row has 6 fields, the header has 5 (rule: every row has the header's fields)";
+    stray_quote: "tickets.stray_quote.csv" =>
+        "tickets.csv:3: a quoted value holds a quote that is not doubled (rule: a quote inside a quoted value is written \"\")";
     unknown_activity_kind: "activities.unknown_kind.csv" => format!(
         "activities.csv: 1 row breaks the data contract; nothing was loaded\n  activities.csv:2:3: kind must be call, email, meeting, qbr or note (found \"lunch\"){SKIP_HINT}");
 }

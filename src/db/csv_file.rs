@@ -225,6 +225,33 @@ pub fn records_at_offsets(path: &Path, offsets: &[u64]) -> std::io::Result<Vec<(
     Ok(found.into_iter().map(|(_, f)| f).collect())
 }
 
+/// Whether a closing quote is followed by something other than the delimiter or the end of
+/// the record: `"bad "quote" inside"`.
+fn has_stray_quote(record: &str, delimiter: u8) -> bool {
+    let bytes = record.as_bytes();
+    let (mut quoted, mut at_field_start) = (false, true);
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        if quoted && byte == b'"' {
+            if bytes.get(i + 1) == Some(&b'"') {
+                i += 1;
+            } else {
+                quoted = false;
+                let next = bytes.get(i + 1).copied();
+                if !matches!(next, None | Some(b'\r' | b'\n')) && next != Some(delimiter) {
+                    return true;
+                }
+            }
+        } else if !quoted && byte == b'"' && at_field_start {
+            quoted = true;
+        }
+        at_field_start = !quoted && byte == delimiter;
+        i += 1;
+    }
+    false
+}
+
 fn ending(raw: &[u8]) -> Option<&'static str> {
     match raw {
         [.., b'\r', b'\n'] => Some("CRLF"),
@@ -300,6 +327,8 @@ pub enum Misshapen {
     Fields { line: u64, found: usize },
     /// A quote opened on `line` is never closed.
     Unclosed { line: u64 },
+    /// A quoted value on `line` holds a quote that is not doubled.
+    StrayQuote { line: u64 },
 }
 
 /// The first record (after the header) whose shape is wrong, by physical line.
@@ -320,6 +349,9 @@ pub fn first_misshapen(
             return Ok(Some(Misshapen::Unclosed { line }));
         }
         let text = record_text(&raw);
+        if has_stray_quote(&text, delimiter) {
+            return Ok(Some(Misshapen::StrayQuote { line }));
+        }
         let found = split_record(&text, delimiter).len();
         if found != columns && !text.is_empty() {
             return Ok(Some(Misshapen::Fields { line, found }));
@@ -380,6 +412,14 @@ mod tests {
             read_header(&latin1),
             Err(HeaderError::NotUtf8 { column: 14 })
         );
+    }
+
+    #[test]
+    fn a_quote_that_is_not_doubled_is_found() {
+        assert!(has_stray_quote("8,\"bad \"quote\" inside\"", b','));
+        assert!(!has_stray_quote("8,\"good \"\"quote\"\" inside\",x", b','));
+        assert!(!has_stray_quote("8,\"a;b\";\"c\"", b';'));
+        assert!(!has_stray_quote("8,5\" screen", b','));
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub(super) const NOT_UTF8: &str =
 
 const RAGGED_RULE: &str = "(rule: every row has the header's fields)";
 const UNCLOSED: &str = "a quoted value is never closed (rule: quotes come in pairs)";
+const STRAY_QUOTE: &str = "a quoted value holds a quote that is not doubled (rule: a quote inside a quoted value is written \"\")";
 
 fn ragged(found: usize, expected: usize) -> String {
     format!("the row has {found} fields, the header has {expected} {RAGGED_RULE}")
@@ -46,6 +47,7 @@ pub(super) fn reader_error(source: &Source, e: duckdb::Error) -> Error {
         let (line, message) = match misshapen {
             Misshapen::Fields { line, found } => (line, ragged(found, columns)),
             Misshapen::Unclosed { line } => (line, UNCLOSED.to_owned()),
+            Misshapen::StrayQuote { line } => (line, STRAY_QUOTE.to_owned()),
         };
         return LoadError::At {
             file: source.file.clone(),
