@@ -111,6 +111,9 @@ pub struct ImportArgs {
     /// Load the good rows and write offending rows, with reasons, to a rejects file beside the database
     #[arg(long)]
     pub skip_bad_rows: bool,
+    /// The text encoding of the exports (UTF-16 and Japanese Shift_JIS are also detected)
+    #[arg(long, value_enum, default_value_t = TextEncoding::Auto)]
+    pub encoding: TextEncoding,
 }
 
 #[derive(Debug, Args)]

@@ -116,6 +116,8 @@ pub struct Problem {
     pub value: String,
     /// The record as it appears in the file (CSV only).
     pub record: Option<String>,
+    /// What to do about it, when that can be told from the value (`date_format = "%m/%d/%y"`).
+    pub hint: Option<String>,
 }
 
 impl fmt::Display for Problem {
@@ -130,6 +132,9 @@ impl fmt::Display for Problem {
         }
         if !self.value.is_empty() {
             write!(f, " (found {:?})", self.value)?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, ": {hint}")?;
         }
         Ok(())
     }

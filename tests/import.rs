@@ -182,7 +182,7 @@ fn zendesk_tickets_and_satisfaction_scores_row_by_row() {
     let written = std::fs::read_to_string(report.unmatched_file.unwrap()).unwrap();
     assert_eq!(
         written,
-        "file,line,fields tried,value\r\ntickets.csv,5,Organization | Requester domain,Umbrella Corp\r\n"
+        "file,line,fields tried,value,accounts sharing that name\r\ntickets.csv,5,Organization | Requester domain,Umbrella Corp,\r\n"
     );
 }
 
@@ -811,7 +811,9 @@ fn an_import_in_which_no_row_finds_its_account_changes_nothing() {
     .unwrap()
     .to_string();
     assert!(
-        error.starts_with("none of the 3 mixpanel rows found its account"),
+        error.starts_with(
+            "mixpanel: none of the 3 rows found its account: properties.org is empty in every row"
+        ),
         "{error}"
     );
     assert_eq!(fingerprint(&s.db), before);
@@ -1005,4 +1007,444 @@ fn a_fifo_given_as_an_export_is_refused_not_waited_on() {
         error,
         "events.jsonl: is not a regular file (a folder, FIFO, socket or device); name an export file"
     );
+}
+
+#[test]
+fn qualtrics_zone_row_in_the_current_camel_case_layout_is_read_and_reported() {
+    let s = setup();
+    let report = s
+        .import(Run {
+            mapping: Some("qualtrics/map.toml"),
+            ..run(
+                Vendor::Qualtrics,
+                &["qualtrics/responses_current_layout.csv"],
+            )
+        })
+        .unwrap();
+    // 2026-11-10 09:00 in Denver (UTC−7 in November) is 16:00 UTC.
+    assert_eq!(
+        s.rows("SELECT responded_at::VARCHAR FROM surveys WHERE account_id = 'A-001'"),
+        strings(&[&["2026-11-10 16:00:00"]])
+    );
+    assert_eq!(
+        report.prepared.zones,
+        [(
+            Tz::America__Denver,
+            import::mapping::ZoneFrom::Export(
+                "responses_current_layout.csv, its ImportId row".to_owned()
+            )
+        )]
+    );
+    // A zone the CSM names wins over the file's, and the summary says so.
+    let report = s
+        .import(Run {
+            mapping: Some("qualtrics/map.toml"),
+            time_zone: Some(Tz::Asia__Tokyo),
+            ..run(
+                Vendor::Qualtrics,
+                &["qualtrics/responses_current_layout.csv"],
+            )
+        })
+        .unwrap();
+    assert_eq!(
+        report.prepared.zones,
+        [(Tz::Asia__Tokyo, import::mapping::ZoneFrom::Flag)]
+    );
+}
+
+#[test]
+fn a_two_digit_year_read_with_capital_y_names_the_format_and_suggests_lowercase_y() {
+    let s = setup();
+    let before = fingerprint(&s.db);
+    let file = export(
+        &s,
+        "sf_dates.csv",
+        "Id,Name,ARR__c,CreatedDate\nS-1,One,10,02/03/24\n",
+    );
+    let error = import_files(
+        &s,
+        Vendor::Salesforce,
+        &[&file],
+        Some("[salesforce]\ndate_format = \"%m/%d/%Y\"\n"),
+    )
+    .err()
+    .unwrap()
+    .to_string();
+    assert!(
+        error.contains("sf_dates.csv:2:4: CreatedDate (contract_start) must be a date YYYY-MM-DD (found \"02/03/24\"): the mapping's date_format \"%m/%d/%Y\" reads the year as 0024, outside 1970–"),
+        "{error}"
+    );
+    assert!(
+        error.contains("two-digit years are %y: date_format = \"%m/%d/%y\""),
+        "{error}"
+    );
+    assert_eq!(fingerprint(&s.db), before);
+}
+
+#[test]
+fn unread_times_suggest_a_date_format_and_never_guess_day_and_month() {
+    let s = setup();
+    let header = "Id,Requester email,Subject,Status,Priority,Created at,Organization\n";
+    let ambiguous = export(
+        &s,
+        "zd_ambiguous.csv",
+        &format!("{header}101,taro@acme.co.jp,x,open,Urgent,06-04-2023 20:26,株式会社アクメ\n"),
+    );
+    let error = import_files(&s, Vendor::Zendesk, &[&ambiguous], None)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        error.contains("(found \"06-04-2023 20:26\"): the times read as day first (\"%d-%m-%Y %H:%M\") or month first (\"%m-%d-%Y %H:%M\") and the export does not say which"),
+        "{error}"
+    );
+    // One row past the 12th tells the order for the whole export.
+    let day_first = export(
+        &s,
+        "zd_day_first.csv",
+        &format!(
+            "{header}101,taro@acme.co.jp,x,open,Urgent,06-04-2023 20:26,株式会社アクメ\n\
+             102,taro@acme.co.jp,y,open,Urgent,13-04-2023 09:00,株式会社アクメ\n"
+        ),
+    );
+    let error = import_files(&s, Vendor::Zendesk, &[&day_first], None)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        error.contains("the times look like \"%d-%m-%Y %H:%M\": add date_format = \"%d-%m-%Y %H:%M\" to [zendesk] in the mapping file"),
+        "{error}"
+    );
+}
+
+#[test]
+fn opportunities_without_a_type_column_give_no_renewal_dates_and_say_why() {
+    let s = setup();
+    let opportunities = export(
+        &s,
+        "opps_no_type.csv",
+        "Id,AccountId,Name,StageName,CloseDate,IsClosed\n\
+         0065,S-1,New logo,Prospecting,2027-01-15,false\n",
+    );
+    let accounts = export(
+        &s,
+        "sf_accounts.csv",
+        "Id,Name,ARR__c,CreatedDate\nS-1,One,10,2025-01-01\n",
+    );
+    let report = import_files(&s, Vendor::Salesforce, &[&accounts, &opportunities], None).unwrap();
+    assert_eq!(
+        s.rows("SELECT coalesce(renewal_date::VARCHAR, '') FROM accounts WHERE account_id = 'S-1'"),
+        strings(&[&[""]])
+    );
+    assert_eq!(
+        report.prepared.notes,
+        [
+            "opps_no_type.csv has no Type column, so renewals cannot be told from other open opportunities: no renewal date was taken from it (export the opportunities with Type)"
+        ]
+    );
+    // Accounts imports count accounts, not matched rows.
+    assert_eq!(report.prepared.accounts, Some((1, 0)));
+    let report = import_files(&s, Vendor::Salesforce, &[&accounts], None).unwrap();
+    assert_eq!(report.prepared.accounts, Some((0, 1)));
+}
+
+#[test]
+fn an_unreadable_close_date_is_blamed_on_the_opportunity_file_and_column() {
+    let s = setup();
+    let before = fingerprint(&s.db);
+    let opportunities = export(
+        &s,
+        "opps.csv",
+        "Id,AccountId,Name,Type,CloseDate,IsClosed\n\
+         0065,S-1,Renewal 2027,Renewal,someday,false\n",
+    );
+    let accounts = export(
+        &s,
+        "sf_accounts.csv",
+        "Id,Name,ARR__c,CreatedDate\nS-1,One,10,2025-01-01\n",
+    );
+    let error = import_files(&s, Vendor::Salesforce, &[&accounts, &opportunities], None)
+        .err()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        error,
+        "opps.csv:2:5: CloseDate (renewal_date) must be a date YYYY-MM-DD (found \"someday\")"
+    );
+    assert_eq!(fingerprint(&s.db), before);
+}
+
+#[test]
+fn a_name_two_accounts_share_is_ambiguous_with_both_ids() {
+    let s = setup();
+    // A second account named like A-001 (株式会社アクメ).
+    s.db.conn()
+        .execute_batch(
+            "INSERT INTO accounts (account_id, name, arr, contract_start) VALUES ('A-009', '株式会社アクメ', 1, DATE '2025-01-01')",
+        )
+        .unwrap();
+    let report = s
+        .import(Run {
+            mapping: Some("zendesk/map.toml"),
+            ..run(Vendor::Zendesk, &["zendesk/tickets.csv"])
+        })
+        .unwrap();
+    let ambiguous: Vec<&import::Unmatched> = report
+        .prepared
+        .unmatched
+        .iter()
+        .filter(|u| u.value == "株式会社アクメ")
+        .collect();
+    assert!(!ambiguous.is_empty());
+    for u in ambiguous {
+        assert_eq!(u.sharing, ["A-001", "A-009"]);
+    }
+    let unmatched = std::fs::read_to_string(report.unmatched_file.unwrap()).unwrap();
+    assert!(
+        unmatched.starts_with("file,line,fields tried,value,accounts sharing that name\r\n"),
+        "{unmatched}"
+    );
+    assert!(
+        unmatched.contains(",株式会社アクメ,A-001 A-009\r\n"),
+        "{unmatched}"
+    );
+}
+
+#[test]
+fn an_import_whose_account_field_is_always_empty_says_so_and_names_likely_columns() {
+    let s = setup();
+    let file = export(
+        &s,
+        "zd_no_org.csv",
+        "Id,Requester email,Subject,Status,Priority,Created at,Organization,Requester external id\n\
+         101,,x,open,Urgent,2026-11-02 09:15:00,,A-001\n\
+         102,,y,open,Low,2026-11-02 09:15:00,,A-002\n",
+    );
+    for dry_run in [false, true] {
+        let files = [PathBuf::from(&file)];
+        let request = ImportRequest {
+            vendor: Vendor::Zendesk,
+            files: &files,
+            mapping: None,
+            time_zone: None,
+            dry_run,
+            options: LoadOptions::default(),
+        };
+        let error = import::import(
+            &s.db,
+            &request,
+            &s.dir.path().join("u.csv"),
+            &s.dir.path().join("r.csv"),
+            &mut |_| {},
+        )
+        .err()
+        .unwrap();
+        assert_eq!(error.exit_code(), 1, "a data problem, dry run or not");
+        let message = error.to_string();
+        assert!(
+            message.starts_with("zendesk: none of the 2 rows found its account: Organization | Requester domain is empty in every row (rule: name the column that holds the account with `account = [\"…\"]` in [zendesk] of the mapping file; columns that look like ids or names: \"Id\", \"Requester email\", \"Organization\", \"Requester external id\"); nothing was changed"),
+            "{message}"
+        );
+    }
+}
+
+#[test]
+fn skipping_bad_rows_of_an_export_keeps_their_vendor_record_and_never_skips_them_all() {
+    let s = setup();
+    let header = "Id,Requester email,Subject,Status,Priority,Created at,Organization\n";
+    let good = "101,taro@acme.co.jp,x,open,Urgent,2026-11-02 09:15:00,株式会社アクメ\n\
+                102,taro@acme.co.jp,y,open,Low,2026-11-03 09:15:00,株式会社アクメ\n";
+    let bad = "103,taro@acme.co.jp,\"two\nlines\",open,Urgent,someday,株式会社アクメ\n";
+    let file = export(&s, "zd_skip.csv", &format!("{header}{good}{bad}"));
+    let files = [PathBuf::from(&file)];
+    let skip = |files: &[PathBuf]| {
+        let request = ImportRequest {
+            vendor: Vendor::Zendesk,
+            files,
+            mapping: None,
+            time_zone: None,
+            dry_run: false,
+            options: LoadOptions {
+                skip_bad_rows: true,
+                ..LoadOptions::default()
+            },
+        };
+        import::import(
+            &s.db,
+            &request,
+            &s.dir.path().join("u.csv"),
+            &s.dir.path().join("rejects.csv"),
+            &mut |_| {},
+        )
+    };
+    skip(&files).unwrap();
+    let rejects = std::fs::read_to_string(s.dir.path().join("rejects.csv")).unwrap();
+    assert!(
+        rejects.ends_with(
+            "tickets,zd_skip.csv,4,Created at (opened_at),must be an ISO 8601 timestamp,someday,\"103,taro@acme.co.jp,\"\"two\nlines\"\",open,Urgent,someday,株式会社アクメ\"\r\n"
+        ),
+        "{rejects}"
+    );
+    // Every row bad: a failure, not "Imported … 0 rows".
+    let before = fingerprint(&s.db);
+    let all_bad = export(&s, "zd_all_bad.csv", &format!("{header}{bad}"));
+    let error = skip(&[PathBuf::from(&all_bad)]).err().unwrap().to_string();
+    assert!(
+        error.contains("1 of 1 rows break the data contract, too many to set aside"),
+        "{error}"
+    );
+    assert_eq!(fingerprint(&s.db), before);
+}
+
+#[test]
+fn a_required_field_without_a_column_is_one_line_naming_the_headers_tried() {
+    let s = setup();
+    let text = std::fs::read_to_string(fixture("import/qualtrics/responses.csv")).unwrap();
+    // The same export without its date columns.
+    let without_dates = text
+        .replace("StartDate,EndDate,", "Begun,Ended,")
+        .replace("RecordedDate,", "Recorded,");
+    let file = export(&s, "q_no_dates.csv", &without_dates);
+    let error = import_files(&s, Vendor::Qualtrics, &[&file], Some("[aliases]\n"))
+        .err()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        error,
+        "q_no_dates.csv:1: no column for responded_at: tried RecordedDate, EndDate (rule: qualtrics rows need responded_at; name the column with [qualtrics.columns] responded_at = \"…\")"
+    );
+}
+
+#[test]
+fn numeric_zendesk_satisfaction_scores_are_csat() {
+    let s = setup();
+    let header = "Id,Requester email,Subject,Status,Priority,Created at,Organization,Satisfaction Score,Updated at\n";
+    let file = export(
+        &s,
+        "zd_numeric.csv",
+        &format!(
+            "{header}101,taro@acme.co.jp,x,solved,Urgent,2026-11-02 09:15:00,株式会社アクメ,4,2026-11-04 09:00:00\n\
+             102,taro@acme.co.jp,y,solved,Low,2026-11-03 09:15:00,株式会社アクメ,1,2026-11-05 09:00:00\n"
+        ),
+    );
+    import_files(&s, Vendor::Zendesk, &[&file], None).unwrap();
+    assert_eq!(
+        s.rows("SELECT kind, score::VARCHAR FROM surveys WHERE origin = 'zendesk' ORDER BY responded_at"),
+        strings(&[&["csat", "4"], &["csat", "1"]])
+    );
+    // A number past 5 is no CSAT: refused at its line and column.
+    let file = export(
+        &s,
+        "zd_ten.csv",
+        &format!(
+            "{header}101,taro@acme.co.jp,x,solved,Urgent,2026-11-02 09:15:00,株式会社アクメ,9,2026-11-04 09:00:00\n"
+        ),
+    );
+    let error = import_files(&s, Vendor::Zendesk, &[&file], None)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        error.contains("zd_ten.csv:2:8: Satisfaction Score (score) csat must be 1–5 (found \"9\")"),
+        "{error}"
+    );
+}
+
+fn import_encoded(
+    s: &Setup,
+    vendor: Vendor,
+    file: &str,
+    encoding: retain::db::csv_file::TextEncoding,
+) -> Result<ImportReport> {
+    let files = [PathBuf::from(file)];
+    let request = ImportRequest {
+        vendor,
+        files: &files,
+        mapping: None,
+        time_zone: None,
+        dry_run: false,
+        options: LoadOptions {
+            encoding,
+            ..LoadOptions::default()
+        },
+    };
+    import::import(
+        &s.db,
+        &request,
+        &s.dir.path().join("u.csv"),
+        &s.dir.path().join("r.csv"),
+        &mut |_| {},
+    )
+}
+
+#[test]
+fn a_windows_1252_export_names_the_encodings_tried_and_reads_with_encoding() {
+    use retain::db::csv_file::TextEncoding;
+    let s = setup();
+    let text = "Respondent ID,Collector ID,Start Date,End Date,Email Address,Custom Data 1,How likely is it that you would recommend this product to a friend or colleague?,What is the main reason for your score?\n\
+                ,,,,,,Response,Open-Ended Response\n\
+                1,2,11/12/2026 09:01:10 AM,11/12/2026 09:03:04 AM,amy@globex.com,Globex Corp,9,Très bien\n";
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(text);
+    let path = s.dir.path().join("sm_1252.csv");
+    std::fs::write(&path, &bytes).unwrap();
+    let file = path.to_string_lossy().into_owned();
+    let error = import_encoded(&s, Vendor::Surveymonkey, &file, TextEncoding::Auto)
+        .err()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        error,
+        "sm_1252.csv:3:82: is not UTF-8 text, nor UTF-16 or Shift_JIS (rule: vendor exports are UTF-8, UTF-16 or Shift_JIS); name the encoding with --encoding (windows-1252, shift_jis or utf-16)"
+    );
+    import_encoded(&s, Vendor::Surveymonkey, &file, TextEncoding::Windows1252).unwrap();
+    assert_eq!(
+        s.rows("SELECT comment FROM surveys WHERE origin = 'surveymonkey'"),
+        strings(&[&["Très bien"]])
+    );
+}
+
+#[test]
+fn shift_jis_and_utf16_exports_are_detected_by_themselves() {
+    use retain::db::csv_file::TextEncoding;
+    let utf8 = {
+        let s = setup();
+        s.import(Run {
+            mapping: Some("zendesk/map.toml"),
+            ..run(Vendor::Zendesk, &["zendesk/tickets.csv"])
+        })
+        .unwrap();
+        s.rows(TICKETS)
+    };
+    let text = std::fs::read_to_string(fixture("import/zendesk/tickets.csv")).unwrap();
+    let text = text.trim_start_matches('\u{feff}');
+    let (shift_jis, _, lossy) = encoding_rs::SHIFT_JIS.encode(text);
+    assert!(!lossy);
+    let utf16: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    for (name, bytes) in [("sjis.csv", shift_jis.to_vec()), ("utf16.csv", utf16)] {
+        let s = setup();
+        let path = s.dir.path().join(name);
+        std::fs::write(&path, &bytes).unwrap();
+        let files = [path.clone()];
+        let map = fixture("import/zendesk/map.toml");
+        let request = ImportRequest {
+            vendor: Vendor::Zendesk,
+            files: &files,
+            mapping: Some(&map),
+            time_zone: None,
+            dry_run: false,
+            options: LoadOptions {
+                encoding: TextEncoding::Auto,
+                ..LoadOptions::default()
+            },
+        };
+        import::import(
+            &s.db,
+            &request,
+            &s.dir.path().join("u.csv"),
+            &s.dir.path().join("r.csv"),
+            &mut |_| {},
+        )
+        .unwrap();
+        assert_eq!(s.rows(TICKETS), utf8, "{name}");
+    }
 }

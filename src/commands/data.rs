@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::format::group_digits;
 use crate::report::table::{Align, TextTable};
 use crate::sample::{self, SampleOptions};
+use crate::text::printable;
 
 pub fn sample(args: &SampleArgs) -> Result<()> {
     let started = Instant::now();
@@ -157,7 +158,7 @@ pub fn import(db: &Db, args: &ImportArgs) -> Result<()> {
         dry_run: args.dry_run,
         options: LoadOptions {
             skip_bad_rows: args.skip_bad_rows,
-            encoding: Default::default(),
+            encoding: args.encoding,
         },
     };
     let unmatched_path = match db.path() {
@@ -189,32 +190,48 @@ pub fn import(db: &Db, args: &ImportArgs) -> Result<()> {
     }
     print!("{}", load_table(&summary.tables));
     let unmatched = &report.prepared.unmatched;
-    println!(
-        "Accounts: {} rows matched, {} unmatched",
-        group_digits(report.prepared.matched as f64),
-        group_digits(unmatched.len() as f64)
-    );
+    let verb = if args.dry_run { "would be" } else { "were" };
+    match report.prepared.accounts {
+        Some((created, updated)) => println!(
+            "Accounts: {} new, {} already loaded {verb} updated",
+            group_digits(created as f64),
+            group_digits(updated as f64)
+        ),
+        None => println!(
+            "Accounts: {} rows matched, {} unmatched",
+            group_digits(report.prepared.matched as f64),
+            group_digits(unmatched.len() as f64)
+        ),
+    }
     if !unmatched.is_empty() {
         // Millions of unmatched events may share a handful of values: count them by value.
-        let mut by_value: std::collections::HashMap<(&str, &str), usize> =
+        let mut by_value: std::collections::HashMap<(&str, &str, &[String]), usize> =
             std::collections::HashMap::new();
         for u in unmatched {
-            *by_value.entry((&u.value, &u.field)).or_default() += 1;
+            *by_value
+                .entry((&u.value, &u.field, u.sharing.as_slice()))
+                .or_default() += 1;
         }
-        let mut counts: Vec<(&str, &str, usize)> =
-            by_value.into_iter().map(|((v, f), n)| (v, f, n)).collect();
-        counts.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
-        for (value, field, n) in counts.iter().take(SHOWN_UNMATCHED) {
-            let value = if value.is_empty() {
+        let mut counts: Vec<(&str, &str, &[String], usize)> = by_value
+            .into_iter()
+            .map(|((v, f, s), n)| (v, f, s, n))
+            .collect();
+        counts.sort_by(|a, b| b.3.cmp(&a.3).then(a.0.cmp(b.0)));
+        for (value, field, sharing, n) in counts.iter().take(SHOWN_UNMATCHED) {
+            let shown = if value.is_empty() {
                 "(empty)".to_owned()
             } else {
-                format!("{value:?}")
+                format!("{:?}", printable(value))
             };
             let rows = if *n == 1 { "row" } else { "rows" };
-            println!("  no account for {value} in {field}: {n} {rows}");
-        }
-        if counts.len() > SHOWN_UNMATCHED {
-            println!("  … and {} more values", counts.len() - SHOWN_UNMATCHED);
+            match sharing {
+                [] => println!("  no account for {shown} in {field}: {n} {rows}"),
+                [first, ..] => println!(
+                    "  {shown} in {field} is the name of {} accounts ({}): {n} {rows}; tie it to one with [aliases] {shown} = {first:?}",
+                    sharing.len(),
+                    sharing.join(", ")
+                ),
+            }
         }
         if let Some(path) = &report.unmatched_file {
             println!(
@@ -227,18 +244,11 @@ pub fn import(db: &Db, args: &ImportArgs) -> Result<()> {
     for (reason, n) in &report.prepared.skipped {
         println!("Left out: {} × {reason}", group_digits(*n as f64));
     }
-    if report.prepared.zone_given {
-        println!(
-            "Times without a zone were read as {}.",
-            report.prepared.zone
-        );
-    } else if matches!(
-        args.source,
-        import::Vendor::Zendesk | import::Vendor::Surveymonkey
-    ) {
-        println!(
-            "Times without a zone were read as UTC; give the export's zone with --time-zone or time_zone in the mapping file."
-        );
+    for note in &report.prepared.notes {
+        println!("Note: {}", printable(note));
+    }
+    for (zone, from) in &report.prepared.zones {
+        println!("Times without a zone were read as {zone} (from {from}).");
     }
     for examples in &report.merged.examples {
         println!("\nExample {} rows:", examples.table);

@@ -320,6 +320,23 @@ pub fn unify_line_endings(bytes: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// The CSV record of `text` that starts on `line` (1-based), up to where its quotes close.
+pub fn record_at_line(text: &str, line: u64) -> Option<String> {
+    let mut record = String::new();
+    let mut quotes = 0;
+    for part in text
+        .split_inclusive('\n')
+        .skip(usize::try_from(line).ok()?.checked_sub(1)?)
+    {
+        record.push_str(part);
+        quotes += part.matches('"').count();
+        if quotes % 2 == 0 {
+            break;
+        }
+    }
+    (!record.is_empty()).then(|| record.trim_end_matches(['\r', '\n']).to_owned())
+}
+
 /// What is wrong with the shape of a CSV file, found by rescanning it on the error path.
 #[derive(Debug, PartialEq)]
 pub enum Misshapen {
@@ -415,6 +432,14 @@ mod tests {
     }
 
     #[test]
+    fn the_record_at_a_line_spans_its_quoted_line_breaks() {
+        let text = "a,b\r\n1,\"x\ny\"\r\n2,z\n";
+        assert_eq!(record_at_line(text, 2).as_deref(), Some("1,\"x\ny\""));
+        assert_eq!(record_at_line(text, 4).as_deref(), Some("2,z"));
+        assert_eq!(record_at_line(text, 9), None);
+    }
+
+    #[test]
     fn a_quote_that_is_not_doubled_is_found() {
         assert!(has_stray_quote("8,\"bad \"quote\" inside\"", b','));
         assert!(!has_stray_quote("8,\"good \"\"quote\"\" inside\",x", b','));
@@ -506,51 +531,71 @@ pub fn ensure_utf8(path: &Path, encoding: TextEncoding) -> std::io::Result<Decod
         TextEncoding::Auto | TextEncoding::Utf16 => utf16_in(&peek(path)?),
         _ => None,
     };
-    let named = match encoding {
-        TextEncoding::ShiftJis => Some(encoding_rs::SHIFT_JIS),
-        TextEncoding::Windows1252 => Some(encoding_rs::WINDOWS_1252),
-        TextEncoding::Utf16 => Some(utf16.unwrap_or(encoding_rs::UTF_16LE)),
-        TextEncoding::Utf8 | TextEncoding::Auto => utf16,
-    };
     let small = !path.to_string_lossy().to_ascii_lowercase().ends_with(".gz")
         && std::fs::metadata(path)?.len() <= CHECK_LIMIT;
-    if named.is_none() && (encoding == TextEncoding::Utf8 || !small) {
+    let other = utf16.is_some() || !matches!(encoding, TextEncoding::Auto | TextEncoding::Utf8);
+    if !other && (encoding == TextEncoding::Utf8 || !small) {
         return Ok(Decoded::Utf8);
     }
     let mut bytes = Vec::new();
     open(path)?.read_to_end(&mut bytes)?;
-    let (from, bad_at) = match (named, std::str::from_utf8(&bytes)) {
-        (None, Ok(_)) => {
-            return match unify_line_endings(&bytes) {
-                Some(unified) => transcoded(&unified),
-                None => Ok(Decoded::Utf8),
-            };
+    match decode(&bytes, encoding) {
+        Ok(std::borrow::Cow::Borrowed(_)) => match unify_line_endings(&bytes) {
+            Some(unified) => transcoded(&unified),
+            None => Ok(Decoded::Utf8),
+        },
+        Ok(text) => {
+            let text = text.as_bytes();
+            transcoded(&unify_line_endings(text).unwrap_or_else(|| text.to_vec()))
         }
-        (None, Err(e)) => (encoding_rs::SHIFT_JIS, Some(e.valid_up_to())),
-        (Some(named), _) => (named, None),
+        Err((line, column)) => Ok(Decoded::Invalid { line, column }),
+    }
+}
+
+/// The text of `bytes`: UTF-8 as it is (borrowed), or decoded from the encoding named, or
+/// found: UTF-16 by its BOM or zero bytes, Shift_JIS when the text then shows kana. Otherwise
+/// the line and column of the first byte that is not UTF-8. The one decoder of `load` and
+/// `import`.
+pub fn decode(
+    bytes: &[u8],
+    encoding: TextEncoding,
+) -> Result<std::borrow::Cow<'_, str>, (u64, usize)> {
+    let named = match encoding {
+        TextEncoding::ShiftJis => Some(encoding_rs::SHIFT_JIS),
+        TextEncoding::Windows1252 => Some(encoding_rs::WINDOWS_1252),
+        TextEncoding::Utf16 => Some(utf16_in(bytes).unwrap_or(encoding_rs::UTF_16LE)),
+        TextEncoding::Auto => utf16_in(bytes),
+        TextEncoding::Utf8 => None,
     };
-    let (text, had_errors) = if from == encoding_rs::SHIFT_JIS || from == encoding_rs::WINDOWS_1252
-    {
-        from.decode_without_bom_handling(&bytes)
-    } else {
-        from.decode_with_bom_removal(&bytes)
+    let (from, bad_at) = match (named, std::str::from_utf8(bytes)) {
+        (None, Ok(text)) => return Ok(std::borrow::Cow::Borrowed(text)),
+        (None, Err(e)) if encoding == TextEncoding::Utf8 => (None, e.valid_up_to()),
+        (None, Err(e)) => (Some(encoding_rs::SHIFT_JIS), e.valid_up_to()),
+        (Some(named), _) => (Some(named), 0),
     };
+    let decoded = from.map(|from| {
+        if from == encoding_rs::SHIFT_JIS || from == encoding_rs::WINDOWS_1252 {
+            from.decode_without_bom_handling(bytes)
+        } else {
+            from.decode_with_bom_removal(bytes)
+        }
+    });
     // Detection is a guess: bytes of other encodings often decode as Shift_JIS kanji by chance,
     // so a guess must also show kana, which Japanese text nearly always has.
     let has_kana = |t: &str| {
         t.chars()
             .any(|c| matches!(c, '\u{3040}'..='\u{30ff}' | '\u{ff61}'..='\u{ff9f}'))
     };
-    if had_errors || (named.is_none() && !has_kana(&text)) {
-        let before = String::from_utf8_lossy(&bytes[..bad_at.unwrap_or(0)]);
-        let (line, column) = crate::text::line_column(&before, before.len());
-        return Ok(Decoded::Invalid {
-            line: line as u64,
-            column,
-        });
+    match decoded {
+        Some((text, false)) if named.is_some() || has_kana(&text) => {
+            Ok(std::borrow::Cow::Owned(text.into_owned()))
+        }
+        _ => {
+            let before = String::from_utf8_lossy(&bytes[..bad_at]);
+            let (line, column) = crate::text::line_column(&before, before.len());
+            Err((line as u64, column))
+        }
     }
-    let text = text.as_bytes();
-    transcoded(&unify_line_endings(text).unwrap_or_else(|| text.to_vec()))
 }
 
 fn transcoded(utf8: &[u8]) -> std::io::Result<Decoded> {
@@ -568,8 +613,9 @@ fn peek(path: &Path) -> std::io::Result<Vec<u8>> {
 }
 
 /// UTF-16 by its byte-order mark, or without one by the zero bytes ASCII characters (the
-/// header's column names) leave on one side of every pair.
-fn utf16_in(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+/// header's column names) leave on one side of nearly every pair of the first 512 bytes.
+fn utf16_in(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = &bytes[..bytes.len().min(512)];
     match head {
         [0xff, 0xfe, ..] => return Some(encoding_rs::UTF_16LE),
         [0xfe, 0xff, ..] => return Some(encoding_rs::UTF_16BE),
@@ -581,9 +627,10 @@ fn utf16_in(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     }
     let zeros = |side: usize| head.chunks_exact(2).filter(|p| p[side] == 0).count();
     let mostly = |n: usize| n * 10 >= pairs * 9;
+    let few = |n: usize| n * 10 <= pairs;
     match (zeros(0), zeros(1)) {
-        (0, odd) if mostly(odd) => Some(encoding_rs::UTF_16LE),
-        (even, 0) if mostly(even) => Some(encoding_rs::UTF_16BE),
+        (even, odd) if few(even) && mostly(odd) => Some(encoding_rs::UTF_16LE),
+        (even, odd) if mostly(even) && few(odd) => Some(encoding_rs::UTF_16BE),
         _ => None,
     }
 }

@@ -107,7 +107,7 @@ fn read_usage(
     let feature = paths(import, "feature", layout.feature);
     let insert_id = paths(import, "insert_id", layout.insert_id);
     let accounts = import.mapping.account.clone();
-    let zone = import.mapping.zone;
+    let zone = import.zone();
     let format = import.mapping.date_format.clone();
     let mut seen = HashSet::new();
     let table = import.table(
@@ -197,6 +197,8 @@ pub fn segment(import: &mut Import, documents: Vec<Vec<Document>>) -> Result<()>
 pub fn amplitude(import: &mut Import, documents: Vec<Vec<Document>>) -> Result<()> {
     // The Export API writes UTC; a mapping zone does not apply.
     import.mapping.zone = chrono_tz::Tz::UTC;
+    import.mapping.zone_from =
+        super::ZoneFrom::Export("the Amplitude Export API, which writes UTC".to_owned());
     read_usage(
         import,
         documents,

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use crate::db::csv_file::{self, TextEncoding};
 use crate::error::LoadError;
 use crate::error::{Error, Result};
 use crate::text::line_column;
@@ -36,7 +37,7 @@ fn inflation_limit(file_size: u64) -> u64 {
 
 /// The documents in `path`: the file itself (gunzipped when it is gzip), or each member of
 /// a zip archive, in name order.
-pub fn documents(path: &Path) -> Result<Vec<Document>> {
+pub fn documents(path: &Path, encoding: TextEncoding) -> Result<Vec<Document>> {
     let io = |e| Error::io(path, e);
     let name = path
         .file_name()
@@ -79,10 +80,10 @@ pub fn documents(path: &Path) -> Result<Vec<Document>> {
         members.sort_by(|a, b| a.0.cmp(&b.0));
         return members
             .into_iter()
-            .map(|(name, raw)| decode(name, raw, &mut budget))
+            .map(|(name, raw)| decode(name, raw, encoding, &mut budget))
             .collect();
     }
-    Ok(vec![decode(name, bytes, &mut budget)?])
+    Ok(vec![decode(name, bytes, encoding, &mut budget)?])
 }
 
 /// What is left of a file's inflation limit, shared by its zip members and gzip layers.
@@ -117,39 +118,33 @@ impl Inflation {
     }
 }
 
-fn decode(name: String, bytes: Vec<u8>, budget: &mut Inflation) -> Result<Document> {
+fn decode(
+    name: String,
+    bytes: Vec<u8>,
+    encoding: TextEncoding,
+    budget: &mut Inflation,
+) -> Result<Document> {
     let bytes = if bytes.starts_with(&[0x1f, 0x8b]) {
         let gzip = flate2::read::MultiGzDecoder::new(bytes.as_slice());
         budget.read(&name, "is not readable gzip", gzip)?
     } else {
         bytes
     };
-    let text = if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(&bytes) {
-        let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom..]);
-        if had_errors {
-            return Err(LoadError::File {
-                file: name,
-                message: format!("is not valid {} text", encoding.name()),
-            }
-            .into());
-        }
-        text.into_owned()
-    } else {
-        match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(e) => {
-                let valid = e.utf8_error().valid_up_to();
-                let text = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
-                let (line, column) = line_column(&text, valid);
-                return Err(at(
-                    &name,
-                    line,
-                    column,
-                    "is not UTF-8 text (rule: vendor exports are UTF-8 or UTF-16 with a byte-order mark)",
-                ));
-            }
+    let mut text = match csv_file::decode(&bytes, encoding) {
+        Ok(std::borrow::Cow::Borrowed(_)) => String::from_utf8(bytes).expect("checked as UTF-8"),
+        Ok(std::borrow::Cow::Owned(text)) => text,
+        Err((line, column)) => {
+            return Err(at(
+                &name,
+                line as usize,
+                column,
+                "is not UTF-8 text, nor UTF-16 or Shift_JIS (rule: vendor exports are UTF-8, UTF-16 or Shift_JIS); name the encoding with --encoding (windows-1252, shift_jis or utf-16)",
+            ));
         }
     };
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
     Ok(Document { name, text })
 }
 
@@ -378,10 +373,15 @@ mod tests {
             left: 4096,
             limit: 4096,
         };
-        let error = decode("bomb.jsonl.gz".into(), bomb, &mut budget)
-            .err()
-            .unwrap()
-            .to_string();
+        let error = decode(
+            "bomb.jsonl.gz".into(),
+            bomb,
+            TextEncoding::Auto,
+            &mut budget,
+        )
+        .err()
+        .unwrap()
+        .to_string();
         assert!(
             error.starts_with("bomb.jsonl.gz: inflates to more than 0 MiB"),
             "{error}"
@@ -400,14 +400,22 @@ mod tests {
             left: 1 << 20,
             limit: 1 << 20,
         };
-        let doc = decode("x.gz".into(), gz.finish().unwrap(), &mut budget).unwrap();
+        let doc = decode(
+            "x.gz".into(),
+            gz.finish().unwrap(),
+            TextEncoding::Auto,
+            &mut budget,
+        )
+        .unwrap();
         assert_eq!(doc.text, "名前\n");
         let mut utf16 = vec![0xFF, 0xFE];
         for unit in "Q1\tQ2".encode_utf16() {
             utf16.extend(unit.to_le_bytes());
         }
         assert_eq!(
-            decode("x.tsv".into(), utf16, &mut budget).unwrap().text,
+            decode("x.tsv".into(), utf16, TextEncoding::Auto, &mut budget)
+                .unwrap()
+                .text,
             "Q1\tQ2"
         );
     }

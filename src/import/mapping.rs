@@ -53,6 +53,30 @@ pub struct Schema {
     pub account: &'static [&'static str],
 }
 
+/// Where the zone of times written without one came from, for the import's summary.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ZoneFrom {
+    /// Nothing said otherwise: UTC.
+    Default,
+    /// `time_zone` in the mapping file.
+    Mapping,
+    /// `--time-zone`.
+    Flag,
+    /// The export itself, as described (`survey.csv, its ImportId row`).
+    Export(String),
+}
+
+impl std::fmt::Display for ZoneFrom {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ZoneFrom::Default => f.write_str("the default; give the export's zone with --time-zone or time_zone in the mapping file"),
+            ZoneFrom::Mapping => f.write_str("the mapping file"),
+            ZoneFrom::Flag => f.write_str("--time-zone"),
+            ZoneFrom::Export(what) => f.write_str(what),
+        }
+    }
+}
+
 /// The mapping of one import, resolved: the vendor's section merged over its defaults.
 #[derive(Debug, Clone)]
 pub struct Mapping {
@@ -60,8 +84,8 @@ pub struct Mapping {
     pub account: Vec<String>,
     /// The zone of times that carry none.
     pub zone: Tz,
-    /// Whether `zone` was chosen (mapping or --time-zone) rather than defaulted to UTC.
-    pub zone_given: bool,
+    /// Where `zone` came from.
+    pub zone_from: ZoneFrom,
     /// A chrono format for dates and times in a non-ISO layout.
     pub date_format: Option<String>,
     /// The character between whole units and cents in amounts: `.` or `,` (European exports).
@@ -79,7 +103,7 @@ impl Mapping {
         Mapping {
             account: schema.account.iter().map(|s| (*s).to_owned()).collect(),
             zone: Tz::UTC,
-            zone_given: false,
+            zone_from: ZoneFrom::Default,
             date_format: None,
             decimal_mark: '.',
             columns: BTreeMap::new(),
@@ -120,7 +144,7 @@ impl Mapping {
         };
         if let Some(zone) = &raw.time_zone {
             mapping.zone = zone_of(zone)?;
-            mapping.zone_given = true;
+            mapping.zone_from = ZoneFrom::Mapping;
         }
         for (value, account) in &raw.aliases {
             if account.get_ref().trim().is_empty() {
@@ -163,7 +187,7 @@ impl Mapping {
         }
         if let Some(zone) = &section.time_zone {
             mapping.zone = zone_of(zone)?;
-            mapping.zone_given = true;
+            mapping.zone_from = ZoneFrom::Mapping;
         }
         if let Some(format) = section.date_format {
             let broken = chrono::format::StrftimeItems::new(format.get_ref())
@@ -330,6 +354,6 @@ mod tests {
     fn an_absent_section_means_defaults() {
         let m = parse("[salesforce]\ndate_format = \"%m/%d/%Y\"\n").unwrap();
         assert_eq!(m.account, ["Organization"]);
-        assert!(!m.zone_given);
+        assert_eq!(m.zone_from, ZoneFrom::Default);
     }
 }

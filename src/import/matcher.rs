@@ -9,22 +9,33 @@ pub struct Matcher {
     aliases: HashMap<String, String>,
     ids: HashMap<String, String>,
     names: HashMap<String, String>,
+    /// Names two or more accounts share, with their ids: a row naming one is ambiguous.
+    shared_names: HashMap<String, Vec<String>>,
 }
 
 impl Matcher {
     /// `accounts` are (account_id, name); `aliases` are (source value, account_id).
     pub fn new(accounts: &[(String, String)], aliases: &[(String, String)]) -> Matcher {
         let mut ids = HashMap::new();
-        let mut names = HashMap::new();
+        let mut by_name: HashMap<String, Vec<String>> = HashMap::new();
         for (id, name) in accounts {
             ids.insert(fold(id), id.clone());
-            // Two accounts with one name: the name alone cannot tell them apart.
-            names
-                .entry(fold(name))
-                .and_modify(|v: &mut String| v.clear())
-                .or_insert_with(|| id.clone());
+            by_name.entry(fold(name)).or_default().push(id.clone());
         }
-        names.retain(|_, id| !id.is_empty());
+        // Two accounts with one name: the name alone cannot tell them apart.
+        let (unique, shared): (HashMap<_, _>, HashMap<_, _>) =
+            by_name.into_iter().partition(|(_, ids)| ids.len() == 1);
+        let names = unique
+            .into_iter()
+            .map(|(name, mut ids)| (name, ids.remove(0)))
+            .collect();
+        let shared_names = shared
+            .into_iter()
+            .map(|(name, mut ids)| {
+                ids.sort();
+                (name, ids)
+            })
+            .collect();
         let aliases = aliases
             .iter()
             .map(|(value, id)| (fold(value), id.clone()))
@@ -33,7 +44,13 @@ impl Matcher {
             aliases,
             ids,
             names,
+            shared_names,
         }
+    }
+
+    /// The accounts that share the name `value` (when it names no account by alias or id).
+    pub fn sharing_name(&self, value: &str) -> Option<&[String]> {
+        self.shared_names.get(&fold(value)).map(Vec::as_slice)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -107,6 +124,10 @@ mod tests {
     fn an_ambiguous_name_matches_nothing() {
         let m = matcher();
         assert_eq!(m.find("TWIN"), None);
+        assert_eq!(
+            m.sharing_name("TWIN"),
+            Some(&["A-3".to_owned(), "A-4".to_owned()][..])
+        );
         assert_eq!(m.find("A-3"), Some("A-3"));
     }
 }

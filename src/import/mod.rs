@@ -25,7 +25,7 @@ use crate::db::load::{self, ImportedTable, LoadEvent, LoadOptions, MergeSummary,
 use crate::db::queries;
 use crate::db::{self, Db};
 use crate::error::{Error, LoadError, Result};
-use mapping::{Mapping, Schema};
+use mapping::{Mapping, Schema, ZoneFrom};
 use matcher::Matcher;
 
 /// The exports `retain import` reads.
@@ -63,6 +63,14 @@ impl Vendor {
         }
     }
 
+    /// The layout of the export's times when the mapping names none.
+    pub fn default_date_format(self) -> Option<&'static str> {
+        match self {
+            Vendor::Surveymonkey => Some(surveys::SURVEYMONKEY_DATES),
+            _ => None,
+        }
+    }
+
     pub fn schema(self) -> &'static Schema {
         match self {
             Vendor::Zendesk => &zendesk::SCHEMA,
@@ -92,6 +100,8 @@ pub struct Unmatched {
     pub field: String,
     /// The first non-empty value among them ("" when all were empty).
     pub value: String,
+    /// The accounts that share that value as their name: the row is ambiguous, not unknown.
+    pub sharing: Vec<String>,
 }
 
 /// One contract table being written by an adapter.
@@ -109,6 +119,7 @@ pub struct Import {
     matcher: Matcher,
     dir: tempfile::TempDir,
     files: Vec<String>,
+    texts: Vec<Option<std::sync::Arc<str>>>,
     tables: Vec<TableWriter>,
     unmatched: Vec<Unmatched>,
     matched: u64,
@@ -116,28 +127,57 @@ pub struct Import {
     found: std::collections::HashMap<String, Option<String>>,
     /// Why rows were left out on purpose (not responses, duplicates, …), with counts.
     skipped: BTreeMap<String, u64>,
+    /// The zones zone-less times were read in, and where each came from.
+    zones: Vec<(Tz, ZoneFrom)>,
+    /// Headers of the export that look like they could hold the account, for messages.
+    account_like: Vec<String>,
+    /// What the summary must say about how the export was read (a rule not applied, and why).
+    notes: Vec<String>,
+    /// The account_ids loaded before the import, to tell created accounts from updated ones.
+    existing: std::collections::HashSet<String>,
+    /// For an accounts import: (created, updated).
+    accounts: Option<(u64, u64)>,
 }
 
 impl Import {
-    fn new(mapping: Mapping, matcher: Matcher) -> Result<Import> {
+    fn new(
+        mapping: Mapping,
+        matcher: Matcher,
+        existing: std::collections::HashSet<String>,
+    ) -> Result<Import> {
         let dir = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
         Ok(Import {
             mapping,
             matcher,
             dir,
             files: Vec::new(),
+            texts: Vec::new(),
             tables: Vec::new(),
             unmatched: Vec::new(),
             matched: 0,
             found: std::collections::HashMap::new(),
             skipped: BTreeMap::new(),
+            zones: Vec::new(),
+            account_like: Vec::new(),
+            notes: Vec::new(),
+            existing,
+            accounts: None,
         })
     }
 
     /// Registers a document; rows refer to it by the returned number.
     fn file(&mut self, name: &str) -> usize {
         self.files.push(name.to_owned());
+        self.texts.push(None);
         self.files.len() - 1
+    }
+
+    /// Registers a CSV document and keeps its text, so that a rejected row's record can be
+    /// written to the rejects file. (Event exports are too big to keep twice.)
+    fn csv_file(&mut self, doc: &input::Document) -> usize {
+        let file = self.file(&doc.name);
+        self.texts[file] = Some(std::sync::Arc::from(doc.text.as_str()));
+        file
     }
 
     /// Starts (or continues) a contract table. `fields` says, per contract column, which
@@ -165,6 +205,7 @@ impl Import {
             writer,
             origins: RowOrigins {
                 files: Vec::new(),
+                texts: Vec::new(),
                 rows: Vec::new(),
                 fields,
             },
@@ -217,11 +258,18 @@ impl Import {
             .iter()
             .find_map(|(_, v)| v.clone().filter(|v| !v.trim().is_empty()))
             .unwrap_or_default();
+        let sharing = candidates
+            .iter()
+            .filter_map(|(_, v)| v.as_deref())
+            .find_map(|v| self.matcher.sharing_name(v))
+            .map(<[String]>::to_vec)
+            .unwrap_or_default();
         self.unmatched.push(Unmatched {
             file: self.files[file].clone(),
             line,
             field: fields.join(" | "),
             value,
+            sharing,
         });
         None
     }
@@ -240,6 +288,69 @@ impl Import {
         self.account(file, record.line, &candidates)
     }
 
+    /// The zone to read zone-less times of a document in: the mapping's, noted for the summary.
+    fn zone(&mut self) -> Tz {
+        let (zone, from) = (self.mapping.zone, self.mapping.zone_from.clone());
+        self.zone_from(zone, from)
+    }
+
+    /// Notes that zone-less times are read in `zone`, which came from `from`.
+    fn zone_from(&mut self, zone: Tz, from: ZoneFrom) -> Tz {
+        if !self.zones.contains(&(zone, from.clone())) {
+            self.zones.push((zone, from));
+        }
+        zone
+    }
+
+    /// The columns the mapping's `account` fields name, in order; an error at line 1 when the
+    /// file has none of them (every row would be unmatched).
+    fn account_columns(
+        &mut self,
+        doc: &str,
+        header: &Header,
+    ) -> Result<Vec<(String, Option<usize>)>> {
+        let columns: Vec<(String, Option<usize>)> = self
+            .mapping
+            .account
+            .iter()
+            .map(|name| (name.clone(), header.position(name)))
+            .collect();
+        let like = account_like(header);
+        for name in &like {
+            if !self.account_like.contains(name) {
+                self.account_like.push(name.clone());
+            }
+        }
+        if columns.iter().all(|(_, i)| i.is_none()) {
+            return Err(LoadError::At {
+                file: doc.to_owned(),
+                position: "1".to_owned(),
+                message: format!(
+                    "no column to find the account by: tried {} (rule: name the column with `account = [\"…\"]` in the mapping file{})",
+                    self.mapping.account.join(", "),
+                    suggest_columns(&like)
+                ),
+            }
+            .into());
+        }
+        Ok(columns)
+    }
+
+    /// Something the summary must say about how the export was read.
+    fn note(&mut self, note: String) {
+        self.notes.push(note);
+    }
+
+    /// Counts an account row: new to the database, or an update of a loaded account.
+    fn account_row(&mut self, account_id: &str) {
+        let (created, updated) = self.accounts.get_or_insert((0, 0));
+        if self.existing.contains(account_id) {
+            *updated += 1;
+        } else {
+            *created += 1;
+        }
+    }
+
     /// Counts a row left out on purpose, by reason.
     fn skip(&mut self, reason: impl Into<String>) {
         *self.skipped.entry(reason.into()).or_default() += 1;
@@ -251,6 +362,7 @@ impl Import {
         for mut t in self.tables {
             t.writer.flush().map_err(|e| Error::io(&t.path, e))?;
             t.origins.files = self.files.clone();
+            t.origins.texts = self.texts.clone();
             tables.push(ImportedTable {
                 table: t.table,
                 label: label.to_owned(),
@@ -265,8 +377,10 @@ impl Import {
                 unmatched: self.unmatched,
                 matched: self.matched,
                 skipped: self.skipped,
-                zone: self.mapping.zone,
-                zone_given: self.mapping.zone_given,
+                zones: self.zones,
+                account_like: self.account_like,
+                notes: self.notes,
+                accounts: self.accounts,
             },
         ))
     }
@@ -283,8 +397,15 @@ pub struct Prepared {
     /// Source rows whose account was found.
     pub matched: u64,
     pub skipped: BTreeMap<String, u64>,
-    pub zone: Tz,
-    pub zone_given: bool,
+    /// The zones zone-less times were read in, and where each came from (none when the
+    /// export's times all carry their zone or are dates).
+    pub zones: Vec<(Tz, ZoneFrom)>,
+    /// Headers of the export that look like they could hold the account.
+    pub account_like: Vec<String>,
+    /// What the summary must say about how the export was read.
+    pub notes: Vec<String>,
+    /// For an accounts import: how many accounts it creates and how many it updates.
+    pub accounts: Option<(u64, u64)>,
 }
 
 pub struct ImportRequest<'a> {
@@ -321,7 +442,7 @@ pub fn import(
     };
     if let Some(zone) = request.time_zone {
         mapping.zone = zone;
-        mapping.zone_given = true;
+        mapping.zone_from = ZoneFrom::Flag;
     }
     let accounts: Vec<(String, String)> = db::rows(db.conn(), queries::IMPORT_ACCOUNTS, [], |r| {
         Ok((r.get(0)?, r.get(1)?))
@@ -334,9 +455,14 @@ pub fn import(
     }
     let mut documents = Vec::new();
     for path in request.files {
-        documents.push(input::documents(path)?);
+        documents.push(input::documents(path, request.options.encoding)?);
     }
-    let mut import = Import::new(mapping, matcher)?;
+    let date_format = mapping
+        .date_format
+        .clone()
+        .or_else(|| vendor.default_date_format().map(str::to_owned));
+    let existing = accounts.iter().map(|(id, _)| id.clone()).collect();
+    let mut import = Import::new(mapping, matcher, existing)?;
     match vendor {
         Vendor::Zendesk => zendesk::read(&mut import, documents)?,
         Vendor::Salesforce => salesforce::read(&mut import, documents)?,
@@ -377,19 +503,10 @@ pub fn import(
         .into());
     }
     // An import replaces what its source brought before: one in which no row found its
-    // account (a wrong mapping, the wrong files) would only delete. Refuse it.
-    if prepared.matched == 0 && !prepared.unmatched.is_empty() && !request.dry_run {
-        let examples: Vec<String> = prepared
-            .unmatched
-            .iter()
-            .map(|u| format!("{:?}", u.value))
-            .take(3)
-            .collect();
-        return Err(Error::Usage(format!(
-            "none of the {} {vendor} rows found its account (values such as {}); nothing was changed. Check `account` and [aliases] in the mapping file, or look with --dry-run",
-            prepared.unmatched.len(),
-            examples.join(", ")
-        )));
+    // account (a wrong mapping, the wrong files) would only delete. Refuse it, in a dry run
+    // too, so that both end alike.
+    if prepared.matched == 0 && !prepared.unmatched.is_empty() {
+        return Err(no_account_found(vendor, &prepared).into());
     }
     let merged = load::merge(
         db,
@@ -399,7 +516,8 @@ pub fn import(
         request.dry_run,
         rejects_file,
         on_event,
-    )?;
+    )
+    .map_err(|e| with_time_hints(e, vendor, date_format.as_deref()))?;
     let unmatched_file = if request.dry_run || prepared.unmatched.is_empty() {
         None
     } else {
@@ -413,12 +531,61 @@ pub fn import(
     })
 }
 
+/// Adds to the rule problems of unread times what to write in the mapping file (see
+/// `time::unread_hint`), judged over all the unread times of the export.
+fn with_time_hints(e: Error, vendor: Vendor, format: Option<&str>) -> Error {
+    let Error::Load(LoadError::Rules {
+        file,
+        mut problems,
+        total,
+    }) = e
+    else {
+        return e;
+    };
+    let is_time = |rule: &str| {
+        rule.starts_with("must be an ISO 8601 timestamp") || rule.starts_with("must be a date")
+    };
+    let values: Vec<&str> = problems
+        .iter()
+        .filter(|p| is_time(&p.rule))
+        .map(|p| p.value.as_str())
+        .collect();
+    if let Some(hint) = (!values.is_empty())
+        .then(|| time::unread_hint(&values, format, vendor.name()))
+        .flatten()
+    {
+        // Said once, on the first: it holds for all of them.
+        if let Some(first) = problems.iter_mut().find(|p| is_time(&p.rule)) {
+            first.hint = Some(hint);
+        }
+    }
+    LoadError::Rules {
+        file,
+        problems,
+        total,
+    }
+    .into()
+}
+
 fn write_unmatched(path: &Path, rows: &[Unmatched]) -> Result<()> {
     crate::file::write_whole(path, |mut out| {
-        crate::csv::write_safe_row(&mut out, ["file", "line", "fields tried", "value"])?;
+        crate::csv::write_safe_row(
+            &mut out,
+            [
+                "file",
+                "line",
+                "fields tried",
+                "value",
+                "accounts sharing that name",
+            ],
+        )?;
         for u in rows {
             let line = u.line.to_string();
-            crate::csv::write_safe_row(&mut out, [u.file.as_str(), &line, &u.field, &u.value])?;
+            let sharing = u.sharing.join(" ");
+            crate::csv::write_safe_row(
+                &mut out,
+                [u.file.as_str(), &line, &u.field, &u.value, &sharing],
+            )?;
         }
         Ok(())
     })
@@ -510,30 +677,95 @@ fn origin(names: &[String], column: Option<usize>) -> Option<(String, usize)> {
     column.map(|i| (names[i].trim().to_owned(), i + 1))
 }
 
-/// The columns the mapping's `account` fields name, in order; an error at line 1 when the
-/// file has none of them (every row would be unmatched).
-fn account_columns(
-    doc: &str,
-    header: &Header,
-    mapping: &Mapping,
-) -> Result<Vec<(String, Option<usize>)>> {
-    let columns: Vec<(String, Option<usize>)> = mapping
-        .account
-        .iter()
-        .map(|name| (name.clone(), header.position(name)))
-        .collect();
-    if columns.iter().all(|(_, i)| i.is_none()) {
-        return Err(LoadError::At {
-            file: doc.to_owned(),
-            position: "1".to_owned(),
-            message: format!(
-                "no column to find the account by: tried {} (rule: name the column with `account = [\"…\"]` in the mapping file)",
-                mapping.account.join(", ")
-            ),
-        }
-        .into());
+fn suggest_columns(like: &[String]) -> String {
+    match like {
+        [] => String::new(),
+        like => format!(
+            "; columns that look like ids or names: {}",
+            like.iter()
+                .take(8)
+                .map(|c| format!("{c:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
-    Ok(columns)
+}
+
+/// Why no row of an import found its account, with what to write in the mapping file.
+fn no_account_found(vendor: Vendor, prepared: &Prepared) -> LoadError {
+    let unmatched = &prepared.unmatched;
+    let fields = &unmatched[0].field;
+    let mut examples: Vec<String> = Vec::new();
+    for u in unmatched.iter().filter(|u| !u.value.is_empty()) {
+        let shown = format!("{:?}", crate::text::printable(&u.value));
+        if !examples.contains(&shown) {
+            examples.push(shown);
+        }
+        if examples.len() == 3 {
+            break;
+        }
+    }
+    let message = if examples.is_empty() {
+        format!(
+            "none of the {} rows found its account: {fields} is empty in every row (rule: name the column that holds the account with `account = [\"…\"]` in [{vendor}] of the mapping file{}); nothing was changed",
+            unmatched.len(),
+            suggest_columns(&prepared.account_like)
+        )
+    } else {
+        format!(
+            "none of the {} rows found its account by {fields} (values such as {}) (rule: a row names an account by id, name or an [aliases] entry of the mapping file; check `account = [\"…\"]` in [{vendor}]{}); nothing was changed",
+            unmatched.len(),
+            examples.join(", "),
+            suggest_columns(&prepared.account_like)
+        )
+    };
+    LoadError::File {
+        file: vendor.name().to_owned(),
+        message,
+    }
+}
+
+/// Headers that could hold an account: ids, names, organisations, emails, domains.
+fn account_like(header: &Header) -> Vec<String> {
+    const WORDS: &[&str] = &[
+        "name",
+        "organization",
+        "organisation",
+        "company",
+        "account",
+        "email",
+        "domain",
+        "reference",
+        "external",
+        "customer",
+    ];
+    header
+        .spelled
+        .iter()
+        .filter(|spelled| {
+            let lower = spelled.to_lowercase();
+            WORDS.iter().any(|w| lower.contains(w))
+                || lower.ends_with("id")
+                || lower
+                    .split(|c: char| !c.is_alphanumeric())
+                    .any(|t| t == "id")
+        })
+        .map(|spelled| crate::text::printable(spelled).into_owned())
+        .collect()
+}
+
+/// A required field none of whose headers the export has: one error at line 1, not one per
+/// row.
+fn no_column(doc: &str, vendor: Vendor, field: &str, tried: &[&str]) -> Error {
+    LoadError::At {
+        file: doc.to_owned(),
+        position: "1".to_owned(),
+        message: format!(
+            "no column for {field}: tried {} (rule: {vendor} rows need {field}; name the column with [{vendor}.columns] {field} = \"…\")",
+            tried.join(", ")
+        ),
+    }
+    .into()
 }
 
 /// A vendor file without the rows its format starts with.

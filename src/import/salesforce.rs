@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::input::{self, Document, Record};
 use super::mapping::Schema;
-use super::{Header, Import, cell, empty_file, origin, time};
+use super::{Header, Import, Vendor, cell, empty_file, no_column, origin, time};
 use crate::error::LoadError;
 use crate::error::Result;
 
@@ -181,9 +181,10 @@ pub fn read(import: &mut Import, documents: Vec<Vec<Document>>) -> Result<()> {
         let is_opportunities = header.first(OPPORTUNITY_ACCOUNT).is_some()
             && header.first(OPPORTUNITY_CLOSE).is_some();
         if is_opportunities {
-            collect_renewals(import, &header, rows, &mut renewals);
+            collect_renewals(import, &doc.name, &head.fields, rows, &mut renewals)?;
         } else {
-            accounts.push((doc.name.clone(), head.fields.clone(), rows.to_vec()));
+            let (names, rows) = (head.fields.clone(), rows.to_vec());
+            accounts.push((doc, names, rows));
         }
     }
     if accounts.is_empty() {
@@ -191,36 +192,60 @@ pub fn read(import: &mut Import, documents: Vec<Vec<Document>>) -> Result<()> {
             "salesforce: no accounts file among the files (an Opportunity export only adds renewal dates to the accounts imported with it)".to_owned(),
         ));
     }
-    for (name, names, rows) in accounts {
-        read_accounts(import, &name, &names, &rows, &renewals)?;
+    for (doc, names, rows) in accounts {
+        read_accounts(import, &doc, &names, &rows, &renewals)?;
     }
     Ok(())
 }
 
-/// The earliest close date of each account's open renewal opportunities.
+/// The earliest close date of each account's open renewal opportunities. Without a `Type`
+/// column renewals cannot be told from new business, so none is taken (and the summary says
+/// why). An unreadable close date is an error at its own file, line and column.
 fn collect_renewals(
-    import: &Import,
-    header: &Header,
+    import: &mut Import,
+    doc: &str,
+    names: &[String],
     rows: &[Record],
     renewals: &mut HashMap<String, String>,
-) {
+) -> Result<()> {
+    let header = Header::new(names);
     let account = header.first(OPPORTUNITY_ACCOUNT);
     let close = header.first(OPPORTUNITY_CLOSE);
-    let kind = header.first(OPPORTUNITY_TYPE);
+    let Some(kind) = header.first(OPPORTUNITY_TYPE) else {
+        import.note(format!(
+            "{doc} has no Type column, so renewals cannot be told from other open opportunities: no renewal date was taken from it (export the opportunities with Type)"
+        ));
+        return Ok(());
+    };
     let closed = header.first(OPPORTUNITY_CLOSED);
-    let format = import.mapping.date_format.as_deref();
+    let format = import.mapping.date_format.clone();
     for record in rows {
         let f = &record.fields;
-        let is_renewal = cell(f, kind).is_none_or(|k| k.to_lowercase().contains("renewal"));
+        let is_renewal = cell(f, Some(kind)).is_some_and(|k| k.to_lowercase().contains("renewal"));
         let is_open =
             cell(f, closed).is_none_or(|c| matches!(c.to_lowercase().as_str(), "false" | "0"));
-        let (Some(account), Some(date)) = (cell(f, account), cell(f, close)) else {
+        let (Some(account), Some(raw)) = (cell(f, account), cell(f, close)) else {
             continue;
         };
         if !(is_renewal && is_open) {
             continue;
         }
-        let date = time::to_date(&date, format);
+        let date = time::to_date(&raw, format.as_deref());
+        if chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").is_err() {
+            let (column, index) = origin(names, close).unwrap_or_default();
+            let hint = time::unread_hint(&[&raw], format.as_deref(), "salesforce")
+                .map(|h| format!(": {h}"))
+                .unwrap_or_default();
+            return Err(LoadError::At {
+                file: doc.to_owned(),
+                position: format!("{}:{index}", record.line),
+                message: format!(
+                    "{column} (renewal_date) must be a date YYYY-MM-DD (found {:?}){hint}",
+                    crate::text::printable(&raw)
+                ),
+            }
+            .into());
+        }
         renewals
             .entry(account)
             .and_modify(|d| {
@@ -230,15 +255,17 @@ fn collect_renewals(
             })
             .or_insert(date);
     }
+    Ok(())
 }
 
 fn read_accounts(
     import: &mut Import,
-    name: &str,
+    doc: &Document,
     names: &[String],
     rows: &[Record],
     renewals: &HashMap<String, String>,
 ) -> Result<()> {
+    let name = doc.name.as_str();
     let header = Header::new(names);
     let mapping = import.mapping.clone();
     let mut columns = Vec::new();
@@ -252,18 +279,10 @@ fn read_accounts(
         (7, "contract_start"),
     ] {
         if columns[i].is_none() {
-            return Err(LoadError::At {
-                file: name.to_owned(),
-                position: "1".to_owned(),
-                message: format!(
-                    "no column for {required}: tried {} (rule: accounts need {required}; name the column with [salesforce.columns] {required} = \"…\")",
-                    HEADERS[i].1.join(", ")
-                ),
-            }
-            .into());
+            return Err(no_column(name, Vendor::Salesforce, required, HEADERS[i].1));
         }
     }
-    let file = import.file(name);
+    let file = import.csv_file(doc);
     let table = import.table(
         "accounts",
         columns.iter().map(|c| origin(names, *c)).collect(),
@@ -282,6 +301,9 @@ fn read_accounts(
         }
         if values[8].is_none() {
             values[8] = values[0].as_ref().and_then(|id| renewals.get(id)).cloned();
+        }
+        if let Some(id) = &values[0] {
+            import.account_row(id);
         }
         import.row(table, file, record.line, &values)?;
     }

@@ -7,7 +7,8 @@ use chrono_tz::Tz;
 
 use super::input::{self, Document, Record};
 use super::mapping::Schema;
-use super::{Header, Import, account_columns, cell, empty_file, origin, time};
+use super::mapping::ZoneFrom;
+use super::{Header, Import, Vendor, cell, empty_file, no_column, origin, time};
 use crate::contract::SURVEY_KINDS;
 use crate::error::LoadError;
 use crate::error::Result;
@@ -59,7 +60,7 @@ pub const DELIGHTED: Schema = Schema {
 };
 
 /// SurveyMonkey's default date layout (`11/03/2026 02:03:04 PM`).
-const SURVEYMONKEY_DATES: &str = "%m/%d/%Y %I:%M:%S %p";
+pub const SURVEYMONKEY_DATES: &str = "%m/%d/%Y %I:%M:%S %p";
 
 /// Where a survey's answers are: per kind, the column of its score; and the comment.
 struct Questions {
@@ -176,7 +177,16 @@ pub fn qualtrics(import: &mut Import, documents: Vec<Vec<Document>>) -> Result<(
         let mapping = import.mapping.clone();
         let column =
             |field: &str, defaults: &[&str]| header.field(&doc.name, &mapping, field, defaults);
-        let responded = column("responded_at", &["RecordedDate", "EndDate"])?;
+        const RESPONDED: &[&str] = &["RecordedDate", "EndDate"];
+        let responded = column("responded_at", RESPONDED)?;
+        if responded.is_none() {
+            return Err(no_column(
+                &doc.name,
+                Vendor::Qualtrics,
+                "responded_at",
+                RESPONDED,
+            ));
+        }
         let respondent = column("respondent", &["RecipientEmail"])?;
         let status = column("status", &["Status"])?;
         let nps_default = ids
@@ -206,28 +216,18 @@ pub fn qualtrics(import: &mut Import, documents: Vec<Vec<Document>>) -> Result<(
             ));
         }
         // The zone Qualtrics wrote the response time in, unless the CSM said otherwise.
-        let zone = if mapping.zone_given {
-            mapping.zone
-        } else {
-            responded
-                .and_then(|i| import_ids.and_then(|r| r.fields.get(i)))
-                .and_then(|json| serde_json::from_str::<serde_json::Value>(json).ok())
-                .and_then(|v| {
-                    v.get("timezone")
-                        .and_then(|t| t.as_str())
-                        .map(str::to_owned)
-                })
-                .and_then(|t| {
-                    if t == "Z" {
-                        Some(Tz::UTC)
-                    } else {
-                        t.parse().ok()
-                    }
-                })
-                .unwrap_or(mapping.zone)
+        let written = responded
+            .and_then(|i| import_ids.and_then(|r| r.fields.get(i)))
+            .and_then(|json| qualtrics_zone(json));
+        let zone = match (mapping.zone_from.clone(), written) {
+            (ZoneFrom::Default, Some(zone)) => import.zone_from(
+                zone,
+                ZoneFrom::Export(format!("{}, its ImportId row", doc.name)),
+            ),
+            _ => import.zone(),
         };
-        let accounts = account_columns(&doc.name, &header, &mapping)?;
-        let file = import.file(&doc.name);
+        let accounts = import.account_columns(&doc.name, &header)?;
+        let file = import.csv_file(&doc);
         let account_origin = accounts.iter().find_map(|(_, i)| origin(ids, *i));
         let table = import.table(
             "surveys",
@@ -259,6 +259,22 @@ pub fn qualtrics(import: &mut Import, documents: Vec<Vec<Document>>) -> Result<(
     Ok(())
 }
 
+/// The zone in a Qualtrics ImportId cell: `{"ImportId":"startDate","timeZone":"America/Denver"}`
+/// (current exports) or `"timezone"` (older ones); `Z` is UTC.
+fn qualtrics_zone(json: &str) -> Option<Tz> {
+    let value: serde_json::Value = serde_json::from_str(json).ok()?;
+    let zone = value
+        .as_object()?
+        .iter()
+        .find(|(key, _)| key.eq_ignore_ascii_case("timezone"))?
+        .1
+        .as_str()?;
+    match zone {
+        "Z" | "UTC" => Some(Tz::UTC),
+        zone => zone.parse().ok(),
+    }
+}
+
 /// Words that mark SurveyMonkey's NPS question ("How likely is it that you would recommend…").
 const NPS_WORDS: &[&str] = &["recommend", "薦め", "勧め", "すすめ", "推奨", "推薦"];
 
@@ -285,7 +301,16 @@ pub fn surveymonkey(import: &mut Import, documents: Vec<Vec<Document>>) -> Resul
         let mapping = import.mapping.clone();
         let column =
             |field: &str, defaults: &[&str]| header.field(&doc.name, &mapping, field, defaults);
-        let responded = column("responded_at", &["End Date", "Start Date"])?;
+        const RESPONDED: &[&str] = &["End Date", "Start Date"];
+        let responded = column("responded_at", RESPONDED)?;
+        if responded.is_none() {
+            return Err(no_column(
+                &doc.name,
+                Vendor::Surveymonkey,
+                "responded_at",
+                RESPONDED,
+            ));
+        }
         let respondent = column("respondent", &["Email Address"])?;
         let nps_default = records[0].fields.iter().find(|q| {
             let q = q.to_lowercase();
@@ -330,8 +355,8 @@ pub fn surveymonkey(import: &mut Import, documents: Vec<Vec<Document>>) -> Resul
                 "no question mentions recommending",
             ));
         }
-        let accounts = account_columns(&doc.name, &header, &mapping)?;
-        let file = import.file(&doc.name);
+        let accounts = import.account_columns(&doc.name, &header)?;
+        let file = import.csv_file(&doc);
         let names = &records[0].fields;
         let account_origin = accounts.iter().find_map(|(_, i)| origin(names, *i));
         let table = import.table(
@@ -339,12 +364,13 @@ pub fn surveymonkey(import: &mut Import, documents: Vec<Vec<Document>>) -> Resul
             survey_fields(names, account_origin, responded, respondent, &questions),
         )?;
         let format = mapping.date_format.as_deref().unwrap_or(SURVEYMONKEY_DATES);
+        let zone = import.zone();
         for record in &records[2..] {
             let f = &record.fields;
             let Some(account) = import.record_account(file, record, &accounts) else {
                 continue;
             };
-            let when = cell(f, responded).map(|v| time::to_utc(&v, mapping.zone, Some(format)));
+            let when = cell(f, responded).map(|v| time::to_utc(&v, zone, Some(format)));
             let response = Response {
                 account,
                 responded_at: when,
@@ -380,6 +406,7 @@ pub fn delighted(import: &mut Import, documents: Vec<Vec<Document>>) -> Result<(
     let comment = path("comment", "comment");
     let respondent = path("respondent", "person.email");
     let mut seen = HashSet::new();
+    let zone = import.zone();
     for doc in documents.into_iter().flatten() {
         let file = import.file(&doc.name);
         let account_origin = Some((mapping.account.join(" | "), 0));
@@ -418,9 +445,8 @@ pub fn delighted(import: &mut Import, documents: Vec<Vec<Document>>) -> Result<(
                 return Ok(());
             };
             let when = input::text_at(v, &created).map(|t| {
-                time::from_unix(&t).unwrap_or_else(|| {
-                    time::to_utc(&t, mapping.zone, mapping.date_format.as_deref())
-                })
+                time::from_unix(&t)
+                    .unwrap_or_else(|| time::to_utc(&t, zone, mapping.date_format.as_deref()))
             });
             let who = input::text_at(v, &respondent).or_else(|| input::text_at(v, "person"));
             let values = [

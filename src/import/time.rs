@@ -128,6 +128,107 @@ pub fn to_date(value: &str, format: Option<&str>) -> String {
     }
 }
 
+/// The layouts a day-month-year text could be written in, by the order of day and month.
+fn layouts(value: &str) -> Vec<String> {
+    let value = value.trim();
+    let (date, time) = value.split_once([' ', 'T']).unwrap_or((value, ""));
+    let Some(separator) = date.chars().find(|c| matches!(c, '/' | '-' | '.')) else {
+        return Vec::new();
+    };
+    let parts: Vec<&str> = date.split(separator).collect();
+    let numbers: Vec<u32> = parts.iter().filter_map(|p| p.parse().ok()).collect();
+    if parts.len() != 3 || numbers.len() != 3 || parts[0].len() > 2 || parts[1].len() > 2 {
+        return Vec::new();
+    }
+    let year = match parts[2].len() {
+        2 => "%y",
+        4 => "%Y",
+        _ => return Vec::new(),
+    };
+    let time = time.trim();
+    let clock = match (time.matches(':').count(), time.to_uppercase()) {
+        (_, t) if t.is_empty() => "",
+        (1, t) if t.ends_with("AM") || t.ends_with("PM") => " %I:%M %p",
+        (2, t) if t.ends_with("AM") || t.ends_with("PM") => " %I:%M:%S %p",
+        (1, _) => " %H:%M",
+        (2, _) => " %H:%M:%S",
+        _ => return Vec::new(),
+    };
+    let (first, second) = (numbers[0], numbers[1]);
+    let mut found = Vec::new();
+    for (order, fits) in [
+        (
+            "%d{s}%m",
+            (1..=31).contains(&first) && (1..=12).contains(&second),
+        ),
+        (
+            "%m{s}%d",
+            (1..=12).contains(&first) && (1..=31).contains(&second),
+        ),
+    ] {
+        if fits {
+            let layout = format!(
+                "{}{separator}{year}{clock}",
+                order.replace("{s}", &separator.to_string())
+            );
+            found.push(layout);
+        }
+    }
+    found
+}
+
+/// Why times of one export stayed unread, and what to write in the mapping file: a format
+/// that reads two-digit years as years 0–99, or the layout the values are in. Day and month
+/// order is never guessed: when the values fit both, the export is called ambiguous.
+pub fn unread_hint(values: &[&str], format: Option<&str>, section: &str) -> Option<String> {
+    if let Some(format) = format {
+        let read_as = values.iter().find_map(|v| {
+            let v = v.trim();
+            NaiveDateTime::parse_from_str(v, format)
+                .map(|t| t.date())
+                .or_else(|_| NaiveDate::parse_from_str(v, format))
+                .ok()
+                .filter(|d| !plausible(*d))
+        });
+        if let Some(date) = read_as {
+            use chrono::Datelike;
+            let suggestion = if format.contains("%Y") {
+                format!(
+                    "; two-digit years are %y: date_format = {:?}",
+                    format.replace("%Y", "%y")
+                )
+            } else {
+                String::new()
+            };
+            return Some(format!(
+                "the mapping's date_format {format:?} reads the year as {:04}, outside 1970–{}{suggestion}",
+                date.year(),
+                Utc::now().year() + 20
+            ));
+        }
+    }
+    let mut common: Option<Vec<String>> = None;
+    for value in values {
+        let found = layouts(value);
+        if found.is_empty() {
+            return None;
+        }
+        common = Some(match common {
+            None => found,
+            Some(before) => before.into_iter().filter(|l| found.contains(l)).collect(),
+        });
+    }
+    match common?.as_slice() {
+        [layout] => Some(format!(
+            "the times look like {layout:?}: add date_format = {layout:?} to [{section}] in the mapping file"
+        )),
+        [day_first, month_first] => Some(format!(
+            "the times read as day first ({day_first:?}) or month first ({month_first:?}) and the export does not say which: name the one it uses with date_format in [{section}] of the mapping file"
+        )),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,6 +300,31 @@ mod tests {
             to_date("3.11.2026", None),
             "3.11.2026",
             "unread text is kept for the rule"
+        );
+    }
+
+    #[test]
+    fn unread_times_suggest_the_layout_or_call_it_ambiguous() {
+        assert_eq!(
+            unread_hint(&["06-04-2023 20:26", "13-04-2023 09:00"], None, "zendesk").unwrap(),
+            "the times look like \"%d-%m-%Y %H:%M\": add date_format = \"%d-%m-%Y %H:%M\" to [zendesk] in the mapping file"
+        );
+        assert_eq!(
+            unread_hint(&["06-04-2023 20:26"], None, "zendesk").unwrap(),
+            "the times read as day first (\"%d-%m-%Y %H:%M\") or month first (\"%m-%d-%Y %H:%M\") and the export does not say which: name the one it uses with date_format in [zendesk] of the mapping file"
+        );
+        assert_eq!(
+            unread_hint(&["11/30/2026 02:03:04 PM"], None, "surveymonkey").unwrap(),
+            "the times look like \"%m/%d/%Y %I:%M:%S %p\": add date_format = \"%m/%d/%Y %I:%M:%S %p\" to [surveymonkey] in the mapping file"
+        );
+        assert_eq!(unread_hint(&["soon"], None, "zendesk"), None);
+        use chrono::Datelike;
+        assert_eq!(
+            unread_hint(&["02/03/24"], Some("%m/%d/%Y"), "salesforce").unwrap(),
+            format!(
+                "the mapping's date_format \"%m/%d/%Y\" reads the year as 0024, outside 1970–{}; two-digit years are %y: date_format = \"%m/%d/%y\"",
+                Utc::now().year() + 20
+            )
         );
     }
 

@@ -2,8 +2,7 @@
 
 use super::input::{self, Document};
 use super::mapping::Schema;
-use super::{Header, Import, account_columns, cell, empty_file, origin, time};
-use crate::error::LoadError;
+use super::{Header, Import, Vendor, cell, empty_file, no_column, origin, time};
 use crate::error::Result;
 
 pub const SCHEMA: Schema = Schema {
@@ -118,21 +117,17 @@ fn read_document(import: &mut Import, doc: &Document) -> Result<()> {
     let email = column("requester_email")?;
     for (field, found) in [("id", id), ("created_at", created)] {
         if found.is_none() {
-            return Err(LoadError::At {
-                file: doc.name.clone(),
-                position: "1".to_owned(),
-                message: format!(
-                    "no {} column (rule: a Zendesk ticket export has {}; name another header with [zendesk.columns] {field} = \"…\")",
-                    defaults(field)[0],
-                    defaults(field).join(" or ")
-                ),
-            }
-            .into());
+            return Err(no_column(
+                &doc.name,
+                Vendor::Zendesk,
+                field,
+                defaults(field),
+            ));
         }
     }
-    let account_columns = account_columns(&doc.name, &header, &mapping)?;
+    let account_columns = import.account_columns(&doc.name, &header)?;
     let names = &head.fields;
-    let file = import.file(&doc.name);
+    let file = import.csv_file(doc);
     let tickets = import.table(
         "tickets",
         vec![
@@ -144,7 +139,12 @@ fn read_document(import: &mut Import, doc: &Document) -> Result<()> {
             origin(names, subject),
         ],
     )?;
+    // A satisfaction rating is dated by when the ticket was solved (or last updated).
     let responded = solved.or(updated);
+    if rating.is_some() && responded.is_none() {
+        let tried = [defaults("solved_at"), defaults("updated_at")].concat();
+        return Err(no_column(&doc.name, Vendor::Zendesk, "solved_at", &tried));
+    }
     let surveys = rating.map(|_| {
         vec![
             account_origin(names, &account_columns),
@@ -159,7 +159,7 @@ fn read_document(import: &mut Import, doc: &Document) -> Result<()> {
         Some(fields) => Some(import.table("surveys", fields)?),
         None => None,
     };
-    let zone = mapping.zone;
+    let zone = import.zone();
     let format = mapping.date_format.as_deref();
     let when = |v: Option<String>| v.map(|v| time::to_utc(&v, zone, format));
     for record in rows {

@@ -19,6 +19,9 @@ use crate::error::Result;
 #[derive(Debug, Clone, Default)]
 pub struct RowOrigins {
     pub files: Vec<String>,
+    /// Per file, its text when it is small enough to keep (CSV exports): the record a rejected
+    /// row came from is taken from it for the rejects file.
+    pub texts: Vec<Option<std::sync::Arc<str>>>,
     /// Per contract row, in order: the index into `files` and the line there.
     pub rows: Vec<(usize, u64)>,
     /// Per contract column: the source field it came from and its 1-based column in the

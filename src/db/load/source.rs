@@ -342,6 +342,11 @@ impl Source {
         if let Some(&(file, line)) = origins.rows.get(rowid as usize) {
             problem.file = origins.files[file].clone();
             problem.line = line;
+            problem.record = origins
+                .texts
+                .get(file)
+                .and_then(Option::as_deref)
+                .and_then(|text| csv_file::record_at_line(text, line));
         }
         let index = self
             .spec

@@ -181,6 +181,7 @@ pub(super) fn stage(
                     rule,
                     value,
                     record: None,
+                    hint: None,
                 },
             ));
         }
@@ -312,6 +313,7 @@ pub(super) fn unreadable_rows(db: &Db, source: &Source) -> Result<Vec<Problem>> 
                 rule,
                 value: String::new(),
                 record: Some(record),
+                hint: None,
             }
         })
         .collect();
