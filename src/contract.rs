@@ -16,6 +16,8 @@ pub struct Table {
     pub columns: &'static [Column],
     /// The column whose value identifies a row, where rows have an identity.
     pub unique_key: Option<&'static str>,
+    /// The date or timestamp that places a row in time (summaries give its range).
+    pub main_date: &'static str,
 }
 
 impl Table {
@@ -44,6 +46,7 @@ pub const TABLES: &[Table] = &[
             col("churned_on", false),
         ],
         unique_key: Some("account_id"),
+        main_date: "contract_start",
     },
     Table {
         name: "usage",
@@ -55,6 +58,7 @@ pub const TABLES: &[Table] = &[
             col("count", false),
         ],
         unique_key: None,
+        main_date: "occurred_at",
     },
     Table {
         name: "tickets",
@@ -67,6 +71,7 @@ pub const TABLES: &[Table] = &[
             col("subject", false),
         ],
         unique_key: Some("ticket_id"),
+        main_date: "opened_at",
     },
     Table {
         name: "surveys",
@@ -79,6 +84,7 @@ pub const TABLES: &[Table] = &[
             col("comment", false),
         ],
         unique_key: None,
+        main_date: "responded_at",
     },
     Table {
         name: "activities",
@@ -90,6 +96,7 @@ pub const TABLES: &[Table] = &[
             col("author", false),
         ],
         unique_key: None,
+        main_date: "occurred_at",
     },
 ];
 

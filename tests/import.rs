@@ -1448,3 +1448,84 @@ fn shift_jis_and_utf16_exports_are_detected_by_themselves() {
         assert_eq!(s.rows(TICKETS), utf8, "{name}");
     }
 }
+
+#[test]
+fn every_import_reports_rows_and_the_range_of_each_tables_main_date() {
+    let s = setup();
+    let report = s
+        .import(Run {
+            mapping: Some("qualtrics/map.toml"),
+            dry_run: true,
+            ..run(
+                Vendor::Qualtrics,
+                &["qualtrics/responses_current_layout.csv"],
+            )
+        })
+        .unwrap();
+    let read = &report.prepared.read;
+    assert_eq!(
+        read,
+        &[import::TableRead {
+            table: "surveys",
+            rows: 3,
+            main_date: "responded_at",
+            range: Some(("2026-11-10".to_owned(), "2026-11-13".to_owned())),
+        }]
+    );
+    let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+    assert_eq!(read[0].warning(day("2026-12-02")), None);
+    assert_eq!(
+        read[0].warning(day("2026-11-12")).unwrap(),
+        "ends after today (2026-11-12): check the year, the date_format and the zone"
+    );
+    let old = import::TableRead {
+        range: Some(("1924-02-03".to_owned(), "2026-11-13".to_owned())),
+        ..read[0].clone()
+    };
+    assert_eq!(
+        old.warning(day("2026-12-02")).unwrap(),
+        "starts before 1990: check the year and the date_format"
+    );
+}
+
+#[test]
+fn a_surveymonkey_matrix_row_can_be_named_as_question_and_row() {
+    let s = setup();
+    let text = "Respondent ID,Start Date,End Date,Email Address,Custom Data 1,How satisfied are you with us?,,What else?\n\
+                ,,,,,Support,Product,Open-Ended Response\n\
+                1,11/12/2026 09:01:10 AM,11/12/2026 09:03:04 AM,amy@globex.com,Globex Corp,4,2,Faster please\n";
+    let file = export(&s, "sm_matrix.csv", text);
+    let mapping = "[surveymonkey.columns]\ncsat = \"How satisfied are you with us?::Product\"\n";
+    import_files(&s, Vendor::Surveymonkey, &[&file], Some(mapping)).unwrap();
+    assert_eq!(
+        s.rows("SELECT kind, score::VARCHAR, comment FROM surveys WHERE origin = 'surveymonkey'"),
+        strings(&[&["csat", "2", "Faster please"]])
+    );
+    let wrong = "[surveymonkey.columns]\ncsat = \"How satisfied are you with us?::Price\"\n";
+    let error = import_files(&s, Vendor::Surveymonkey, &[&file], Some(wrong))
+        .err()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        error,
+        "sm_matrix.csv:2: no column \"How satisfied are you with us?\"::\"Price\", which the mapping file names for csat: that question's rows are \"Support\", \"Product\" (rule: a matrix row is named \"Question::Row\")"
+    );
+}
+
+#[test]
+fn a_qualtrics_text_question_is_found_by_its_import_id() {
+    let s = setup();
+    let text = std::fs::read_to_string(fixture("import/qualtrics/responses.csv")).unwrap();
+    // The text question's column renamed from Q2_TEXT to Feedback; its ImportId keeps _TEXT.
+    let renamed = text.replacen("Q2_TEXT", "Feedback", 1);
+    assert!(
+        renamed.contains("QID2_TEXT"),
+        "the fixture's ImportId row names QID2_TEXT"
+    );
+    let file = export(&s, "q_renamed.csv", &renamed);
+    import_files(&s, Vendor::Qualtrics, &[&file], Some("[aliases]\n")).unwrap();
+    assert_eq!(
+        s.rows("SELECT comment FROM surveys WHERE account_id = 'A-001'"),
+        strings(&[&["とても使いやすい"]])
+    );
+}

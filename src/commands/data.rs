@@ -244,6 +244,23 @@ pub fn import(db: &Db, args: &ImportArgs) -> Result<()> {
     for (reason, n) in &report.prepared.skipped {
         println!("Left out: {} × {reason}", group_digits(*n as f64));
     }
+    let today = chrono::Local::now().date_naive();
+    for read in &report.prepared.read {
+        let range = match &read.range {
+            Some((first, last)) => format!(", {} {first} – {last}", read.main_date),
+            None => String::new(),
+        };
+        let warning = read
+            .warning(today)
+            .map(|w| format!("; note: the range {w}"))
+            .unwrap_or_default();
+        let rows = if read.rows == 1 { "row" } else { "rows" };
+        println!(
+            "{}: {} {rows} in the export{range}{warning}",
+            read.table,
+            group_digits(read.rows as f64)
+        );
+    }
     for note in &report.prepared.notes {
         println!("Note: {}", printable(note));
     }
@@ -267,6 +284,9 @@ pub fn import(db: &Db, args: &ImportArgs) -> Result<()> {
         }
         print!("{}", out.render());
     }
-    print_freshness_and_rejects(summary);
+    // A dry run changed nothing: the database's freshness would describe other data.
+    if !args.dry_run {
+        print_freshness_and_rejects(summary);
+    }
     Ok(())
 }

@@ -108,6 +108,9 @@ pub struct Unmatched {
 struct TableWriter {
     table: &'static str,
     columns: usize,
+    /// The position of the table's main date, and the range of its readable values.
+    main_date: usize,
+    range: Option<(String, String)>,
     path: PathBuf,
     writer: csv::Writer<BufWriter<File>>,
     origins: RowOrigins,
@@ -201,6 +204,12 @@ impl Import {
         self.tables.push(TableWriter {
             table,
             columns: spec.columns.len(),
+            main_date: spec
+                .columns
+                .iter()
+                .position(|c| c.name == spec.main_date)
+                .expect("the main date is a column"),
+            range: None,
             path,
             writer,
             origins: RowOrigins {
@@ -228,6 +237,22 @@ impl Import {
             .write_record(values.iter().map(|v| v.as_deref().unwrap_or_default()))
             .map_err(|e| csv_error(&out.path, e))?;
         out.origins.rows.push((file, line));
+        // Translated values are `YYYY-MM-DD…`; anything else is left for the rules to report.
+        if let Some(date) = values[out.main_date]
+            .as_deref()
+            .and_then(|v| v.get(..10))
+            .filter(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok())
+        {
+            let range = out
+                .range
+                .get_or_insert_with(|| (date.to_owned(), date.to_owned()));
+            if date < range.0.as_str() {
+                range.0 = date.to_owned();
+            }
+            if date > range.1.as_str() {
+                range.1 = date.to_owned();
+            }
+        }
         Ok(())
     }
 
@@ -359,7 +384,14 @@ impl Import {
     /// `label` names the user's files in summaries (a zip's members are not listed).
     fn finish(self, label: &str) -> Result<(Vec<ImportedTable>, Prepared)> {
         let mut tables = Vec::new();
+        let mut read = Vec::new();
         for mut t in self.tables {
+            read.push(TableRead {
+                table: t.table,
+                rows: t.origins.rows.len() as u64,
+                main_date: contract::table(t.table).main_date,
+                range: t.range.take(),
+            });
             t.writer.flush().map_err(|e| Error::io(&t.path, e))?;
             t.origins.files = self.files.clone();
             t.origins.texts = self.texts.clone();
@@ -381,6 +413,7 @@ impl Import {
                 account_like: self.account_like,
                 notes: self.notes,
                 accounts: self.accounts,
+                read,
             },
         ))
     }
@@ -406,6 +439,33 @@ pub struct Prepared {
     pub notes: Vec<String>,
     /// For an accounts import: how many accounts it creates and how many it updates.
     pub accounts: Option<(u64, u64)>,
+    /// Per contract table, what the export held.
+    pub read: Vec<TableRead>,
+}
+
+/// What an export held for one contract table: rows, and the range of their main date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableRead {
+    pub table: &'static str,
+    pub rows: u64,
+    pub main_date: &'static str,
+    pub range: Option<(String, String)>,
+}
+
+impl TableRead {
+    /// A range that ends after `today` or starts before 1990 is likely a wrong year or zone.
+    pub fn warning(&self, today: chrono::NaiveDate) -> Option<String> {
+        let (first, last) = self.range.as_ref()?;
+        if last.as_str() > today.to_string().as_str() {
+            Some(format!(
+                "ends after today ({today}): check the year, the date_format and the zone"
+            ))
+        } else if first.as_str() < "1990-01-01" {
+            Some("starts before 1990: check the year and the date_format".to_owned())
+        } else {
+            None
+        }
+    }
 }
 
 pub struct ImportRequest<'a> {

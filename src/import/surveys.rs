@@ -12,6 +12,7 @@ use super::{Header, Import, Vendor, cell, empty_file, no_column, origin, time};
 use crate::contract::SURVEY_KINDS;
 use crate::error::LoadError;
 use crate::error::Result;
+use crate::text::fold;
 
 pub const QUALTRICS: Schema = Schema {
     fields: &[
@@ -197,7 +198,15 @@ pub fn qualtrics(import: &mut Import, documents: Vec<Vec<Document>>) -> Result<(
             "nps",
             &nps_default.as_deref().into_iter().collect::<Vec<_>>(),
         )?;
-        let comment_default = ids.iter().find(|id| id.trim().ends_with("_TEXT"));
+        // A text question's column id ends in _TEXT, or (when renamed) its ImportId does.
+        let comment_default = ids.iter().enumerate().find_map(|(i, id)| {
+            let import_id = import_ids
+                .and_then(|r| r.fields.get(i))
+                .and_then(|json| serde_json::from_str::<serde_json::Value>(json).ok())
+                .and_then(|v| v.get("ImportId")?.as_str().map(str::to_owned));
+            (id.trim().ends_with("_TEXT") || import_id.is_some_and(|i| i.ends_with("_TEXT")))
+                .then_some(id)
+        });
         let questions = Questions {
             scores: [nps, column("csat", &[])?, column("ces", &[])?],
             comment: column(
@@ -299,8 +308,22 @@ pub fn surveymonkey(import: &mut Import, documents: Vec<Vec<Document>>) -> Resul
         let options_row = &records[1].fields;
         let header = Header::new(&records[0].fields);
         let mapping = import.mapping.clone();
-        let column =
-            |field: &str, defaults: &[&str]| header.field(&doc.name, &mapping, field, defaults);
+        // A matrix question's rows are named `Question::Row` (the row as the second header
+        // line has it).
+        let column = |field: &str, defaults: &[&str]| match mapping
+            .column(field)
+            .and_then(|named| named.split_once("::"))
+        {
+            Some((question, row)) => (0..options_row.len())
+                .find(|&i| {
+                    fold(&questions_row[i]) == fold(question) && fold(&options_row[i]) == fold(row)
+                })
+                .map(Some)
+                .ok_or_else(|| {
+                    no_matrix_row(&doc.name, field, question, row, &questions_row, options_row)
+                }),
+            None => header.field(&doc.name, &mapping, field, defaults),
+        };
         const RESPONDED: &[&str] = &["End Date", "Start Date"];
         let responded = column("responded_at", RESPONDED)?;
         if responded.is_none() {
@@ -380,6 +403,33 @@ pub fn surveymonkey(import: &mut Import, documents: Vec<Vec<Document>>) -> Resul
         }
     }
     Ok(())
+}
+
+/// A `Question::Row` the mapping names that the export lacks, with the rows its question has.
+fn no_matrix_row(
+    doc: &str,
+    field: &str,
+    question: &str,
+    row: &str,
+    questions: &[String],
+    options: &[String],
+) -> crate::error::Error {
+    let rows: Vec<String> = (0..options.len())
+        .filter(|&i| fold(&questions[i]) == fold(question) && !options[i].trim().is_empty())
+        .map(|i| format!("{:?}", crate::text::printable(options[i].trim())))
+        .collect();
+    let has = match rows.as_slice() {
+        [] => "the export has no such question".to_owned(),
+        rows => format!("that question's rows are {}", rows.join(", ")),
+    };
+    LoadError::At {
+        file: doc.to_owned(),
+        position: "2".to_owned(),
+        message: format!(
+            "no column {question:?}::{row:?}, which the mapping file names for {field}: {has} (rule: a matrix row is named \"Question::Row\")"
+        ),
+    }
+    .into()
 }
 
 /// Delighted's survey types that are contract kinds; others (smileys, thumbs, eNPS, PMF) are
