@@ -9,7 +9,13 @@ fn main() {
         {
             return;
         }
-        eprintln!("retain: {e}");
+        // A progress line drawn in place on a terminal ("reading usage.csv …") is cleared first.
+        let clear = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            "\r\x1b[2K"
+        } else {
+            ""
+        };
+        eprintln!("{clear}retain: {e}");
         std::process::exit(e.exit_code());
     }
 }

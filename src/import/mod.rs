@@ -577,7 +577,7 @@ pub fn import(
         rejects_file,
         on_event,
     )
-    .map_err(|e| with_time_hints(e, vendor, date_format.as_deref()))?;
+    .map_err(|e| with_hints(e, vendor, date_format.as_deref()))?;
     let unmatched_file = if request.dry_run || prepared.unmatched.is_empty() {
         None
     } else {
@@ -591,9 +591,10 @@ pub fn import(
     })
 }
 
-/// Adds to the rule problems of unread times what to write in the mapping file (see
-/// `time::unread_hint`), judged over all the unread times of the export.
-fn with_time_hints(e: Error, vendor: Vendor, format: Option<&str>) -> Error {
+/// Adds to the rule problems what to write in the mapping file: for unread times (see
+/// `time::unread_hint`, judged over all of the export's), and for amounts whose decimal mark
+/// is a comma.
+fn with_hints(e: Error, vendor: Vendor, format: Option<&str>) -> Error {
     let Error::Load(LoadError::Rules {
         file,
         mut problems,
@@ -618,6 +619,14 @@ fn with_time_hints(e: Error, vendor: Vendor, format: Option<&str>) -> Error {
         if let Some(first) = problems.iter_mut().find(|p| is_time(&p.rule)) {
             first.hint = Some(hint);
         }
+    }
+    if let Some(first) = problems
+        .iter_mut()
+        .find(|p| p.rule == "must be a decimal number" && p.value.contains(','))
+    {
+        first.hint = Some(format!(
+            "where the comma is the decimal mark, add decimal_mark = \",\" to [{vendor}] in the mapping file"
+        ));
     }
     LoadError::Rules {
         file,
