@@ -77,6 +77,59 @@ pub enum Command {
         #[command(subcommand)]
         command: ModelCommand,
     },
+    /// Show or check a playbook: what to do, step by step, when a trigger fires
+    Plays {
+        #[command(subcommand)]
+        command: PlaysCommand,
+    },
+    /// The tasks of running plays (started by the live score): overdue first, then today, this week, later
+    Tasks(TasksArgs),
+    /// Mark a task done (logged on the account's journey as a touch) or skip it with a reason
+    Task {
+        #[command(subcommand)]
+        command: TaskCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlaysCommand {
+    /// Print the playbook in use (the built-in one unless --plays, RETAIN_PLAYS or plays.toml in the config folder names another)
+    Show {
+        #[arg(long, value_name = "FILE")]
+        plays: Option<PathBuf>,
+    },
+    /// Validate a playbook file; errors name the line and column
+    Check { file: PathBuf },
+}
+
+#[derive(Debug, Args)]
+pub struct TasksArgs {
+    /// Whose tasks: an owner's name, `mine`, or `all`
+    #[arg(long, default_value = "mine")]
+    pub owner: String,
+    /// Which tasks by due date (countdowns from today)
+    #[arg(long, value_enum, default_value_t = crate::plays::runs::DueWithin::All)]
+    pub due: crate::plays::runs::DueWithin,
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+    /// A playbook file [default: RETAIN_PLAYS, plays.toml in the config folder, or the built-in one]
+    #[arg(long, value_name = "FILE")]
+    pub plays: Option<PathBuf>,
+    /// A health model file [default: the built-in model]
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TaskCommand {
+    /// Mark a task done: logged on the account's journey as a touch of the step's kind
+    Done { id: i64 },
+    /// Skip a task; a reason is required
+    Skip {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Debug, Args)]

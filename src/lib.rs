@@ -19,8 +19,9 @@ pub mod db;
 // The health model, scoring, the scored queue and the one account filter.
 pub mod model;
 
-// What is built on scores and data: reports, vendor imports, the sample data.
+// What is built on scores and data: reports, vendor imports, plays, the sample data.
 pub mod import;
+pub mod plays;
 pub mod report;
 pub mod sample;
 pub mod sample_data;

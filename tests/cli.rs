@@ -40,6 +40,7 @@ fn every_subcommand_has_help() {
     let db = dir.path().join("r.duckdb");
     for sub in [
         "load", "import", "sample", "score", "accounts", "explain", "flag", "override", "model",
+        "plays", "tasks", "task",
     ] {
         let out = retain(&db, &[sub, "--help"]);
         assert!(out.status.success(), "{sub}");
@@ -434,4 +435,74 @@ fn a_sqlite_file_given_as_the_database_is_named_as_such() {
         stderr(&out)
     );
     assert_eq!(std::fs::read(&db).unwrap(), header, "left as it was");
+}
+
+#[test]
+fn tasks_come_from_the_live_score_and_done_logs_a_touch() {
+    let (dir, db) = loaded("good");
+    let out = retain(&db, &["tasks", "--owner", "all", "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("plays as of 2026-11-20:"),
+        "{}",
+        stderr(&out)
+    );
+    let tasks: Vec<serde_json::Value> = serde_json::from_str(&stdout(&out)).unwrap();
+    let japanese = tasks
+        .iter()
+        .find(|t| t["account"] == "株式会社さくらテック")
+        .expect("a task for the Japanese account");
+    assert!(
+        japanese["text"]
+            .as_str()
+            .unwrap()
+            .contains("株式会社さくらテック")
+    );
+    // One owner's (compared ignoring case and width): Alice Martin owns A-1 only.
+    let owner = ["tasks", "--owner", "alice martin", "--format", "json"];
+    let mine: Vec<serde_json::Value> = serde_json::from_str(&stdout(&retain(&db, &owner))).unwrap();
+    assert!(!mine.is_empty() && mine.iter().all(|t| t["account_id"] == "A-1"));
+    let id = mine[0]["task_id"].as_i64().unwrap().to_string();
+    let out = retain(&db, &["task", "done", &id]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with(&format!("Task #{id} of Acme Analytics, Inc.")));
+    let again: Vec<serde_json::Value> =
+        serde_json::from_str(&stdout(&retain(&db, &owner))).unwrap();
+    assert_eq!(again.len(), mine.len() - 1);
+    let out = retain(&db, &["task", "skip", &id, "--reason", "x"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("is not open: it was done by alice"),
+        "{}",
+        stderr(&out)
+    );
+    drop(dir);
+}
+
+#[test]
+fn plays_show_round_trips_and_check_names_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.duckdb");
+    let shown = stdout(&retain(&db, &["plays", "show"]));
+    let file = dir.path().join("plays.toml");
+    std::fs::write(&file, &shown).unwrap();
+    let out = retain(&db, &["plays", "check", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("a valid playbook, 12 plays"),
+        "{}",
+        stdout(&out)
+    );
+    std::fs::write(
+        &file,
+        shown.replacen("trigger = \"RED\"", "trigger = \"REDD\"", 1),
+    )
+    .unwrap();
+    let out = retain(&db, &["plays", "check", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("plays.toml:5:11: unknown trigger \"REDD\""),
+        "{}",
+        stderr(&out)
+    );
 }

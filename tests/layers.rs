@@ -16,8 +16,8 @@ const LAYERS: &[(&str, u32)] = &[
     ("db", 1),
     // 2: the health model and scoring.
     ("model", 2),
-    // 3: what is built from scores and data: reports, vendor imports, sample data.
-    ("report", 3), ("import", 3), ("sample", 3), ("sample_data", 3),
+    // 3: what is built from scores and data: reports, vendor imports, plays, sample data.
+    ("report", 3), ("import", 3), ("plays", 3), ("sample", 3), ("sample_data", 3),
     // 4: the console's pure state and update.
     ("app", 4),
     // 5: rendering of that state.

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::cli::{Cli, Command, FilterArgs, ModelCommand, Scoring};
+use crate::cli::{Cli, Command, FilterArgs, ModelCommand, PlaysCommand, Scoring};
 use crate::db::{self, Db};
 use crate::error::{Error, Result};
 use crate::model::Model;
@@ -35,6 +35,7 @@ macro_rules! print {
 mod accounts;
 mod data;
 mod model;
+mod plays;
 
 pub fn run(cli: Cli) -> Result<()> {
     let db_path = cli.db.clone().unwrap_or_else(db::default_path);
@@ -70,6 +71,12 @@ pub fn run(cli: Cli) -> Result<()> {
             ModelCommand::Check { file } => model::check(&file),
             ModelCommand::Diff { a, b, as_of } => model::diff(&existing()?, &a, &b, as_of),
         },
+        Some(Command::Plays { command }) => match command {
+            PlaysCommand::Show { plays: file } => plays::show(file.as_deref()),
+            PlaysCommand::Check { file } => plays::check(&file),
+        },
+        Some(Command::Tasks(args)) => plays::tasks(&existing()?, &args, &user),
+        Some(Command::Task { command }) => plays::task(&existing()?, command, &user),
         Some(Command::BenchConsole { keys }) => {
             let result = crate::bench::run(&db_path, keys)?;
             println!(

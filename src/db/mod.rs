@@ -4,6 +4,7 @@ pub mod actions;
 pub mod console;
 pub mod csv_file;
 pub mod load;
+pub mod plays;
 pub mod queries;
 
 use std::path::{Path, PathBuf};

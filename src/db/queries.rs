@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[&str] = &[
     sql!("migrations/002_actions_by_account.sql"),
     sql!("migrations/003_row_origin.sql"),
     sql!("migrations/004_action_contact.sql"),
+    sql!("migrations/005_plays.sql"),
 ];
 
 pub const LOAD_CHECKS: &str = sql!("load/checks.sql");
@@ -58,6 +59,12 @@ pub const FORGET_LOAD_INFO: &str = sql!("load/forget_load_info.sql");
 pub const TABLE_ROWS: &str = sql!("load/table_rows.sql");
 pub const STAGE_EXAMPLES: &str = sql!("load/stage_examples.sql");
 pub const IMPORT_ACCOUNTS: &str = sql!("import/accounts.sql");
+pub const PLAY_START_RUN: &str = sql!("plays/start_run.sql");
+pub const PLAY_ADD_TASK: &str = sql!("plays/add_task.sql");
+pub const PLAY_ADD_EVENT: &str = sql!("plays/add_event.sql");
+pub const PLAY_OPEN_RUNS: &str = sql!("plays/open_runs.sql");
+pub const PLAY_TASKS: &str = sql!("plays/tasks.sql");
+pub const PLAY_CHURNED: &str = sql!("plays/churned.sql");
 
 /// Every registered file by its path under `queries/`.
 pub const ALL: &[(&str, &str)] = &[
@@ -79,6 +86,13 @@ pub const ALL: &[(&str, &str)] = &[
     ("migrations/002_actions_by_account.sql", MIGRATIONS[1]),
     ("migrations/003_row_origin.sql", MIGRATIONS[2]),
     ("migrations/004_action_contact.sql", MIGRATIONS[3]),
+    ("migrations/005_plays.sql", MIGRATIONS[4]),
+    ("plays/start_run.sql", PLAY_START_RUN),
+    ("plays/add_task.sql", PLAY_ADD_TASK),
+    ("plays/add_event.sql", PLAY_ADD_EVENT),
+    ("plays/open_runs.sql", PLAY_OPEN_RUNS),
+    ("plays/tasks.sql", PLAY_TASKS),
+    ("plays/churned.sql", PLAY_CHURNED),
     ("load/typed/usage.sql", TYPED_USAGE),
     ("load/typed/usage_check.sql", TYPED_USAGE_CHECK),
     ("load/typed/tickets.sql", TYPED_TICKETS),

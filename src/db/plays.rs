@@ -1,0 +1,298 @@
+//! Runs of plays and their tasks, as the console writes them: append-only, each change in a
+//! transaction committed before anything confirms it (see queries/migrations/005_plays.sql).
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+use duckdb::Connection;
+
+use super::actions::{self, ActionKind, NewAction};
+use super::{Db, queries, rows};
+use crate::error::{Error, Result};
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunEnd {
+    /// Every step done or skipped.
+    Completed,
+    /// Its trigger has not fired for 14 days; open tasks are no longer needed.
+    Cleared,
+    /// The account churned.
+    Churned,
+    /// A CSM cancelled it, with a reason.
+    Cancelled,
+}
+
+impl RunEnd {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunEnd::Completed => "completed",
+            RunEnd::Cleared => "cleared",
+            RunEnd::Churned => "churned",
+            RunEnd::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// A run about to start, with its tasks' kind, text and due day.
+pub struct NewRun<'a> {
+    pub account_id: &'a str,
+    pub play: &'a str,
+    pub trigger: &'a str,
+    pub fact: Option<&'a str>,
+    /// The day the run starts (its tasks count from it).
+    pub started_on: NaiveDate,
+    /// The as-of date of the score that found the trigger firing.
+    pub fired_on: NaiveDate,
+    pub tasks: Vec<(String, String, NaiveDate)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenRun {
+    pub run_id: i64,
+    pub account_id: String,
+    pub play: String,
+    pub trigger: String,
+    pub started_on: NaiveDate,
+    pub last_fired: Option<NaiveDate>,
+}
+
+/// A task as the task list shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Task {
+    pub task_id: i64,
+    pub run_id: i64,
+    pub account_id: String,
+    pub account: String,
+    pub owner: Option<String>,
+    pub play: String,
+    pub trigger: String,
+    pub fact: Option<String>,
+    pub step: i64,
+    pub kind: String,
+    pub text: String,
+    pub due_on: NaiveDate,
+    /// open, done or skipped.
+    pub state: String,
+    /// Who closed it, and when.
+    pub closed_by: Option<String>,
+    pub closed_on: Option<String>,
+    /// How its run ended, if it has.
+    pub run_ended: Option<String>,
+}
+
+impl Task {
+    /// Open, in a run that goes on: on the task list.
+    pub fn is_due(&self) -> bool {
+        self.state == "open" && self.run_ended.is_none()
+    }
+}
+
+fn day(text: String) -> duckdb::Result<NaiveDate> {
+    NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|e| {
+        duckdb::Error::FromSqlConversionFailure(0, duckdb::types::Type::Text, Box::new(e))
+    })
+}
+
+pub fn start_run(conn: &Connection, run: &NewRun, author: &str) -> Result<i64> {
+    let started = run.started_on.to_string();
+    let run_id: i64 = conn.query_row(
+        queries::PLAY_START_RUN,
+        duckdb::params![run.account_id, run.play, run.trigger, run.fact, started],
+        |r| r.get(0),
+    )?;
+    for (step, (kind, text, due)) in run.tasks.iter().enumerate() {
+        conn.execute(
+            queries::PLAY_ADD_TASK,
+            duckdb::params![run_id, step as i64 + 1, kind, text, due.to_string()],
+        )?;
+    }
+    event(
+        conn,
+        run_id,
+        None,
+        "fired",
+        None,
+        None,
+        run.fired_on,
+        author,
+    )?;
+    Ok(run_id)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn event(
+    conn: &Connection,
+    run_id: i64,
+    task_id: Option<i64>,
+    kind: &str,
+    detail: Option<&str>,
+    reason: Option<&str>,
+    on: NaiveDate,
+    author: &str,
+) -> Result<()> {
+    conn.execute(
+        queries::PLAY_ADD_EVENT,
+        duckdb::params![
+            run_id,
+            task_id,
+            kind,
+            detail,
+            reason,
+            on.to_string(),
+            author
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn end_run(
+    conn: &Connection,
+    run_id: i64,
+    end: RunEnd,
+    reason: Option<&str>,
+    on: NaiveDate,
+    author: &str,
+) -> Result<()> {
+    event(
+        conn,
+        run_id,
+        None,
+        "ended",
+        Some(end.as_str()),
+        reason,
+        on,
+        author,
+    )
+}
+
+pub fn open_runs(conn: &Connection) -> Result<Vec<OpenRun>> {
+    rows(conn, queries::PLAY_OPEN_RUNS, [], |r| {
+        Ok(OpenRun {
+            run_id: r.get(0)?,
+            account_id: r.get(1)?,
+            play: r.get(2)?,
+            trigger: r.get(3)?,
+            started_on: day(r.get(4)?)?,
+            last_fired: r.get::<_, Option<String>>(5)?.map(day).transpose()?,
+        })
+    })
+}
+
+pub fn tasks(conn: &Connection) -> Result<Vec<Task>> {
+    rows(conn, queries::PLAY_TASKS, [], |r| {
+        Ok(Task {
+            task_id: r.get(0)?,
+            run_id: r.get(1)?,
+            account_id: r.get(2)?,
+            account: r.get(3)?,
+            owner: r.get(4)?,
+            play: r.get(5)?,
+            trigger: r.get(6)?,
+            fact: r.get(7)?,
+            step: r.get(8)?,
+            kind: r.get(9)?,
+            text: r.get(10)?,
+            due_on: day(r.get(11)?)?,
+            state: r.get(12)?,
+            closed_by: r.get(13)?,
+            closed_on: r.get(14)?,
+            run_ended: r.get(15)?,
+        })
+    })
+}
+
+pub fn churned(conn: &Connection, on: NaiveDate) -> Result<HashSet<String>> {
+    Ok(
+        rows(conn, queries::PLAY_CHURNED, [on.to_string()], |r| r.get(0))?
+            .into_iter()
+            .collect(),
+    )
+}
+
+/// What a CSM does to a task.
+pub enum TaskChange<'a> {
+    /// Done: logged on the journey as a touch of the step's kind (a `task` step as a note).
+    Done,
+    Skipped {
+        reason: &'a str,
+    },
+}
+
+/// Closes an open task, committed before this returns; the run ends as completed when it was
+/// its last open task. Gives back the task as it was.
+pub fn close_task(
+    db: &Db,
+    task_id: i64,
+    change: TaskChange,
+    on: NaiveDate,
+    author: &str,
+) -> Result<Task> {
+    db.in_transaction(|conn| {
+        let all = tasks(conn)?;
+        let Some(task) = all.iter().find(|t| t.task_id == task_id).cloned() else {
+            return Err(Error::NotFound(format!("no task {task_id}")));
+        };
+        if !task.is_due() {
+            let why = match &task.run_ended {
+                Some(end) => format!("its play ended ({end})"),
+                None => format!(
+                    "it was {} by {} on {}",
+                    task.state,
+                    task.closed_by.as_deref().unwrap_or("someone"),
+                    task.closed_on.as_deref().unwrap_or("an earlier day")
+                ),
+            };
+            return Err(Error::Usage(format!("task {task_id} is not open: {why}")));
+        }
+        match change {
+            TaskChange::Done => {
+                event(
+                    conn,
+                    task.run_id,
+                    Some(task_id),
+                    "done",
+                    None,
+                    None,
+                    on,
+                    author,
+                )?;
+                let mut touch = NewAction::new(&task.account_id, ActionKind::Touch, author);
+                touch.detail = Some(match task.kind.as_str() {
+                    "task" => "note".to_owned(),
+                    kind => kind.to_owned(),
+                });
+                touch.body = Some(format!(
+                    "{} (play {}, step {})",
+                    task.text, task.play, task.step
+                ));
+                touch.until = Some(on);
+                actions::record(conn, &touch)?;
+            }
+            TaskChange::Skipped { reason } => {
+                if reason.trim().is_empty() {
+                    return Err(Error::Usage(
+                        "skipping a task needs a reason (--reason)".to_owned(),
+                    ));
+                }
+                event(
+                    conn,
+                    task.run_id,
+                    Some(task_id),
+                    "skipped",
+                    None,
+                    Some(reason),
+                    on,
+                    author,
+                )?;
+            }
+        }
+        let still_open = all
+            .iter()
+            .any(|t| t.run_id == task.run_id && t.task_id != task_id && t.state == "open");
+        if !still_open {
+            end_run(conn, task.run_id, RunEnd::Completed, None, on, author)?;
+        }
+        Ok(task)
+    })
+}

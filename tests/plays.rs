@@ -1,0 +1,353 @@
+//! The semantics of ../shared/spec/PLAYS.md, one test each: runs started and ended by the
+//! score, tasks and their due dates, what a CSM does to them, and the default playbook's texts.
+
+mod common;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use common::portfolio::account;
+use retain::db::Db;
+use retain::db::plays::{self, TaskChange};
+use retain::model::queue::ConsoleState;
+use retain::model::score::{self, AccountScore, AsOf};
+use retain::plays::runs::{self, DueWithin, SyncSummary, task_list};
+use retain::plays::{Playbook, STAGES, TEXT_FIELDS};
+
+fn day(text: &str) -> NaiveDate {
+    text.parse().unwrap()
+}
+
+/// A database holding the `good` fixture's accounts.
+fn database() -> Db {
+    let db = common::scoring_db();
+    common::load_dir(&db, &common::fixture("good"), false).unwrap();
+    db
+}
+
+fn red(id: &str) -> AccountScore {
+    account(
+        id,
+        "Acme",
+        Some("Alice Martin"),
+        Some("Enterprise"),
+        Some(30),
+        &["RED"],
+    )
+}
+
+fn calm(id: &str) -> AccountScore {
+    account(
+        id,
+        "Acme",
+        Some("Alice Martin"),
+        Some("Enterprise"),
+        Some(80),
+        &[],
+    )
+}
+
+fn book() -> Playbook {
+    Playbook::default_playbook()
+}
+
+fn sync(db: &Db, scores: &[AccountScore], on: &str) -> SyncSummary {
+    runs::sync(db, &book(), scores, day(on), day(on)).unwrap()
+}
+
+fn runs_of(db: &Db, play: &str) -> Vec<plays::Task> {
+    plays::tasks(db.conn())
+        .unwrap()
+        .into_iter()
+        .filter(|t| t.play == play)
+        .collect()
+}
+
+#[test]
+fn a_trigger_that_keeps_firing_starts_one_run_per_account_and_play() {
+    let db = database();
+    let first = sync(&db, &[red("A-1")], "2026-11-20");
+    assert_eq!(first.started, 1);
+    for on in ["2026-11-20", "2026-11-21", "2026-11-25"] {
+        assert_eq!(sync(&db, &[red("A-1")], on), SyncSummary::default());
+    }
+    let open = plays::open_runs(db.conn()).unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].last_fired, Some(day("2026-11-25")));
+    // Another account firing the same trigger gets its own run.
+    assert_eq!(
+        sync(&db, &[red("A-1"), red("A-2")], "2026-11-26").started,
+        1
+    );
+}
+
+#[test]
+fn a_run_is_cleared_after_14_days_without_its_trigger() {
+    let db = database();
+    sync(&db, &[red("A-1")], "2026-11-01");
+    assert_eq!(
+        sync(&db, &[calm("A-1")], "2026-11-14").cleared,
+        0,
+        "13 days"
+    );
+    assert_eq!(
+        sync(&db, &[calm("A-1")], "2026-11-15").cleared,
+        1,
+        "14 days"
+    );
+    assert!(plays::open_runs(db.conn()).unwrap().is_empty());
+    let tasks = runs_of(&db, "Red health recovery");
+    assert!(
+        tasks
+            .iter()
+            .all(|t| t.run_ended.as_deref() == Some("cleared"))
+    );
+    assert!(
+        task_list(
+            tasks,
+            &HashMap::new(),
+            None,
+            DueWithin::All,
+            day("2026-11-15")
+        )
+        .is_empty()
+    );
+    // Firing again later starts a new run.
+    assert_eq!(sync(&db, &[red("A-1")], "2026-11-20").started, 1);
+}
+
+#[test]
+fn churn_ends_the_accounts_runs() {
+    let db = database();
+    sync(&db, &[red("A-1")], "2026-11-01");
+    db.conn()
+        .execute_batch(
+            "UPDATE accounts SET churned_on = DATE '2026-11-03' WHERE account_id = 'A-1'",
+        )
+        .unwrap();
+    // Still scored as at risk: churn wins, and no new run starts.
+    let summary = sync(&db, &[red("A-1")], "2026-11-05");
+    assert_eq!(
+        summary,
+        SyncSummary {
+            started: 0,
+            cleared: 0,
+            churned: 1
+        }
+    );
+    let tasks = runs_of(&db, "Red health recovery");
+    assert!(
+        tasks
+            .iter()
+            .all(|t| t.run_ended.as_deref() == Some("churned"))
+    );
+}
+
+#[test]
+fn due_dates_count_from_the_start_or_back_from_the_renewal() {
+    let db = database();
+    let mut renewing = account("A-2", "さくらテック", None, None, Some(80), &[]);
+    renewing.renewal_date = Some("2027-02-01".into());
+    renewing.days_to_renewal = Some(73);
+    // The data is as of 11-20; the CSM runs it on 11-21: the run starts the day they can act.
+    runs::sync(
+        &db,
+        &book(),
+        &[red("A-1"), renewing],
+        day("2026-11-20"),
+        day("2026-11-21"),
+    )
+    .unwrap();
+    let due = |play: &str| -> Vec<String> {
+        runs_of(&db, play)
+            .iter()
+            .map(|t| t.due_on.to_string())
+            .collect()
+    };
+    assert_eq!(
+        due("Red health recovery"),
+        ["2026-11-21", "2026-11-23", "2026-11-24", "2026-12-12"]
+    );
+    // 120 and 90 days before 2027-02-01 have passed on the start day: due that day.
+    assert_eq!(
+        due("Renewal"),
+        ["2026-11-21", "2026-11-21", "2026-12-03", "2027-01-02"]
+    );
+}
+
+#[test]
+fn a_snoozed_accounts_tasks_are_hidden_until_the_snooze_ends_and_keep_their_dates() {
+    let db = database();
+    sync(&db, &[red("A-1"), red("A-2")], "2026-11-20");
+    let tasks = plays::tasks(db.conn()).unwrap();
+    let snoozed = HashMap::from([(
+        "A-1".to_owned(),
+        ConsoleState {
+            snoozed_until: Some(day("2026-11-25")),
+            ..ConsoleState::default()
+        },
+    )]);
+    let accounts = |on: &str| -> Vec<(String, String)> {
+        task_list(tasks.clone(), &snoozed, None, DueWithin::All, day(on))
+            .iter()
+            .map(|t| (t.account_id.clone(), t.due_on.to_string()))
+            .collect()
+    };
+    assert!(accounts("2026-11-22").iter().all(|(a, _)| a == "A-2"));
+    let after: Vec<(String, String)> = accounts("2026-11-25");
+    let a1: Vec<&String> = after
+        .iter()
+        .filter(|(a, _)| a == "A-1")
+        .map(|(_, d)| d)
+        .collect();
+    assert_eq!(a1, ["2026-11-20", "2026-11-22", "2026-11-23", "2026-12-11"]);
+}
+
+#[test]
+fn the_task_list_is_mine_by_default_and_overdue_first() {
+    let db = database();
+    let mut bob = red("A-2");
+    bob.owner = Some("ボブ".into());
+    sync(&db, &[red("A-1"), bob], "2026-11-20");
+    let tasks = plays::tasks(db.conn()).unwrap();
+    let today = day("2026-11-23");
+    let mine = task_list(
+        tasks.clone(),
+        &HashMap::new(),
+        Some("alice martin"),
+        DueWithin::All,
+        today,
+    );
+    assert!(mine.iter().all(|t| t.account_id == "A-1"));
+    let due: Vec<u8> = mine.iter().map(|t| runs::group(t.due_on, today)).collect();
+    assert_eq!(due, [0, 0, 1, 3], "two overdue, one due today, one later");
+    let week = task_list(tasks, &HashMap::new(), None, DueWithin::Week, today);
+    assert!(week.iter().all(|t| runs::group(t.due_on, today) <= 2));
+    assert_eq!(week.len(), 6);
+}
+
+#[test]
+fn completing_a_task_logs_a_touch_that_counts_for_recency_on_the_next_score() {
+    let db = database();
+    let as_of = AsOf::resolve(&db, None).unwrap();
+    let before = score::score_accounts(db.conn(), as_of).unwrap();
+    let a3 = before.iter().find(|a| a.account_id == "A-3").unwrap();
+    assert_ne!(
+        a3.last_touch.as_deref(),
+        Some(as_of.date.to_string().as_str())
+    );
+    runs::sync(&db, &book(), &before, as_of.date, as_of.date).unwrap();
+    let call = plays::tasks(db.conn())
+        .unwrap()
+        .into_iter()
+        .find(|t| t.account_id == "A-3" && t.kind == "call")
+        .expect("a call step for A-3's at-risk play");
+    plays::close_task(&db, call.task_id, TaskChange::Done, as_of.date, "alice").unwrap();
+    let after = score::score_accounts(db.conn(), as_of).unwrap();
+    let a3 = after.iter().find(|a| a.account_id == "A-3").unwrap();
+    assert_eq!(
+        a3.last_touch.as_deref().map(|t| &t[..10]),
+        Some(as_of.date.to_string().as_str())
+    );
+    // Closed once: done again is refused, naming who closed it.
+    let again = plays::close_task(&db, call.task_id, TaskChange::Done, as_of.date, "bob")
+        .unwrap_err()
+        .to_string();
+    assert!(again.contains("it was done by alice"), "{again}");
+}
+
+#[test]
+fn a_run_completes_when_every_step_is_done_or_skipped_and_skipping_needs_a_reason() {
+    let db = database();
+    sync(&db, &[red("A-1")], "2026-11-20");
+    let tasks = runs_of(&db, "Red health recovery");
+    let on = day("2026-11-21");
+    let no_reason = plays::close_task(
+        &db,
+        tasks[0].task_id,
+        TaskChange::Skipped { reason: " " },
+        on,
+        "alice",
+    );
+    assert!(
+        no_reason
+            .unwrap_err()
+            .to_string()
+            .contains("needs a reason")
+    );
+    for (i, task) in tasks.iter().enumerate() {
+        let change = if i % 2 == 0 {
+            TaskChange::Done
+        } else {
+            TaskChange::Skipped {
+                reason: "customer asked to wait",
+            }
+        };
+        plays::close_task(&db, task.task_id, change, on, "alice").unwrap();
+    }
+    let ended: Vec<Option<String>> = runs_of(&db, "Red health recovery")
+        .into_iter()
+        .map(|t| t.run_ended)
+        .collect();
+    assert!(
+        ended.iter().all(|e| e.as_deref() == Some("completed")),
+        "{ended:?}"
+    );
+    // A completed run and its trigger still firing: a new run starts, not the old one again.
+    assert!(plays::open_runs(db.conn()).unwrap().is_empty());
+}
+
+#[test]
+fn a_load_never_touches_runs_and_tasks() {
+    let db = database();
+    sync(&db, &[red("A-1")], "2026-11-20");
+    let before = plays::tasks(db.conn()).unwrap();
+    common::load_dir(&db, &common::fixture("good"), false).unwrap();
+    assert_eq!(plays::tasks(db.conn()).unwrap(), before);
+}
+
+#[test]
+fn every_default_step_renders_for_japanese_and_for_empty_fields() {
+    let mut japanese = account(
+        "A-9",
+        "株式会社さくらテック",
+        Some("佐藤 花子"),
+        Some("エンタープライズ"),
+        Some(35),
+        &[],
+    );
+    japanese.plan = Some("ビジネス".into());
+    let mut empty = account("A-8", "Empty", None, None, None, &[]);
+    empty.renewal_date = None;
+    empty.days_to_renewal = None;
+    for play in &book().plays {
+        for step in &play.steps {
+            let text = step.render(&japanese, "NPS 3 from 田中");
+            assert!(!text.contains('{') && !text.contains('}'), "{text}");
+            assert!(
+                !text.contains("—") || !step.text.contains("{account}"),
+                "{text}"
+            );
+            let text = step.render(&empty, "");
+            assert!(!text.contains('{'), "{text}");
+            for field in TEXT_FIELDS
+                .iter()
+                .filter(|f| !["account", "account_id", "arr"].contains(f))
+            {
+                if step.text.contains(&format!("{{{field}}}")) {
+                    assert!(text.contains("—"), "{field} empty reads —: {text}");
+                }
+            }
+        }
+    }
+    let red = book()
+        .plays
+        .into_iter()
+        .find(|p| p.trigger == "RED")
+        .unwrap();
+    assert_eq!(
+        red.steps[1].render(&japanese, "health 35 is below 40"),
+        "Call 株式会社さくらテック's main contact: say what you see in the numbers and ask what changed on their side"
+    );
+    assert!(STAGES.contains(&"renewal"));
+}
