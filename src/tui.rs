@@ -31,13 +31,23 @@ pub fn run(db_path: &Path, user: &str, model: Model, model_path: Option<&Path>) 
         None => crate::model::DEFAULT_TOML.to_owned(),
     };
     let previous = previous_model(&db, &model, &model_text)?;
+    // A broken playbook file is said before the terminal is taken, like a broken model.
+    let playbook = crate::plays::Playbook::load(None)?;
     let mut app = App::new(model.clone(), user, today, &db.display_path());
     drop(db);
     if showing_sample {
         app.banner = Some("SAMPLE DATA — load your own with `retain load DIR`".into());
     }
     let (reply_tx, replies) = mpsc::channel();
-    let worker = Worker::spawn(db_path.to_path_buf(), Scoring { model, previous }, reply_tx);
+    let worker = Worker::spawn(
+        db_path.to_path_buf(),
+        Scoring {
+            model,
+            previous,
+            playbook,
+        },
+        reply_tx,
+    );
     worker.perform(Effect::Reload, &app);
 
     let mut terminal = ratatui::try_init().map_err(|e| Error::io("terminal", e))?;

@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 
 use crate::app::{Action, App, Effect, ModelReport};
 use crate::db::actions::{self, NewAction};
+use crate::db::plays::{self, TaskChange};
 use crate::db::{Db, console, queries};
 use crate::error::{Error, Result};
 use crate::model::Model;
@@ -37,6 +38,15 @@ enum Request {
         items: Vec<ActionItem>,
         today: NaiveDate,
     },
+    Tasks {
+        today: NaiveDate,
+    },
+    CloseTask {
+        task_id: i64,
+        skip_reason: Option<String>,
+        today: NaiveDate,
+        author: String,
+    },
 }
 
 impl Request {
@@ -44,7 +54,10 @@ impl Request {
     fn scores(&self) -> bool {
         matches!(
             self,
-            Request::Reload { .. } | Request::Review { .. } | Request::ModelReport
+            Request::Reload { .. }
+                | Request::Review { .. }
+                | Request::ModelReport
+                | Request::Tasks { .. }
         )
     }
 }
@@ -52,6 +65,8 @@ impl Request {
 /// What the worker needs to score as the console does.
 pub struct Scoring {
     pub model: Model,
+    /// The plays the tasks tab runs.
+    pub playbook: crate::plays::Playbook,
     /// The model the console ran with before, when it was a different one.
     pub previous: Option<Model>,
 }
@@ -90,6 +105,16 @@ impl Worker {
             Effect::Export(items) => Request::Export {
                 items,
                 today: app.today,
+            },
+            Effect::LoadTasks => Request::Tasks { today: app.today },
+            Effect::CloseTask {
+                task_id,
+                skip_reason,
+            } => Request::CloseTask {
+                task_id,
+                skip_reason,
+                today: app.today,
+                author: app.user.clone(),
             },
             Effect::LoadDetail(account_id) => match &app.data {
                 Some(data) => Request::Detail {
@@ -134,6 +159,25 @@ fn serve(
         }
         Request::Record(action) => {
             actions::record(db.conn(), &action).map(|id| Action::Saved { id, action })
+        }
+        Request::Tasks { today } => {
+            let as_of = AsOf::resolve(&db, None)?;
+            let scores = score::score_accounts(db.conn(), as_of)?;
+            crate::plays::runs::sync(&db, &scoring.playbook, &scores, as_of.date, today)?;
+            plays::tasks(db.conn()).map(|t| Action::TasksLoaded(Box::new(t)))
+        }
+        Request::CloseTask {
+            task_id,
+            skip_reason,
+            today,
+            author,
+        } => {
+            let change = match &skip_reason {
+                Some(reason) => TaskChange::Skipped { reason },
+                None => TaskChange::Done,
+            };
+            plays::close_task(&db, task_id, change, today, &author)
+                .map(|task| Action::TaskClosed(Box::new(task), skip_reason.is_none()))
         }
         Request::Export { items, today } => std::env::current_dir()
             .map_err(|e| Error::io(".", e))

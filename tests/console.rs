@@ -517,6 +517,7 @@ macro_rules! screen_snapshots {
 screen_snapshots! {
     queue_screen: |_, _| {};
     account_screen: |db, app| {
+        update(app, Action::TasksLoaded(Box::new(tasks_for(db))));
         update(app, Action::Open);
         let id = app.selected_account().unwrap().account_id.clone();
         let as_of = app.data.as_ref().unwrap().as_of;
@@ -561,6 +562,76 @@ screen_snapshots! {
         type_text(app, "zzz");
         update(app, Action::Input(InputKey::Enter));
     };
+    tasks_screen: |db, app| {
+        app.filter.owner = Some("佐藤 花子".to_owned());
+        // The plays were asked for when the scores arrived: the tab waits for them.
+        assert!(update(app, Action::ShowTasks).is_empty());
+        update(app, Action::TasksLoaded(Box::new(tasks_for(db))));
+        update(app, Action::Down);
+    };
+}
+
+/// The tasks of the `good` fixture's plays, started from the score of 2026-11-20 on the
+/// console's day.
+fn tasks_for(db: &Db) -> Vec<retain::db::plays::Task> {
+    let as_of = retain::model::score::AsOf::resolve(db, None).unwrap();
+    let scores = retain::model::score::score_accounts(db.conn(), as_of).unwrap();
+    let playbook = retain::plays::Playbook::default_playbook();
+    retain::plays::runs::sync(db, &playbook, &scores, as_of.date, today()).unwrap();
+    retain::db::plays::tasks(db.conn()).unwrap()
+}
+
+#[test]
+fn the_tasks_tab_closes_the_task_under_the_cursor_and_keeps_its_place() {
+    let db = good_db();
+    let mut app = App::new(Model::default_model(), "佐藤 花子", today(), "test.duckdb");
+    let data = queue::load_dataset(&db, &Model::default_model().hash(), today()).unwrap();
+    assert_eq!(
+        update(&mut app, Action::Loaded(Box::new(data))),
+        [Effect::LoadTasks],
+        "scores in, the plays are brought up to date"
+    );
+    update(&mut app, Action::ShowTasks);
+    update(&mut app, Action::TasksLoaded(Box::new(tasks_for(&db))));
+    let shown: Vec<i64> = app.visible_tasks().iter().map(|t| t.task_id).collect();
+    assert!(shown.len() >= 3, "{shown:?}");
+    assert!(
+        app.visible_tasks()
+            .iter()
+            .all(|t| t.owner.as_deref() == Some("佐藤 花子"))
+    );
+    update(&mut app, Action::Down);
+    assert_eq!(
+        update(&mut app, Action::CompleteTask),
+        [Effect::CloseTask {
+            task_id: shown[1],
+            skip_reason: None
+        }]
+    );
+    // Skipping asks why, in any language, and names the task under the cursor.
+    update(&mut app, Action::Down);
+    update(&mut app, Action::SkipTask);
+    assert_eq!(app.form.as_ref().map(|f| f.kind), Some(FormKind::SkipTask));
+    assert!(
+        update(&mut app, Action::Input(InputKey::Enter)).is_empty(),
+        "a reason is required"
+    );
+    type_text(&mut app, "来月に延期");
+    assert_eq!(
+        update(&mut app, Action::Input(InputKey::Enter)),
+        [Effect::CloseTask {
+            task_id: shown[2],
+            skip_reason: Some("来月に延期".to_owned())
+        }]
+    );
+    // Enter opens the task's account; Esc comes back to the same row.
+    let account = app.visible_tasks()[2].account_id.clone();
+    assert_eq!(
+        update(&mut app, Action::Open),
+        [Effect::LoadDetail(account)]
+    );
+    update(&mut app, Action::Back);
+    assert_eq!((app.screen, app.tab_cursor), (Screen::Tasks, 2));
 }
 
 #[test]

@@ -104,7 +104,7 @@ fn a_run_is_cleared_after_14_days_without_its_trigger() {
     );
     assert!(
         task_list(
-            tasks,
+            &tasks,
             &HashMap::new(),
             None,
             DueWithin::All,
@@ -188,7 +188,7 @@ fn a_snoozed_accounts_tasks_are_hidden_until_the_snooze_ends_and_keep_their_date
         },
     )]);
     let accounts = |on: &str| -> Vec<(String, String)> {
-        task_list(tasks.clone(), &snoozed, None, DueWithin::All, day(on))
+        task_list(&tasks, &snoozed, None, DueWithin::All, day(on))
             .iter()
             .map(|t| (t.account_id.clone(), t.due_on.to_string()))
             .collect()
@@ -212,7 +212,7 @@ fn the_task_list_is_mine_by_default_and_overdue_first() {
     let tasks = plays::tasks(db.conn()).unwrap();
     let today = day("2026-11-23");
     let mine = task_list(
-        tasks.clone(),
+        &tasks,
         &HashMap::new(),
         Some("alice martin"),
         DueWithin::All,
@@ -221,7 +221,7 @@ fn the_task_list_is_mine_by_default_and_overdue_first() {
     assert!(mine.iter().all(|t| t.account_id == "A-1"));
     let due: Vec<u8> = mine.iter().map(|t| runs::group(t.due_on, today)).collect();
     assert_eq!(due, [0, 0, 1, 3], "two overdue, one due today, one later");
-    let week = task_list(tasks, &HashMap::new(), None, DueWithin::Week, today);
+    let week = task_list(&tasks, &HashMap::new(), None, DueWithin::Week, today);
     assert!(week.iter().all(|t| runs::group(t.due_on, today) <= 2));
     assert_eq!(week.len(), 6);
 }

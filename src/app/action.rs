@@ -3,6 +3,7 @@
 
 use crate::db::actions::NewAction;
 use crate::db::console::AccountDetail;
+use crate::db::plays::Task;
 use crate::model::queue::Dataset;
 use crate::report::backtest::Backtest;
 use crate::report::export::ActionItem;
@@ -16,15 +17,17 @@ pub enum Screen {
     Review,
     Renewals,
     Model,
+    Tasks,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 5] = [
+    pub const ALL: [Screen; 6] = [
         Screen::Queue,
         Screen::Account,
         Screen::Review,
         Screen::Renewals,
         Screen::Model,
+        Screen::Tasks,
     ];
 }
 
@@ -88,6 +91,10 @@ pub enum Action {
     ShowReview,
     ShowRenewals,
     ShowModel,
+    ShowTasks,
+    /// On the tasks tab: the task under the cursor is done, or skipped (with a reason).
+    CompleteTask,
+    SkipTask,
     /// Open the next account of the review's agenda.
     Walk,
     Input(InputKey),
@@ -100,6 +107,9 @@ pub enum Action {
     DetailLoaded(Box<AccountDetail>),
     ReviewLoaded(Box<Review>),
     ModelReportLoaded(Box<ModelReport>),
+    TasksLoaded(Box<Vec<Task>>),
+    /// A task was closed: done (true) or skipped.
+    TaskClosed(Box<Task>, bool),
     Saved {
         id: i64,
         action: NewAction,
@@ -117,6 +127,13 @@ pub enum Effect {
     Record(NewAction),
     /// Write the queue as shown to a CSV file.
     Export(Vec<ActionItem>),
+    /// Bring the plays up to date with the live score and read the tasks.
+    LoadTasks,
+    /// Close a task: done, or skipped with the reason.
+    CloseTask {
+        task_id: i64,
+        skip_reason: Option<String>,
+    },
     Reload,
     Quit,
 }

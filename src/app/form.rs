@@ -140,6 +140,8 @@ pub enum FormKind {
     Snooze,
     Flag,
     Resolve,
+    /// Skipping a task of a play: a reason is required.
+    SkipTask,
 }
 
 impl FormKind {
@@ -150,6 +152,7 @@ impl FormKind {
             FormKind::Snooze => "Snooze",
             FormKind::Flag => "Flag at risk",
             FormKind::Resolve => "Resolve",
+            FormKind::SkipTask => "Skip the task",
         }
     }
 }
@@ -158,6 +161,8 @@ impl FormKind {
 pub struct Form {
     pub kind: FormKind,
     pub account_id: String,
+    /// The task a SkipTask form is about.
+    pub task_id: Option<i64>,
     pub fields: Vec<Field>,
     pub focus: usize,
 }
@@ -188,11 +193,29 @@ impl App {
                 Field::date("until", DEFAULT_FLAG_EXPIRY),
             ],
             FormKind::Resolve => vec![Field::text("outcome", true)],
+            FormKind::SkipTask => return self.open_skip_form(),
         };
         self.form = Some(Form {
             kind,
             account_id: account.account_id.clone(),
+            task_id: None,
             fields,
+            focus: 0,
+        });
+        Vec::new()
+    }
+
+    /// `s` on the tasks tab: why the task under the cursor is skipped.
+    pub(super) fn open_skip_form(&mut self) -> Vec<Effect> {
+        let Some(task) = self.visible_tasks().get(self.tab_cursor).copied() else {
+            self.say(Level::Error, "no task under the cursor");
+            return Vec::new();
+        };
+        self.form = Some(Form {
+            kind: FormKind::SkipTask,
+            account_id: task.account_id.clone(),
+            task_id: Some(task.task_id),
+            fields: vec![Field::text("reason", true)],
             focus: 0,
         });
         Vec::new()
@@ -225,6 +248,7 @@ impl App {
         }
         let text = |i: usize| Some(form.fields[i].text_value()).filter(|t| !t.is_empty());
         let kind = match form.kind {
+            FormKind::SkipTask => return Err("a skipped task is not an action".to_owned()),
             FormKind::Touch => ActionKind::Touch,
             FormKind::NextStep => ActionKind::NextStep,
             FormKind::Snooze => ActionKind::Snooze,
@@ -239,7 +263,7 @@ impl App {
                 action.body = text(1);
                 action.contact = text(3);
             }
-            FormKind::NextStep | FormKind::Flag => action.body = text(0),
+            FormKind::NextStep | FormKind::Flag | FormKind::SkipTask => action.body = text(0),
             FormKind::Snooze => action.body = text(1),
             FormKind::Resolve => {
                 action.body = text(0);
@@ -265,6 +289,21 @@ impl App {
             }
             InputKey::Tab => form.focus = (form.focus + 1) % count,
             InputKey::BackTab => form.focus = (form.focus + count - 1) % count,
+            InputKey::Enter if form.kind == FormKind::SkipTask => {
+                let reason = form.fields[0].text_value();
+                if reason.is_empty() {
+                    self.say(Level::Error, "reason is required");
+                    return Vec::new();
+                }
+                let task_id = form.task_id.expect("a skip form names its task");
+                self.form = None;
+                self.saving = true;
+                self.say(Level::Info, "saving…");
+                return vec![Effect::CloseTask {
+                    task_id,
+                    skip_reason: Some(reason),
+                }];
+            }
             InputKey::Enter => match self.submit() {
                 Ok(action) => {
                     self.form = None;

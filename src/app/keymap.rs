@@ -17,6 +17,8 @@ pub enum Context {
     Tabs,
     /// Wherever an account is selected: the queue and the account screen.
     Accounts,
+    /// The tasks tab.
+    Tasks,
 }
 
 impl Context {
@@ -26,8 +28,12 @@ impl Context {
             Context::Queue => screen == Screen::Queue,
             Context::Account => screen == Screen::Account,
             Context::Reports => matches!(screen, Screen::Review | Screen::Renewals),
-            Context::Tabs => matches!(screen, Screen::Review | Screen::Renewals | Screen::Model),
+            Context::Tabs => matches!(
+                screen,
+                Screen::Review | Screen::Renewals | Screen::Model | Screen::Tasks
+            ),
             Context::Accounts => matches!(screen, Screen::Queue | Screen::Account),
+            Context::Tasks => screen == Screen::Tasks,
         }
     }
 }
@@ -81,7 +87,7 @@ const fn bind_ctrl(
     }
 }
 
-use Context::{Account, Accounts, Everywhere, Queue, Reports, Tabs};
+use Context::{Account, Accounts, Everywhere, Queue, Reports, Tabs, Tasks};
 use KeyCode::{Backspace, Char, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Up};
 
 pub const KEYMAP: &[Binding] = &[
@@ -158,6 +164,38 @@ pub const KEYMAP: &[Binding] = &[
         Some("open"),
     ),
     bind(
+        &[Enter, Char('l')],
+        "Enter",
+        Tasks,
+        Action::Open,
+        "open the task's account",
+        Some("open"),
+    ),
+    bind(
+        &[Char('d')],
+        "d",
+        Tasks,
+        Action::CompleteTask,
+        "done: the task is closed and logged on the account's journey",
+        Some("done"),
+    ),
+    bind(
+        &[Char('s')],
+        "s",
+        Tasks,
+        Action::SkipTask,
+        "skip the task, with a reason",
+        Some("skip"),
+    ),
+    bind(
+        &[Char('o')],
+        "o",
+        Tasks,
+        Action::PickOwner,
+        "whose tasks: pick an owner (yours by default)",
+        Some("owner"),
+    ),
+    bind(
         &[Esc],
         "Esc",
         Tabs,
@@ -212,6 +250,14 @@ pub const KEYMAP: &[Binding] = &[
         Action::ShowModel,
         "the health model, its backtest and what changed",
         None,
+    ),
+    bind(
+        &[Char('5')],
+        "5",
+        Everywhere,
+        Action::ShowTasks,
+        "tasks: the steps of running plays, overdue first",
+        Some("tasks"),
     ),
     bind(
         &[Char('w')],

@@ -13,6 +13,7 @@ pub use form::{Form, FormKind};
 
 use crate::db::actions::{ActionKind, NewAction};
 use crate::db::console::AccountDetail;
+use crate::db::plays::Task;
 use crate::model::Model;
 use crate::model::filter::{AccountFilter, AccountIndex};
 use crate::model::queue::{ConsoleState, Dataset, SortKey};
@@ -72,6 +73,12 @@ pub struct App {
     pub model_report: Option<ModelReport>,
     /// The owner picker, while open: owners with their account counts, and the cursor.
     pub owner_picker: Option<(Vec<(String, usize)>, usize)>,
+    /// Every task of every run, as the worker last read them (the tasks tab shows some).
+    pub tasks: Option<Vec<Task>>,
+    /// Tasks have been asked of the worker and not yet arrived.
+    tasks_pending: bool,
+    /// Per account with open tasks due: how many are overdue, and how many due today.
+    pub task_marks: std::collections::HashMap<String, (usize, usize)>,
 }
 
 impl App {
@@ -112,6 +119,9 @@ impl App {
             review_pending: false,
             model_report: None,
             owner_picker: None,
+            tasks: None,
+            tasks_pending: false,
+            task_marks: std::collections::HashMap::new(),
         }
     }
 
@@ -223,7 +233,8 @@ impl App {
     fn show(&mut self, screen: Screen) -> Vec<Effect> {
         self.walk.clear();
         self.walked.clear();
-        if screen != self.screen && screen != Screen::Account {
+        // Coming back from an account keeps the place in the tab it was opened from.
+        if screen != self.screen && screen != Screen::Account && self.screen != Screen::Account {
             self.tab_cursor = 0;
             self.model_scroll = 0;
         }
@@ -234,8 +245,75 @@ impl App {
                 vec![Effect::LoadReview]
             }
             Screen::Model if self.model_report.is_none() => vec![Effect::LoadModelReport],
+            Screen::Tasks if self.tasks.is_none() && !self.tasks_pending => {
+                self.tasks_pending = true;
+                vec![Effect::LoadTasks]
+            }
             _ => Vec::new(),
         }
+    }
+
+    /// The plays running on an account, for the account screen.
+    pub fn account_play_lines(&self, account_id: &str) -> Vec<(Tone, String)> {
+        play_lines(self.tasks.as_deref().unwrap_or(&[]), account_id, self.today)
+    }
+
+    /// Whose tasks the tasks tab shows: the owner picked, else the user's own.
+    pub fn tasks_owner(&self) -> &str {
+        self.filter.owner.as_deref().unwrap_or(&self.user)
+    }
+
+    /// The tasks tab's rows: open tasks of running plays of `tasks_owner`, not of a snoozed
+    /// account, overdue first (see `plays::runs::task_list`).
+    pub fn visible_tasks(&self) -> Vec<&Task> {
+        let Some(tasks) = &self.tasks else {
+            return Vec::new();
+        };
+        let empty = std::collections::HashMap::new();
+        let states = self.data.as_ref().map_or(&empty, |d| &d.console);
+        crate::plays::runs::task_list(
+            tasks,
+            states,
+            Some(self.tasks_owner()),
+            crate::plays::runs::DueWithin::All,
+            self.today,
+        )
+    }
+
+    fn task_under_cursor(&self) -> Option<&Task> {
+        self.visible_tasks().get(self.tab_cursor).copied()
+    }
+
+    /// `d` on the tasks tab: the task is closed as done (the worker logs the touch).
+    fn complete_task(&mut self) -> Vec<Effect> {
+        let Some(task) = self.task_under_cursor() else {
+            self.say(Level::Error, "no task under the cursor");
+            return Vec::new();
+        };
+        let task_id = task.task_id;
+        self.saving = true;
+        self.say(Level::Info, "saving…");
+        vec![Effect::CloseTask {
+            task_id,
+            skip_reason: None,
+        }]
+    }
+
+    /// A task the worker closed: said, and the tasks and scores read again (a done task is a
+    /// touch, which moves recency).
+    fn task_closed(&mut self, task: Task, done: bool) -> Vec<Effect> {
+        self.saving = false;
+        let what = if done { "done" } else { "skipped" };
+        self.say(
+            Level::Success,
+            format!("{what}: {} — {}", task.account, task.text),
+        );
+        self.tasks_pending = true;
+        let mut effects = vec![Effect::LoadTasks];
+        if done {
+            effects.push(Effect::Reload);
+        }
+        effects
     }
 
     fn undo(&mut self) -> Vec<Effect> {
@@ -372,15 +450,20 @@ impl App {
         let half_page = (self.page_rows / 2).max(1);
         let last = match self.screen {
             Screen::Review | Screen::Renewals => self.tab_accounts().len().saturating_sub(1),
+            Screen::Tasks => self.visible_tasks().len().saturating_sub(1),
             Screen::Model => self.model_rows().len().saturating_sub(self.page_rows),
-            // The history panel: tickets, surveys and the timeline, each under a heading.
+            // The history panel: plays, tickets, surveys and the timeline, each under a heading.
             Screen::Account => self.detail.as_ref().map_or(0, |d| {
-                d.tickets.len() + d.surveys.len() + d.timeline.len() + 2
+                self.account_play_lines(&d.account_id).len().max(1)
+                    + d.tickets.len()
+                    + d.surveys.len()
+                    + d.timeline.len()
+                    + 3
             }),
             Screen::Queue => return false,
         };
         let position = match self.screen {
-            Screen::Review | Screen::Renewals => &mut self.tab_cursor,
+            Screen::Review | Screen::Renewals | Screen::Tasks => &mut self.tab_cursor,
             Screen::Model => &mut self.model_scroll,
             Screen::Account => &mut self.detail_scroll,
             Screen::Queue => return false,
@@ -497,6 +580,65 @@ impl App {
     }
 }
 
+/// Per account, its open tasks overdue and due today (the queue marks such accounts).
+fn task_marks(
+    tasks: &[Task],
+    today: NaiveDate,
+) -> std::collections::HashMap<String, (usize, usize)> {
+    let mut marks: std::collections::HashMap<String, (usize, usize)> =
+        std::collections::HashMap::new();
+    for task in tasks.iter().filter(|t| t.is_due() && t.due_on <= today) {
+        let mark = marks.entry(task.account_id.clone()).or_default();
+        if task.due_on < today {
+            mark.0 += 1;
+        } else {
+            mark.1 += 1;
+        }
+    }
+    marks
+}
+
+/// The plays running on an account, a line per run and per step, for the account screen.
+pub fn play_lines(tasks: &[Task], account_id: &str, today: NaiveDate) -> Vec<(Tone, String)> {
+    let mut lines = Vec::new();
+    let mut run = None;
+    let mut running: Vec<&Task> = tasks
+        .iter()
+        .filter(|t| t.account_id == account_id && t.run_ended.is_none())
+        .collect();
+    running.sort_by_key(|t| (t.run_id, t.step));
+    for task in running {
+        if run != Some(task.run_id) {
+            run = Some(task.run_id);
+            let why = task.fact.as_deref().unwrap_or("—");
+            lines.push((
+                Tone::Header,
+                format!("  {} ({}: {why})", task.play, task.trigger),
+            ));
+        }
+        let state = match task.state.as_str() {
+            "open" => match (task.due_on - today).num_days() {
+                d if d < 0 => format!("{} days overdue", -d),
+                d => format!("due {}", crate::format::countdown(d)),
+            },
+            closed => format!(
+                "{closed} by {}",
+                task.closed_by.as_deref().unwrap_or("someone")
+            ),
+        };
+        let tone = if task.state == "open" {
+            Tone::Plain
+        } else {
+            Tone::Dim
+        };
+        lines.push((
+            tone,
+            format!("    {} {} · {state} · {}", task.step, task.kind, task.text),
+        ));
+    }
+    lines
+}
+
 fn describe(action: &NewAction) -> String {
     let what = match action.kind {
         ActionKind::Touch => format!(
@@ -529,6 +671,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             | Action::DetailLoaded(_)
             | Action::ReviewLoaded(_)
             | Action::ModelReportLoaded(_)
+            | Action::TasksLoaded(_)
+            | Action::TaskClosed(..)
             | Action::Saved { .. }
             | Action::Exported(_)
             | Action::Failed(_)
@@ -587,6 +731,14 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.back_to = tab;
             return effects;
         }
+        Action::Open if app.screen == Screen::Tasks => {
+            let Some(id) = app.task_under_cursor().map(|t| t.account_id.clone()) else {
+                return Vec::new();
+            };
+            let effects = app.open_account(&id);
+            app.back_to = Screen::Tasks;
+            return effects;
+        }
         Action::Open => {
             app.back_to = Screen::Queue;
             return app.open_selected();
@@ -599,13 +751,16 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Back => return app.show(Screen::Review),
         Action::ShowQueue => return app.show(Screen::Queue),
-        Action::ShowReview | Action::ShowRenewals | Action::ShowModel => {
+        Action::ShowReview | Action::ShowRenewals | Action::ShowModel | Action::ShowTasks => {
             return app.show(match action {
                 Action::ShowReview => Screen::Review,
                 Action::ShowRenewals => Screen::Renewals,
+                Action::ShowTasks => Screen::Tasks,
                 _ => Screen::Model,
             });
         }
+        Action::CompleteTask => return app.complete_task(),
+        Action::SkipTask => return app.open_skip_form(),
         Action::Walk => return app.walk(),
         Action::Quit => return vec![Effect::Quit],
         Action::Help => app.show_help = true,
@@ -631,7 +786,14 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.page_rows = usize::from(height).saturating_sub(5).max(1);
             app.clamp_scroll();
         }
-        Action::Loaded(data) => app.loaded(*data),
+        Action::Loaded(data) => {
+            app.loaded(*data);
+            // The plays start from the live score: once scores are in, bring them up to date.
+            if app.tasks.is_none() && !app.tasks_pending {
+                app.tasks_pending = true;
+                return vec![Effect::LoadTasks];
+            }
+        }
         Action::DetailLoaded(detail) => {
             if app
                 .selected_account()
@@ -645,11 +807,21 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.review = Some(*review);
         }
         Action::ModelReportLoaded(report) => app.model_report = Some(*report),
+        Action::TasksLoaded(tasks) => {
+            app.tasks_pending = false;
+            app.task_marks = task_marks(&tasks, app.today);
+            app.tasks = Some(*tasks);
+            app.tab_cursor = app
+                .tab_cursor
+                .min(app.visible_tasks().len().saturating_sub(1));
+        }
+        Action::TaskClosed(task, done) => return app.task_closed(*task, done),
         Action::Saved { id, action } => return app.saved(id, action),
         Action::Exported(path) => app.say(Level::Success, format!("exported the queue to {path}")),
         Action::Failed(problem) => {
             app.saving = false;
             app.review_pending = false;
+            app.tasks_pending = false;
             app.say(Level::Error, problem);
         }
     }

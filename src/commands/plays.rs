@@ -54,8 +54,9 @@ pub fn tasks(db: &Db, args: &TasksArgs, user: &str) -> Result<()> {
         "all" => None,
         owner => Some(resolve_owner(owner, user)),
     };
+    let all = plays::tasks(db.conn())?;
     let list = runs::task_list(
-        plays::tasks(db.conn())?,
+        &all,
         &console_state(db.conn())?,
         owner.as_deref(),
         args.due,
@@ -81,7 +82,7 @@ fn due_text(task: &Task, today: NaiveDate) -> String {
 
 /// Grouped by when they are due; per task a line with the account, the play and the step, then
 /// the step's text and the trigger's fact, indented (a terminal wraps them).
-fn write_table(out: &mut dyn Write, list: &[Task], today: NaiveDate) -> std::io::Result<()> {
+fn write_table(out: &mut dyn Write, list: &[&Task], today: NaiveDate) -> std::io::Result<()> {
     if list.is_empty() {
         return writeln!(out, "No open tasks.");
     }
@@ -130,7 +131,7 @@ const CSV_HEADER: [&str; 11] = [
     "fact",
 ];
 
-fn write_csv(mut out: &mut dyn Write, list: &[Task], today: NaiveDate) -> std::io::Result<()> {
+fn write_csv(mut out: &mut dyn Write, list: &[&Task], today: NaiveDate) -> std::io::Result<()> {
     crate::csv::write_safe_row(&mut out, CSV_HEADER)?;
     for t in list {
         let (id, due_on, step) = (

@@ -35,11 +35,11 @@ impl RunEnd {
 }
 
 /// A run about to start, with its tasks' kind, text and due day.
-pub struct NewRun<'a> {
-    pub account_id: &'a str,
-    pub play: &'a str,
-    pub trigger: &'a str,
-    pub fact: Option<&'a str>,
+pub struct NewRun {
+    pub account_id: String,
+    pub play: String,
+    pub trigger: String,
+    pub fact: Option<String>,
     /// The day the run starts (its tasks count from it).
     pub started_on: NaiveDate,
     /// The as-of date of the score that found the trigger firing.
@@ -94,30 +94,107 @@ fn day(text: String) -> duckdb::Result<NaiveDate> {
     })
 }
 
-pub fn start_run(conn: &Connection, run: &NewRun, author: &str) -> Result<i64> {
-    let started = run.started_on.to_string();
-    let run_id: i64 = conn.query_row(
-        queries::PLAY_START_RUN,
-        duckdb::params![run.account_id, run.play, run.trigger, run.fact, started],
-        |r| r.get(0),
-    )?;
-    for (step, (kind, text, due)) in run.tasks.iter().enumerate() {
-        conn.execute(
-            queries::PLAY_ADD_TASK,
-            duckdb::params![run_id, step as i64 + 1, kind, text, due.to_string()],
-        )?;
-    }
-    event(
+/// `n` fresh ids from a sequence.
+fn next_ids(conn: &Connection, sequence: &str, n: usize) -> Result<Vec<i64>> {
+    rows(
         conn,
-        run_id,
-        None,
-        "fired",
-        None,
-        None,
-        run.fired_on,
-        author,
-    )?;
-    Ok(run_id)
+        &format!("SELECT nextval('{sequence}') FROM range(?)"),
+        [n as i64],
+        |r| r.get(0),
+    )
+}
+
+/// Starts runs, with their tasks and the trigger's first firing, through DuckDB's appender: a
+/// first start on a large portfolio writes tens of thousands of rows. Call it inside a
+/// transaction.
+pub fn start_runs(conn: &Connection, runs: &[NewRun], author: &str) -> Result<()> {
+    if runs.is_empty() {
+        return Ok(());
+    }
+    let now = chrono::Utc::now()
+        .format("%Y-%m-%d %H:%M:%S%.6f")
+        .to_string();
+    let run_ids = next_ids(conn, "play_run_id_seq", runs.len())?;
+    let task_count: usize = runs.iter().map(|r| r.tasks.len()).sum();
+    let task_ids = next_ids(conn, "play_task_id_seq", task_count)?;
+    let event_ids = next_ids(conn, "play_event_id_seq", runs.len())?;
+    {
+        let mut appender = conn.appender("play_runs")?;
+        for (run, id) in runs.iter().zip(&run_ids) {
+            appender.append_row(duckdb::params![
+                id,
+                run.account_id,
+                run.play,
+                run.trigger,
+                run.fact,
+                run.started_on.to_string(),
+                now
+            ])?;
+        }
+        appender.flush()?;
+    }
+    {
+        let mut appender = conn.appender("play_tasks")?;
+        let mut ids = task_ids.iter();
+        for (run, run_id) in runs.iter().zip(&run_ids) {
+            for (step, (kind, text, due)) in run.tasks.iter().enumerate() {
+                let id = ids.next().expect("an id per task");
+                appender.append_row(duckdb::params![
+                    id,
+                    run_id,
+                    step as i64 + 1,
+                    kind,
+                    text,
+                    due.to_string()
+                ])?;
+            }
+        }
+        appender.flush()?;
+    }
+    let mut appender = conn.appender("play_events")?;
+    for ((run, run_id), id) in runs.iter().zip(&run_ids).zip(&event_ids) {
+        appender.append_row(duckdb::params![
+            id,
+            run_id,
+            None::<i64>,
+            "fired",
+            None::<String>,
+            None::<String>,
+            run.fired_on.to_string(),
+            author,
+            now
+        ])?;
+    }
+    appender.flush()?;
+    Ok(())
+}
+
+/// Records that the triggers of these runs fired again as of `on` (one event per run),
+/// through the appender: a daily sync sees every open run's trigger.
+pub fn fired_again(conn: &Connection, run_ids: &[i64], on: NaiveDate, author: &str) -> Result<()> {
+    if run_ids.is_empty() {
+        return Ok(());
+    }
+    let now = chrono::Utc::now()
+        .format("%Y-%m-%d %H:%M:%S%.6f")
+        .to_string();
+    let ids = next_ids(conn, "play_event_id_seq", run_ids.len())?;
+    let mut appender = conn.appender("play_events")?;
+    for (run_id, id) in run_ids.iter().zip(&ids) {
+        appender.append_row(duckdb::params![
+            id,
+            run_id,
+            None::<i64>,
+            "fired",
+            None::<String>,
+            None::<String>,
+            on.to_string(),
+            author,
+            now
+        ])?;
+    }
+    appender.flush()?;
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]

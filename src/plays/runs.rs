@@ -70,6 +70,8 @@ pub fn sync(
             .collect();
         let mut summary = SyncSummary::default();
         let mut fired: HashSet<i64> = HashSet::new();
+        let mut starting: Vec<NewRun> = Vec::new();
+        let mut fired_again: Vec<i64> = Vec::new();
         for account in scores.iter().filter(|a| !churned.contains(&a.account_id)) {
             let renewal = account
                 .renewal_date
@@ -81,11 +83,10 @@ pub fn sync(
                 };
                 match open_by.get(&(account.account_id.as_str(), play.name.as_str())) {
                     Some(run) => {
-                        fired.insert(run.run_id);
-                        if run.last_fired.is_none_or(|last| last < as_of) {
-                            plays::event(
-                                conn, run.run_id, None, "fired", None, None, as_of, AUTHOR,
-                            )?;
+                        if fired.insert(run.run_id)
+                            && run.last_fired.is_none_or(|last| last < as_of)
+                        {
+                            fired_again.push(run.run_id);
                         }
                     }
                     None => {
@@ -98,21 +99,22 @@ pub fn sync(
                                 (s.kind.clone(), text, s.due_on(start, renewal))
                             })
                             .collect();
-                        let run = NewRun {
-                            account_id: &account.account_id,
-                            play: &play.name,
-                            trigger: &play.trigger,
-                            fact: Some(&fact),
+                        starting.push(NewRun {
+                            account_id: account.account_id.clone(),
+                            play: play.name.clone(),
+                            trigger: play.trigger.clone(),
+                            fact: Some(fact),
                             started_on: start,
                             fired_on: as_of,
                             tasks,
-                        };
-                        plays::start_run(conn, &run, AUTHOR)?;
-                        summary.started += 1;
+                        });
                     }
                 }
             }
         }
+        plays::start_runs(conn, &starting, AUTHOR)?;
+        plays::fired_again(conn, &fired_again, as_of, AUTHOR)?;
+        summary.started = starting.len();
         for run in open.iter().filter(|r| !fired.contains(&r.run_id)) {
             if churned.contains(&run.account_id) {
                 plays::end_run(conn, run.run_id, RunEnd::Churned, None, start, AUTHOR)?;
@@ -160,13 +162,13 @@ pub fn group_name(group: u8) -> &'static str {
 /// The open tasks a CSM sees: of running plays, of `owner` (folded) when given, not of a
 /// snoozed account (they come back when the snooze ends, with their due dates), due within
 /// `within`; overdue first, then today, this week, later.
-pub fn task_list(
-    tasks: Vec<Task>,
+pub fn task_list<'a>(
+    tasks: &'a [Task],
     states: &HashMap<String, ConsoleState>,
     owner: Option<&str>,
     within: DueWithin,
     today: NaiveDate,
-) -> Vec<Task> {
+) -> Vec<&'a Task> {
     let limit = match within {
         DueWithin::Overdue => 0,
         DueWithin::Today => 1,
@@ -174,8 +176,8 @@ pub fn task_list(
         DueWithin::All => 3,
     };
     let owner = owner.map(fold);
-    let mut list: Vec<Task> = tasks
-        .into_iter()
+    let mut list: Vec<&Task> = tasks
+        .iter()
         .filter(|t| t.is_due())
         .filter(|t| {
             owner

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Sparkline, Table, Wrap};
 
 use super::theme::Theme;
-use crate::app::App;
+use crate::app::{App, Tone};
 use crate::db::console::AccountDetail;
 use crate::format::{countdown, format_value, money};
 use crate::model::metric_text;
@@ -247,8 +247,22 @@ fn render_spark(theme: Theme, frame: &mut Frame, area: Rect, label: &str, data: 
 }
 
 /// Tickets, surveys and the journey timeline in one scrollable panel.
-fn history_lines(detail: &AccountDetail, theme: Theme) -> Vec<Line<'static>> {
+fn history_lines(
+    detail: &AccountDetail,
+    plays: Vec<(Tone, String)>,
+    theme: Theme,
+) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
+    lines.push(Line::from(Span::styled("Plays running", theme.title())));
+    if plays.is_empty() {
+        lines.push(Line::from("  none"));
+    }
+    for (tone, text) in plays {
+        lines.push(Line::from(Span::styled(
+            crate::text::printable(&text).into_owned(),
+            theme.tone(tone),
+        )));
+    }
     lines.push(Line::from(Span::styled(
         "Open and recent tickets",
         theme.title(),
@@ -301,7 +315,7 @@ fn render_history(app: &App, theme: Theme, a: &AccountScore, frame: &mut Frame, 
             area,
         ),
         Some(detail) => {
-            let lines = history_lines(detail, theme);
+            let lines = history_lines(detail, app.account_play_lines(&a.account_id), theme);
             let scroll = app.detail_scroll.min(lines.len().saturating_sub(1)) as u16;
             frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
         }

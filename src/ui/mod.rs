@@ -5,6 +5,7 @@ mod help;
 mod model;
 mod queue;
 mod review;
+mod tasks;
 pub mod theme;
 
 use ratatui::Frame;
@@ -35,6 +36,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
         Screen::Review => review::render_review(app, theme, frame, body),
         Screen::Renewals => review::render_renewals(app, theme, frame, body),
         Screen::Model => model::render(app, theme, frame, body),
+        Screen::Tasks => tasks::render(app, theme, frame, body),
     }
     render_message(app, theme, frame, message);
     frame.render_widget(Paragraph::new(help::hint_line(app, theme)), hints);

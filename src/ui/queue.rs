@@ -210,15 +210,28 @@ fn cell(
                     None => step,
                 })
             });
-            let overdue = state
-                .and_then(|s| s.next_due)
-                .is_some_and(|due| due < app.today);
+            // Tasks of running plays due today or overdue come first (5 lists them).
+            let (late, today) = app
+                .task_marks
+                .get(&a.account_id)
+                .copied()
+                .unwrap_or_default();
+            let mark = match (late, today) {
+                (0, 0) => String::new(),
+                (0, n) => format!("[{n} task{} today] ", if n == 1 { "" } else { "s" }),
+                (n, _) => format!("[{n} task{} overdue] ", if n == 1 { "" } else { "s" }),
+            };
+            let overdue = late > 0
+                || state
+                    .and_then(|s| s.next_due)
+                    .is_some_and(|due| due < app.today);
             let style = if overdue {
                 theme.warn()
             } else {
                 ratatui::style::Style::new()
             };
-            Cell::from(Span::styled(fit(&text.unwrap_or_default(), width), style))
+            let text = format!("{mark}{}", text.unwrap_or_default());
+            Cell::from(Span::styled(fit(&text, width), style))
         }
         "touch" => Cell::from(Line::from(days_text(a.days_since_touch(app.today))).right_aligned()),
         _ => Cell::from(""),
