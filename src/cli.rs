@@ -110,14 +110,23 @@ pub struct TasksArgs {
     /// Which tasks by due date (countdowns from today)
     #[arg(long, value_enum, default_value_t = crate::plays::runs::DueWithin::All)]
     pub due: crate::plays::runs::DueWithin,
-    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
-    pub format: TableFormat,
+    /// `ics` is a calendar (an all-day event per task) for Outlook or Google Calendar
+    #[arg(long, value_enum, default_value_t = TasksFormat::Table)]
+    pub format: TasksFormat,
     /// A playbook file [default: RETAIN_PLAYS, plays.toml in the config folder, or the built-in one]
     #[arg(long, value_name = "FILE")]
     pub plays: Option<PathBuf>,
     /// A health model file [default: the built-in model]
     #[arg(long, value_name = "FILE")]
     pub model: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq)]
+pub enum TasksFormat {
+    Table,
+    Csv,
+    Json,
+    Ics,
 }
 
 #[derive(Debug, Subcommand)]

@@ -351,3 +351,78 @@ fn every_default_step_renders_for_japanese_and_for_empty_fields() {
     );
     assert!(STAGES.contains(&"renewal"));
 }
+
+#[test]
+fn the_ics_export_parses_with_an_independent_parser_and_keeps_its_uids() {
+    let db = database();
+    let mut japanese = red("A-2");
+    japanese.name = "株式会社さくらテック".into();
+    sync(&db, &[red("A-1"), japanese], "2026-11-20");
+    let tasks = plays::tasks(db.conn()).unwrap();
+    let list = task_list(
+        &tasks,
+        &HashMap::new(),
+        None,
+        DueWithin::All,
+        day("2026-11-20"),
+    );
+    let text = retain::plays::ics::calendar(&list, "retain");
+    let parse = |text: &str| {
+        let calendar = ical::IcalParser::new(text.as_bytes())
+            .next()
+            .expect("one calendar")
+            .expect("a calendar the parser reads");
+        calendar
+            .events
+            .iter()
+            .map(|e| {
+                let value = |name: &str| {
+                    e.properties
+                        .iter()
+                        .find(|p| p.name == name)
+                        .and_then(|p| p.value.clone())
+                        .unwrap_or_default()
+                };
+                (
+                    value("UID"),
+                    value("DTSTART"),
+                    value("DTEND"),
+                    value("SUMMARY"),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let events = parse(&text);
+    assert_eq!(events.len(), list.len());
+    let first = &events[0];
+    assert_eq!(
+        (first.1.as_str(), first.2.as_str()),
+        ("20261120", "20261121")
+    );
+    assert!(
+        events.iter().any(|e| e.3.contains("株式会社さくらテック")),
+        "{events:?}"
+    );
+    // A later export, after a task is done, keeps every other task's UID.
+    plays::close_task(
+        &db,
+        list[0].task_id,
+        TaskChange::Done,
+        day("2026-11-21"),
+        "alice",
+    )
+    .unwrap();
+    let tasks = plays::tasks(db.conn()).unwrap();
+    let again = task_list(
+        &tasks,
+        &HashMap::new(),
+        None,
+        DueWithin::All,
+        day("2026-11-21"),
+    );
+    let later = parse(&retain::plays::ics::calendar(&again, "retain"));
+    let uids = |events: &[(String, String, String, String)]| -> Vec<String> {
+        events.iter().map(|e| e.0.clone()).collect()
+    };
+    assert_eq!(uids(&later), uids(&events)[1..].to_vec());
+}

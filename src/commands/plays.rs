@@ -6,7 +6,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use super::{prepare_scoring, write_output};
-use crate::cli::{Scoring, TableFormat, TaskCommand, TasksArgs};
+use crate::cli::{Scoring, TaskCommand, TasksArgs, TasksFormat};
 use crate::db::Db;
 use crate::db::plays::{self, Task, TaskChange};
 use crate::error::Result;
@@ -62,10 +62,15 @@ pub fn tasks(db: &Db, args: &TasksArgs, user: &str) -> Result<()> {
         args.due,
         today,
     );
+    let database = db
+        .path()
+        .and_then(|p| p.file_stem())
+        .map_or_else(|| "memory".to_owned(), |s| s.to_string_lossy().into_owned());
     write_output(None, |mut out| match args.format {
-        TableFormat::Table => write_table(&mut out, &list, today),
-        TableFormat::Csv => write_csv(&mut out, &list, today),
-        TableFormat::Json => {
+        TasksFormat::Table => write_table(&mut out, &list, today),
+        TasksFormat::Csv => write_csv(&mut out, &list, today),
+        TasksFormat::Ics => out.write_all(crate::plays::ics::calendar(&list, &database).as_bytes()),
+        TasksFormat::Json => {
             let items: Vec<serde_json::Value> = list.iter().map(|t| task_json(t, today)).collect();
             serde_json::to_writer_pretty(&mut out, &items)?;
             writeln!(out)

@@ -2,6 +2,7 @@
 //! account. The file format, its checks and the texts' fields live here; `runs` starts and ends
 //! runs from the live score, and `db::plays` stores them.
 
+pub mod ics;
 pub mod runs;
 
 use std::ops::Range;
