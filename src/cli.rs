@@ -139,6 +139,12 @@ pub enum TaskCommand {
         #[arg(long)]
         reason: String,
     },
+    /// Take a task off the list until a day (YYYY-MM-DD, +3d, +2w); it keeps its due date
+    Snooze {
+        id: i64,
+        #[arg(long, value_name = "DATE", value_parser = person_date)]
+        until: NaiveDate,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -47,6 +47,12 @@ enum Request {
         today: NaiveDate,
         author: String,
     },
+    SnoozeTask {
+        task_id: i64,
+        until: NaiveDate,
+        today: NaiveDate,
+        author: String,
+    },
 }
 
 impl Request {
@@ -116,6 +122,12 @@ impl Worker {
                 today: app.today,
                 author: app.user.clone(),
             },
+            Effect::SnoozeTask { task_id, until } => Request::SnoozeTask {
+                task_id,
+                until,
+                today: app.today,
+                author: app.user.clone(),
+            },
             Effect::LoadDetail(account_id) => match &app.data {
                 Some(data) => Request::Detail {
                     account_id,
@@ -176,9 +188,16 @@ fn serve(
                 Some(reason) => TaskChange::Skipped { reason },
                 None => TaskChange::Done,
             };
-            plays::close_task(&db, task_id, change, today, &author)
+            plays::change_task(&db, task_id, change, today, &author)
                 .map(|task| Action::TaskClosed(Box::new(task), skip_reason.is_none()))
         }
+        Request::SnoozeTask {
+            task_id,
+            until,
+            today,
+            author,
+        } => plays::change_task(&db, task_id, TaskChange::Snoozed { until }, today, &author)
+            .map(|task| Action::TaskSnoozed(Box::new(task), until)),
         Request::Export { items, today } => std::env::current_dir()
             .map_err(|e| Error::io(".", e))
             .and_then(|dir| export_queue(&items, today, &dir)),
@@ -214,7 +233,12 @@ fn model_report(db: &Db, scoring: &Scoring) -> Result<ModelReport> {
             Some((old.hash(), diff))
         }
     };
-    Ok(ModelReport { backtest, previous })
+    let plays = plays::effectiveness(db.conn(), chrono::Utc::now().date_naive())?;
+    Ok(ModelReport {
+        backtest,
+        previous,
+        plays,
+    })
 }
 
 /// The model the console last ran with, and remembers this one for next time.

@@ -545,7 +545,11 @@ screen_snapshots! {
         let a = retain::model::score::score_accounts(db.conn(), retain::model::score::AsOf::historical("2026-11-20".parse().unwrap())).unwrap();
         let bands: Vec<String> = model.bands.iter().map(|b| b.name.clone()).collect();
         let previous = Some(("0123456789ab".to_owned(), retain::report::model_diff::diff(&a, &a, &bands)));
-        update(app, Action::ModelReportLoaded(Box::new(retain::app::ModelReport { backtest, previous })));
+        let plays = vec![
+            retain::db::plays::PlayStats { play: "Red health recovery".into(), trigger: "RED".into(), started: 14, completed: 9, cleared: 3, judged: 12, churned_90: 2, without_judged: 20, without_churned_90: 7 },
+            retain::db::plays::PlayStats { play: "Gone dark".into(), trigger: "GONE_DARK".into(), started: 4, completed: 1, cleared: 2, judged: 0, churned_90: 0, without_judged: 0, without_churned_90: 0 },
+        ];
+        update(app, Action::ModelReportLoaded(Box::new(retain::app::ModelReport { backtest, previous, plays })));
     };
     renewals_screen: |db, app| {
         update(app, Action::ShowRenewals);
@@ -623,6 +627,20 @@ fn the_tasks_tab_closes_the_task_under_the_cursor_and_keeps_its_place() {
             task_id: shown[2],
             skip_reason: Some("来月に延期".to_owned())
         }]
+    );
+    // z snoozes the task under the cursor to a day after today.
+    update(&mut app, Action::SnoozeTask);
+    assert_eq!(
+        app.form.as_ref().map(|f| f.kind),
+        Some(FormKind::SnoozeTask)
+    );
+    assert_eq!(
+        update(&mut app, Action::Input(InputKey::Enter)),
+        [Effect::SnoozeTask {
+            task_id: shown[2],
+            until: today() + chrono::Duration::days(7)
+        }],
+        "+7d by default"
     );
     // Enter opens the task's account; Esc comes back to the same row.
     let account = app.visible_tasks()[2].account_id.clone();

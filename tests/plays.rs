@@ -242,7 +242,7 @@ fn completing_a_task_logs_a_touch_that_counts_for_recency_on_the_next_score() {
         .into_iter()
         .find(|t| t.account_id == "A-3" && t.kind == "call")
         .expect("a call step for A-3's at-risk play");
-    plays::close_task(&db, call.task_id, TaskChange::Done, as_of.date, "alice").unwrap();
+    plays::change_task(&db, call.task_id, TaskChange::Done, as_of.date, "alice").unwrap();
     let after = score::score_accounts(db.conn(), as_of).unwrap();
     let a3 = after.iter().find(|a| a.account_id == "A-3").unwrap();
     assert_eq!(
@@ -250,7 +250,7 @@ fn completing_a_task_logs_a_touch_that_counts_for_recency_on_the_next_score() {
         Some(as_of.date.to_string().as_str())
     );
     // Closed once: done again is refused, naming who closed it.
-    let again = plays::close_task(&db, call.task_id, TaskChange::Done, as_of.date, "bob")
+    let again = plays::change_task(&db, call.task_id, TaskChange::Done, as_of.date, "bob")
         .unwrap_err()
         .to_string();
     assert!(again.contains("it was done by alice"), "{again}");
@@ -262,7 +262,7 @@ fn a_run_completes_when_every_step_is_done_or_skipped_and_skipping_needs_a_reaso
     sync(&db, &[red("A-1")], "2026-11-20");
     let tasks = runs_of(&db, "Red health recovery");
     let on = day("2026-11-21");
-    let no_reason = plays::close_task(
+    let no_reason = plays::change_task(
         &db,
         tasks[0].task_id,
         TaskChange::Skipped { reason: " " },
@@ -283,7 +283,7 @@ fn a_run_completes_when_every_step_is_done_or_skipped_and_skipping_needs_a_reaso
                 reason: "customer asked to wait",
             }
         };
-        plays::close_task(&db, task.task_id, change, on, "alice").unwrap();
+        plays::change_task(&db, task.task_id, change, on, "alice").unwrap();
     }
     let ended: Vec<Option<String>> = runs_of(&db, "Red health recovery")
         .into_iter()
@@ -404,7 +404,7 @@ fn the_ics_export_parses_with_an_independent_parser_and_keeps_its_uids() {
         "{events:?}"
     );
     // A later export, after a task is done, keeps every other task's UID.
-    plays::close_task(
+    plays::change_task(
         &db,
         list[0].task_id,
         TaskChange::Done,
@@ -425,4 +425,123 @@ fn the_ics_export_parses_with_an_independent_parser_and_keeps_its_uids() {
         events.iter().map(|e| e.0.clone()).collect()
     };
     assert_eq!(uids(&later), uids(&events)[1..].to_vec());
+}
+
+#[test]
+fn effectiveness_compares_churn_after_runs_with_the_trigger_firing_without_one() {
+    let db = database();
+    runs::sync(
+        &db,
+        &book(),
+        &[red("A-1")],
+        day("2026-06-01"),
+        day("2026-06-01"),
+    )
+    .unwrap();
+    db.conn()
+        .execute_batch(
+            "UPDATE accounts SET churned_on = DATE '2026-07-01' WHERE account_id = 'A-1';
+             INSERT INTO snapshots VALUES (DATE '2026-06-01', 'h', 'A-2', 30, 'red', 0.9, [],
+                 [{'code': 'RED', 'fact': 'health 30 is below 40'}], 1.0, now()::TIMESTAMP);
+             INSERT INTO snapshots VALUES (DATE '2026-06-01', 'h', 'A-3', 30, 'red', 0.9, [],
+                 [{'code': 'RED', 'fact': 'health 30 is below 40'}], 1.0, now()::TIMESTAMP);
+             UPDATE accounts SET churned_on = DATE '2026-08-15' WHERE account_id = 'A-3';",
+        )
+        .unwrap();
+    let stats = plays::effectiveness(db.conn(), day("2026-11-20")).unwrap();
+    let red = stats
+        .iter()
+        .find(|s| s.play == "Red health recovery")
+        .unwrap();
+    assert_eq!(
+        (
+            red.started,
+            red.judged,
+            red.churned_90,
+            red.without_judged,
+            red.without_churned_90
+        ),
+        (1, 1, 1, 2, 1)
+    );
+    assert_eq!(
+        red.line(),
+        "Red health recovery: 1 started, 0 completed, 0 cleared; not enough runs yet (fewer than 10)"
+    );
+    let enough = plays::PlayStats {
+        started: 10,
+        ..red.clone()
+    };
+    assert_eq!(
+        enough.line(),
+        "Red health recovery: 10 started, 0 completed, 0 cleared; churned within 90 days: 100% of 1 with the play, 50% of 2 where RED fired without it"
+    );
+}
+
+#[test]
+fn the_weekly_review_shows_each_agenda_accounts_running_plays_and_overdue_tasks() {
+    let db = database();
+    let model = retain::model::Model::default_model();
+    let as_of = AsOf::resolve(&db, None).unwrap();
+    let scores = score::score_accounts(db.conn(), as_of).unwrap();
+    runs::sync(&db, &book(), &scores, as_of.date, as_of.date).unwrap();
+    let later = as_of.date + chrono::Duration::days(5);
+    let review = retain::report::review::build_review(&db, &model, as_of, None, later).unwrap();
+    let a1 = review
+        .agenda
+        .iter()
+        .flat_map(|item| &item.entries)
+        .find(|e| e.account_id == "A-1")
+        .expect("A-1 is on the agenda");
+    assert!(a1.plays.contains("Red health recovery"), "{}", a1.plays);
+    assert!(a1.plays.ends_with("overdue)"), "{}", a1.plays);
+    let markdown = retain::report::review_format::markdown(&review);
+    assert!(markdown.contains("## Plays (all owners)"), "{markdown}");
+    assert!(
+        markdown.contains(
+            "Red health recovery: 1 started, 0 completed, 0 cleared; not enough runs yet"
+        ),
+        "{markdown}"
+    );
+}
+
+#[test]
+fn a_snoozed_task_leaves_the_list_until_its_day_and_keeps_its_due_date() {
+    let db = database();
+    sync(&db, &[red("A-1")], "2026-11-20");
+    let tasks = plays::tasks(db.conn()).unwrap();
+    let first = tasks
+        .iter()
+        .min_by_key(|t| (t.due_on, t.task_id))
+        .unwrap()
+        .clone();
+    let on = day("2026-11-21");
+    let past = plays::change_task(
+        &db,
+        first.task_id,
+        TaskChange::Snoozed { until: on },
+        on,
+        "alice",
+    );
+    assert!(past.unwrap_err().to_string().contains("a day after today"));
+    plays::change_task(
+        &db,
+        first.task_id,
+        TaskChange::Snoozed {
+            until: day("2026-11-25"),
+        },
+        on,
+        "alice",
+    )
+    .unwrap();
+    let tasks = plays::tasks(db.conn()).unwrap();
+    let listed = |today: &str| -> Vec<i64> {
+        task_list(&tasks, &HashMap::new(), None, DueWithin::All, day(today))
+            .iter()
+            .map(|t| t.task_id)
+            .collect()
+    };
+    assert!(!listed("2026-11-24").contains(&first.task_id));
+    assert!(listed("2026-11-25").contains(&first.task_id));
+    let again = tasks.iter().find(|t| t.task_id == first.task_id).unwrap();
+    assert_eq!((again.due_on, again.state.as_str()), (first.due_on, "open"));
 }

@@ -27,10 +27,10 @@ CREATE TABLE play_events (
     event_id   BIGINT PRIMARY KEY DEFAULT nextval('play_event_id_seq'),
     run_id     BIGINT NOT NULL,
     task_id    BIGINT,             -- for done and skipped
-    kind       VARCHAR NOT NULL,   -- fired | done | skipped | ended
+    kind       VARCHAR NOT NULL,   -- fired | done | skipped | snoozed | ended
     detail     VARCHAR,            -- for ended: completed | cleared | churned | cancelled
     reason     VARCHAR,            -- why a task was skipped or a run cancelled
-    on_date    DATE NOT NULL,      -- fired: the score's as-of; otherwise the day it happened
+    on_date    DATE NOT NULL,      -- fired: the score's as-of; snoozed: until; else the day
     author     VARCHAR NOT NULL,
     created_at TIMESTAMP NOT NULL
 );

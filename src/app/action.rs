@@ -1,9 +1,11 @@
 //! What happens in the console, as data: the keys' actions, the worker's replies, and the
 //! effects `update` asks the event loop to perform.
 
+use chrono::NaiveDate;
+
 use crate::db::actions::NewAction;
 use crate::db::console::AccountDetail;
-use crate::db::plays::Task;
+use crate::db::plays::{PlayStats, Task};
 use crate::model::queue::Dataset;
 use crate::report::backtest::Backtest;
 use crate::report::export::ActionItem;
@@ -95,6 +97,7 @@ pub enum Action {
     /// On the tasks tab: the task under the cursor is done, or skipped (with a reason).
     CompleteTask,
     SkipTask,
+    SnoozeTask,
     /// Open the next account of the review's agenda.
     Walk,
     Input(InputKey),
@@ -110,6 +113,8 @@ pub enum Action {
     TasksLoaded(Box<Vec<Task>>),
     /// A task was closed: done (true) or skipped.
     TaskClosed(Box<Task>, bool),
+    /// A task was snoozed to the day.
+    TaskSnoozed(Box<Task>, NaiveDate),
     Saved {
         id: i64,
         action: NewAction,
@@ -134,6 +139,11 @@ pub enum Effect {
         task_id: i64,
         skip_reason: Option<String>,
     },
+    /// Take a task off the list until the day.
+    SnoozeTask {
+        task_id: i64,
+        until: NaiveDate,
+    },
     Reload,
     Quit,
 }
@@ -145,6 +155,8 @@ pub struct ModelReport {
     pub backtest: Result<Backtest, String>,
     /// The previous model's hash and the diff from it, when the model changed.
     pub previous: Option<(String, ModelDiff)>,
+    /// How each play has done.
+    pub plays: Vec<PlayStats>,
 }
 
 /// An action this session wrote, which `u` can cancel.

@@ -142,6 +142,8 @@ pub enum FormKind {
     Resolve,
     /// Skipping a task of a play: a reason is required.
     SkipTask,
+    /// Taking a task off the list until a day.
+    SnoozeTask,
 }
 
 impl FormKind {
@@ -153,6 +155,7 @@ impl FormKind {
             FormKind::Flag => "Flag at risk",
             FormKind::Resolve => "Resolve",
             FormKind::SkipTask => "Skip the task",
+            FormKind::SnoozeTask => "Snooze the task",
         }
     }
 }
@@ -193,7 +196,7 @@ impl App {
                 Field::date("until", DEFAULT_FLAG_EXPIRY),
             ],
             FormKind::Resolve => vec![Field::text("outcome", true)],
-            FormKind::SkipTask => return self.open_skip_form(),
+            FormKind::SkipTask | FormKind::SnoozeTask => return self.open_task_form(kind),
         };
         self.form = Some(Form {
             kind,
@@ -205,17 +208,22 @@ impl App {
         Vec::new()
     }
 
-    /// `s` on the tasks tab: why the task under the cursor is skipped.
-    pub(super) fn open_skip_form(&mut self) -> Vec<Effect> {
+    /// `s` or `z` on the tasks tab: why the task under the cursor is skipped, or until when
+    /// it is snoozed.
+    pub(super) fn open_task_form(&mut self, kind: FormKind) -> Vec<Effect> {
         let Some(task) = self.visible_tasks().get(self.tab_cursor).copied() else {
             self.say(Level::Error, "no task under the cursor");
             return Vec::new();
         };
+        let field = match kind {
+            FormKind::SnoozeTask => Field::date("until", DEFAULT_SNOOZE),
+            _ => Field::text("reason", true),
+        };
         self.form = Some(Form {
-            kind: FormKind::SkipTask,
+            kind,
             account_id: task.account_id.clone(),
             task_id: Some(task.task_id),
-            fields: vec![Field::text("reason", true)],
+            fields: vec![field],
             focus: 0,
         });
         Vec::new()
@@ -248,7 +256,9 @@ impl App {
         }
         let text = |i: usize| Some(form.fields[i].text_value()).filter(|t| !t.is_empty());
         let kind = match form.kind {
-            FormKind::SkipTask => return Err("a skipped task is not an action".to_owned()),
+            FormKind::SkipTask | FormKind::SnoozeTask => {
+                return Err("a task's change is not an action".to_owned());
+            }
             FormKind::Touch => ActionKind::Touch,
             FormKind::NextStep => ActionKind::NextStep,
             FormKind::Snooze => ActionKind::Snooze,
@@ -263,7 +273,8 @@ impl App {
                 action.body = text(1);
                 action.contact = text(3);
             }
-            FormKind::NextStep | FormKind::Flag | FormKind::SkipTask => action.body = text(0),
+            FormKind::NextStep | FormKind::Flag => action.body = text(0),
+            FormKind::SkipTask | FormKind::SnoozeTask => {}
             FormKind::Snooze => action.body = text(1),
             FormKind::Resolve => {
                 action.body = text(0);
@@ -303,6 +314,22 @@ impl App {
                     task_id,
                     skip_reason: Some(reason),
                 }];
+            }
+            InputKey::Enter if form.kind == FormKind::SnoozeTask => {
+                let value = form.fields[0].text_value();
+                let task_id = form.task_id.expect("a snooze form names its task");
+                match parse_date(&value, self.today).filter(|d| *d > self.today) {
+                    Some(until) => {
+                        self.form = None;
+                        self.saving = true;
+                        self.say(Level::Info, "saving…");
+                        return vec![Effect::SnoozeTask { task_id, until }];
+                    }
+                    None => self.say(
+                        Level::Error,
+                        format!("until: {value:?} is not a day after today (YYYY-MM-DD, +3d, +2w)"),
+                    ),
+                }
             }
             InputKey::Enter => match self.submit() {
                 Ok(action) => {

@@ -188,6 +188,14 @@ pub const KEYMAP: &[Binding] = &[
         Some("skip"),
     ),
     bind(
+        &[Char('z')],
+        "z",
+        Tasks,
+        Action::SnoozeTask,
+        "snooze the task to a date (it keeps its due date)",
+        Some("snooze"),
+    ),
+    bind(
         &[Char('o')],
         "o",
         Tasks,

@@ -563,6 +563,14 @@ impl App {
             Err(problem) => rows.push((Tone::Plain, format!("No backtest: {problem}"))),
         }
         rows.push((Tone::Plain, String::new()));
+        rows.push((Tone::Title, "Plays".to_owned()));
+        if report.plays.is_empty() {
+            rows.push((Tone::Dim, "No play has run yet.".to_owned()));
+        }
+        for stats in &report.plays {
+            rows.push((Tone::Plain, format!("  {}", stats.line())));
+        }
+        rows.push((Tone::Plain, String::new()));
         match &report.previous {
             None => rows.push((
                 Tone::Dim,
@@ -673,6 +681,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             | Action::ModelReportLoaded(_)
             | Action::TasksLoaded(_)
             | Action::TaskClosed(..)
+            | Action::TaskSnoozed(..)
             | Action::Saved { .. }
             | Action::Exported(_)
             | Action::Failed(_)
@@ -760,7 +769,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             });
         }
         Action::CompleteTask => return app.complete_task(),
-        Action::SkipTask => return app.open_skip_form(),
+        Action::SkipTask => return app.open_task_form(FormKind::SkipTask),
+        Action::SnoozeTask => return app.open_task_form(FormKind::SnoozeTask),
         Action::Walk => return app.walk(),
         Action::Quit => return vec![Effect::Quit],
         Action::Help => app.show_help = true,
@@ -816,6 +826,15 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 .min(app.visible_tasks().len().saturating_sub(1));
         }
         Action::TaskClosed(task, done) => return app.task_closed(*task, done),
+        Action::TaskSnoozed(task, until) => {
+            app.saving = false;
+            app.say(
+                Level::Success,
+                format!("snoozed until {until}: {} — {}", task.account, task.text),
+            );
+            app.tasks_pending = true;
+            return vec![Effect::LoadTasks];
+        }
         Action::Saved { id, action } => return app.saved(id, action),
         Action::Exported(path) => app.say(Level::Success, format!("exported the queue to {path}")),
         Action::Failed(problem) => {

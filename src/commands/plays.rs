@@ -188,8 +188,9 @@ pub fn task(db: &Db, command: TaskCommand, user: &str) -> Result<()> {
     let (id, change) = match &command {
         TaskCommand::Done { id } => (*id, TaskChange::Done),
         TaskCommand::Skip { id, reason } => (*id, TaskChange::Skipped { reason }),
+        TaskCommand::Snooze { id, until } => (*id, TaskChange::Snoozed { until: *until }),
     };
-    let task = plays::close_task(db, id, change, today, user)?;
+    let task = plays::change_task(db, id, change, today, user)?;
     let verb = match command {
         TaskCommand::Done { .. } => format!(
             "done; logged on the account's journey as a {}",
@@ -200,6 +201,9 @@ pub fn task(db: &Db, command: TaskCommand, user: &str) -> Result<()> {
             }
         ),
         TaskCommand::Skip { .. } => "skipped".to_owned(),
+        TaskCommand::Snooze { until, .. } => {
+            format!("snoozed until {until} (still due {})", task.due_on)
+        }
     };
     println!(
         "Task #{id} of {} ({}, step {}) {verb}.",

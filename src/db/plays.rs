@@ -79,6 +79,8 @@ pub struct Task {
     pub closed_on: Option<String>,
     /// How its run ended, if it has.
     pub run_ended: Option<String>,
+    /// Hidden from the task list until this day (its due date stays).
+    pub snoozed_until: Option<NaiveDate>,
 }
 
 impl Task {
@@ -275,6 +277,7 @@ pub fn tasks(conn: &Connection) -> Result<Vec<Task>> {
             closed_by: r.get(13)?,
             closed_on: r.get(14)?,
             run_ended: r.get(15)?,
+            snoozed_until: r.get::<_, Option<String>>(16)?.map(day).transpose()?,
         })
     })
 }
@@ -294,11 +297,15 @@ pub enum TaskChange<'a> {
     Skipped {
         reason: &'a str,
     },
+    /// Out of the task list until the day; the task stays open and keeps its due date.
+    Snoozed {
+        until: NaiveDate,
+    },
 }
 
-/// Closes an open task, committed before this returns; the run ends as completed when it was
-/// its last open task. Gives back the task as it was.
-pub fn close_task(
+/// Changes an open task (done, skipped or snoozed), committed before this returns; the run ends
+/// as completed when it was its last open task. Gives back the task as it was.
+pub fn change_task(
     db: &Db,
     task_id: i64,
     change: TaskChange,
@@ -346,6 +353,25 @@ pub fn close_task(
                 touch.until = Some(on);
                 actions::record(conn, &touch)?;
             }
+            TaskChange::Snoozed { until } => {
+                if until <= on {
+                    return Err(Error::Usage(format!(
+                        "snooze the task to a day after today ({on}), not {until}"
+                    )));
+                }
+                event(
+                    conn,
+                    task.run_id,
+                    Some(task_id),
+                    "snoozed",
+                    None,
+                    None,
+                    until,
+                    author,
+                )?;
+                // Still open: the run goes on.
+                return Ok(task);
+            }
             TaskChange::Skipped { reason } => {
                 if reason.trim().is_empty() {
                     return Err(Error::Usage(
@@ -372,4 +398,80 @@ pub fn close_task(
         }
         Ok(task)
     })
+}
+
+/// How one play has done (PLAYS.md, "Play effectiveness").
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PlayStats {
+    pub play: String,
+    pub trigger: String,
+    pub started: u64,
+    pub completed: u64,
+    pub cleared: u64,
+    /// Runs started 90 days or more ago, and how many of their accounts churned within 90 days.
+    pub judged: u64,
+    pub churned_90: u64,
+    /// Accounts whose trigger fired (in the score history) with no run of the play, judged
+    /// the same way.
+    pub without_judged: u64,
+    pub without_churned_90: u64,
+}
+
+/// Fewer runs than this are "not enough runs yet".
+pub const ENOUGH_RUNS: u64 = 10;
+
+pub fn effectiveness(conn: &Connection, today: NaiveDate) -> Result<Vec<PlayStats>> {
+    rows(
+        conn,
+        queries::PLAY_EFFECTIVENESS,
+        [today.to_string()],
+        |r| {
+            Ok(PlayStats {
+                play: r.get(0)?,
+                trigger: r.get(1)?,
+                started: r.get(2)?,
+                completed: r.get(3)?,
+                cleared: r.get(4)?,
+                judged: r.get(5)?,
+                churned_90: r.get(6)?,
+                without_judged: r.get(7)?,
+                without_churned_90: r.get(8)?,
+            })
+        },
+    )
+}
+
+impl PlayStats {
+    /// One line for people: counts, and the churn within 90 days with and without the play
+    /// once there are enough runs to say anything.
+    pub fn line(&self) -> String {
+        let counts = format!(
+            "{}: {} started, {} completed, {} cleared",
+            self.play, self.started, self.completed, self.cleared
+        );
+        if self.started < ENOUGH_RUNS {
+            return format!("{counts}; not enough runs yet (fewer than {ENOUGH_RUNS})");
+        }
+        if self.judged == 0 {
+            return format!("{counts}; too early to judge churn (every run is under 90 days old)");
+        }
+        let share = |part: u64, whole: u64| {
+            format!("{:.0}% of {whole}", part as f64 * 100.0 / whole as f64)
+        };
+        let without = match self.without_judged {
+            0 => format!(
+                "no history of {} firing without it to compare",
+                self.trigger
+            ),
+            n => format!(
+                "{} where {} fired without it",
+                share(self.without_churned_90, n),
+                self.trigger
+            ),
+        };
+        format!(
+            "{counts}; churned within 90 days: {} with the play, {without}",
+            share(self.churned_90, self.judged)
+        )
+    }
 }

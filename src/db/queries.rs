@@ -65,6 +65,7 @@ pub const PLAY_ADD_EVENT: &str = sql!("plays/add_event.sql");
 pub const PLAY_OPEN_RUNS: &str = sql!("plays/open_runs.sql");
 pub const PLAY_TASKS: &str = sql!("plays/tasks.sql");
 pub const PLAY_CHURNED: &str = sql!("plays/churned.sql");
+pub const PLAY_EFFECTIVENESS: &str = sql!("plays/effectiveness.sql");
 
 /// Every registered file by its path under `queries/`.
 pub const ALL: &[(&str, &str)] = &[
@@ -93,6 +94,7 @@ pub const ALL: &[(&str, &str)] = &[
     ("plays/open_runs.sql", PLAY_OPEN_RUNS),
     ("plays/tasks.sql", PLAY_TASKS),
     ("plays/churned.sql", PLAY_CHURNED),
+    ("plays/effectiveness.sql", PLAY_EFFECTIVENESS),
     ("load/typed/usage.sql", TYPED_USAGE),
     ("load/typed/usage_check.sql", TYPED_USAGE_CHECK),
     ("load/typed/tickets.sql", TYPED_TICKETS),

@@ -160,7 +160,8 @@ pub fn group_name(group: u8) -> &'static str {
 }
 
 /// The open tasks a CSM sees: of running plays, of `owner` (folded) when given, not of a
-/// snoozed account (they come back when the snooze ends, with their due dates), due within
+/// snoozed account or snoozed themselves (they come back when the snooze ends, with their due
+/// dates), due within
 /// `within`; overdue first, then today, this week, later.
 pub fn task_list<'a>(
     tasks: &'a [Task],
@@ -184,11 +185,13 @@ pub fn task_list<'a>(
                 .as_deref()
                 .is_none_or(|o| t.owner.as_deref().map(fold).as_deref() == Some(o))
         })
+        // Neither the account nor the task is snoozed past today.
         .filter(|t| {
-            states
-                .get(&t.account_id)
-                .and_then(|s| s.snoozed_until)
-                .is_none_or(|until| until <= today)
+            let account = states.get(&t.account_id).and_then(|s| s.snoozed_until);
+            [account, t.snoozed_until]
+                .iter()
+                .flatten()
+                .all(|until| *until <= today)
         })
         .filter(|t| group(t.due_on, today) <= limit)
         .collect();

@@ -142,6 +142,7 @@ pub fn markdown(r: &Review) -> String {
                 ("ARR", Right),
                 ("health", Left),
                 ("facts", Left),
+                ("plays running", Left),
             ],
             item.entries.iter().map(|e| {
                 vec![
@@ -150,9 +151,17 @@ pub fn markdown(r: &Review) -> String {
                     group_digits(e.arr),
                     health(e),
                     e.fact.clone(),
+                    e.plays.clone(),
                 ]
             }),
         ));
+    }
+    let _ = writeln!(s, "\n## Plays (all owners)\n");
+    if r.plays.is_empty() {
+        let _ = writeln!(s, "No play has run yet.");
+    }
+    for stats in &r.plays {
+        let _ = writeln!(s, "- {}", stats.line());
     }
     let _ = writeln!(s, "\n## Renewals, next 6 months\n");
     s.push_str(&md_table(
@@ -404,20 +413,31 @@ pub fn html(r: &Review) -> String {
             s.push_str("<p>None.</p>");
             continue;
         }
-        s.push_str("<table><tr><th>account</th><th>owner</th><th>ARR</th><th>health</th><th>facts</th></tr>");
+        s.push_str("<table><tr><th>account</th><th>owner</th><th>ARR</th><th>health</th><th>facts</th><th>plays running</th></tr>");
         for e in &item.entries {
             let _ = write!(
                 s,
-                "<tr><td>{} ({})</td><td>{}</td><td class=n>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{} ({})</td><td>{}</td><td class=n>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 text_html(&e.name),
                 esc(&e.account_id),
                 text_html(e.owner.as_deref().unwrap_or("unassigned")),
                 group_digits(e.arr),
                 esc(&health(e)),
-                text_html(&e.fact)
+                text_html(&e.fact),
+                text_html(&e.plays)
             );
         }
         s.push_str("</table>");
+    }
+    s.push_str("<h2>Plays (all owners)</h2>");
+    if r.plays.is_empty() {
+        s.push_str("<p>No play has run yet.</p>");
+    } else {
+        s.push_str("<ul>");
+        for stats in &r.plays {
+            let _ = write!(s, "<li>{}</li>", text_html(&stats.line()));
+        }
+        s.push_str("</ul>");
     }
     s.push_str("<h2>Renewals, next 6 months</h2><table><tr><th>month</th><th>accounts</th><th>ARR due</th><th>ARR at risk</th></tr>");
     for m in &r.renewals {

@@ -52,6 +52,11 @@ fn agenda_lines(review: &Review, theme: Theme, cursor: usize) -> (Vec<Line<'stat
                 ),
                 Span::raw(format!("{} · {} · ", e.name, money(e.arr))),
                 Span::styled(e.fact.clone(), theme.dim()),
+                Span::raw(if e.plays.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · plays: {}", e.plays)
+                }),
             ]));
         }
     }

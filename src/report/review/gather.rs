@@ -62,7 +62,7 @@ pub fn build_review(
         })
     })?;
     let console = console_state(conn)?;
-    Ok(super::build(&ReviewInput {
+    let mut review = super::build(&ReviewInput {
         model,
         as_of: as_of.date,
         today,
@@ -75,5 +75,36 @@ pub fn build_review(
         orphans,
         weekly,
         retention,
-    }))
+    });
+    add_plays(&mut review, &crate::db::plays::tasks(conn)?, today);
+    review.plays = crate::db::plays::effectiveness(conn, today)?;
+    Ok(review)
+}
+
+/// Beside each agenda account, the plays running on it and how many of their tasks are
+/// overdue: what the team already set out to do.
+fn add_plays(review: &mut super::Review, tasks: &[crate::db::plays::Task], today: NaiveDate) {
+    let mut by_account: std::collections::HashMap<&str, (Vec<&str>, usize)> =
+        std::collections::HashMap::new();
+    for task in tasks.iter().filter(|t| t.run_ended.is_none()) {
+        let (plays, overdue) = by_account.entry(&task.account_id).or_default();
+        if !plays.contains(&task.play.as_str()) {
+            plays.push(&task.play);
+        }
+        if task.state == "open" && task.due_on < today {
+            *overdue += 1;
+        }
+    }
+    for entry in review
+        .agenda
+        .iter_mut()
+        .flat_map(|item| item.entries.iter_mut())
+    {
+        if let Some((plays, overdue)) = by_account.get(entry.account_id.as_str()) {
+            entry.plays = match overdue {
+                0 => plays.join(", "),
+                n => format!("{} ({n} overdue)", plays.join(", ")),
+            };
+        }
+    }
 }

@@ -58,6 +58,9 @@ pub struct Entry {
     pub health: Option<i64>,
     pub band: Option<String>,
     pub fact: String,
+    /// The plays running on the account, and how many of their tasks are overdue.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub plays: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -113,6 +116,8 @@ pub struct Review {
     pub weekly: Vec<WeekPoint>,
     pub renewals: Vec<RenewalMonth>,
     pub retention: Vec<RetentionPeriod>,
+    /// How each play has done (filled from the database).
+    pub plays: Vec<crate::db::plays::PlayStats>,
 }
 
 fn entry(a: &AccountScore, fact: String) -> Entry {
@@ -124,6 +129,7 @@ fn entry(a: &AccountScore, fact: String) -> Entry {
         health: a.health,
         band: a.band.clone(),
         fact,
+        plays: String::new(),
     }
 }
 
@@ -447,6 +453,7 @@ pub fn build(input: &ReviewInput) -> Review {
             .filter(|a| a.coverage < model.confidence.low_coverage_below)
             .map(|a| entry(a, format!("coverage {:.0}%", a.coverage * 100.0)))
             .collect(),
+        plays: Vec::new(),
         weekly: input.weekly.clone(),
         renewals: renewals_by_month(&now, input.today, 6),
         retention: input.retention.clone(),
