@@ -42,8 +42,6 @@ pub struct NewRun {
     pub fact: Option<String>,
     /// The day the run starts (its tasks count from it).
     pub started_on: NaiveDate,
-    /// The as-of date of the score that found the trigger firing.
-    pub fired_on: NaiveDate,
     pub tasks: Vec<(String, String, NaiveDate)>,
 }
 
@@ -106,12 +104,12 @@ fn next_ids(conn: &Connection, sequence: &str, n: usize) -> Result<Vec<i64>> {
     )
 }
 
-/// Starts runs, with their tasks and the trigger's first firing, through DuckDB's appender: a
-/// first start on a large portfolio writes tens of thousands of rows. Call it inside a
-/// transaction.
-pub fn start_runs(conn: &Connection, runs: &[NewRun], author: &str) -> Result<()> {
+/// Starts runs with their tasks, through DuckDB's appender: a first start on a large portfolio
+/// writes tens of thousands of rows. Gives back the runs' ids, in order. Call it inside a
+/// transaction, with `fired` for the trigger's first firing.
+pub fn start_runs(conn: &Connection, runs: &[NewRun]) -> Result<Vec<i64>> {
     if runs.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let now = chrono::Utc::now()
         .format("%Y-%m-%d %H:%M:%S%.6f")
@@ -119,7 +117,6 @@ pub fn start_runs(conn: &Connection, runs: &[NewRun], author: &str) -> Result<()
     let run_ids = next_ids(conn, "play_run_id_seq", runs.len())?;
     let task_count: usize = runs.iter().map(|r| r.tasks.len()).sum();
     let task_ids = next_ids(conn, "play_task_id_seq", task_count)?;
-    let event_ids = next_ids(conn, "play_event_id_seq", runs.len())?;
     {
         let mut appender = conn.appender("play_runs")?;
         for (run, id) in runs.iter().zip(&run_ids) {
@@ -135,45 +132,28 @@ pub fn start_runs(conn: &Connection, runs: &[NewRun], author: &str) -> Result<()
         }
         appender.flush()?;
     }
-    {
-        let mut appender = conn.appender("play_tasks")?;
-        let mut ids = task_ids.iter();
-        for (run, run_id) in runs.iter().zip(&run_ids) {
-            for (step, (kind, text, due)) in run.tasks.iter().enumerate() {
-                let id = ids.next().expect("an id per task");
-                appender.append_row(duckdb::params![
-                    id,
-                    run_id,
-                    step as i64 + 1,
-                    kind,
-                    text,
-                    due.to_string()
-                ])?;
-            }
+    let mut appender = conn.appender("play_tasks")?;
+    let mut ids = task_ids.iter();
+    for (run, run_id) in runs.iter().zip(&run_ids) {
+        for (step, (kind, text, due)) in run.tasks.iter().enumerate() {
+            let id = ids.next().expect("an id per task");
+            appender.append_row(duckdb::params![
+                id,
+                run_id,
+                step as i64 + 1,
+                kind,
+                text,
+                due.to_string()
+            ])?;
         }
-        appender.flush()?;
-    }
-    let mut appender = conn.appender("play_events")?;
-    for ((run, run_id), id) in runs.iter().zip(&run_ids).zip(&event_ids) {
-        appender.append_row(duckdb::params![
-            id,
-            run_id,
-            None::<i64>,
-            "fired",
-            None::<String>,
-            None::<String>,
-            run.fired_on.to_string(),
-            author,
-            now
-        ])?;
     }
     appender.flush()?;
-    Ok(())
+    Ok(run_ids)
 }
 
-/// Records that the triggers of these runs fired again as of `on` (one event per run),
-/// through the appender: a daily sync sees every open run's trigger.
-pub fn fired_again(conn: &Connection, run_ids: &[i64], on: NaiveDate, author: &str) -> Result<()> {
+/// Records that the triggers of these runs fired as of `on` (one event per run), through the
+/// appender: a daily sync sees every open run's trigger.
+pub fn fired(conn: &Connection, run_ids: &[i64], on: NaiveDate, author: &str) -> Result<()> {
     if run_ids.is_empty() {
         return Ok(());
     }

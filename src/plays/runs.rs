@@ -71,7 +71,7 @@ pub fn sync(
         let mut summary = SyncSummary::default();
         let mut fired: HashSet<i64> = HashSet::new();
         let mut starting: Vec<NewRun> = Vec::new();
-        let mut fired_again: Vec<i64> = Vec::new();
+        let mut firing_now: Vec<i64> = Vec::new();
         for account in scores.iter().filter(|a| !churned.contains(&a.account_id)) {
             let renewal = account
                 .renewal_date
@@ -86,7 +86,7 @@ pub fn sync(
                         if fired.insert(run.run_id)
                             && run.last_fired.is_none_or(|last| last < as_of)
                         {
-                            fired_again.push(run.run_id);
+                            firing_now.push(run.run_id);
                         }
                     }
                     None => {
@@ -105,15 +105,15 @@ pub fn sync(
                             trigger: play.trigger.clone(),
                             fact: Some(fact),
                             started_on: start,
-                            fired_on: as_of,
                             tasks,
                         });
                     }
                 }
             }
         }
-        plays::start_runs(conn, &starting, AUTHOR)?;
-        plays::fired_again(conn, &fired_again, as_of, AUTHOR)?;
+        let started = plays::start_runs(conn, &starting)?;
+        firing_now.extend(&started);
+        plays::fired(conn, &firing_now, as_of, AUTHOR)?;
         summary.started = starting.len();
         for run in open.iter().filter(|r| !fired.contains(&r.run_id)) {
             if churned.contains(&run.account_id) {
