@@ -33,7 +33,28 @@ pub struct ConsoleBench {
     pub key_to_frame_max_ms: f64,
     /// The ten slowest key presses, to show where the time goes.
     pub slowest_keys: Vec<(String, f64)>,
+    /// The plays brought up to date from the live score and every task read (the worker's
+    /// work when the queue is on screen): runs started, tasks read, and how long it took.
+    pub runs_started: usize,
+    pub tasks: usize,
+    pub tasks_sync_ms: f64,
+    /// The owner with the most open tasks, whose tasks tab is measured, and how many it shows.
+    pub tasks_owner_rows: usize,
+    /// From pressing 5 (tasks read) to the tasks tab on screen.
+    pub tasks_tab_frame_ms: f64,
+    /// Key press to frame on the tasks tab (j, k, pages, ends).
+    pub tasks_key_to_frame_p50_ms: f64,
+    pub tasks_key_to_frame_p99_ms: f64,
+    pub tasks_key_to_frame_max_ms: f64,
     pub peak_rss_mb: Option<f64>,
+}
+
+/// The p-th quantile of sorted timings.
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    sorted
+        .get(((sorted.len().saturating_sub(1)) as f64 * q).round() as usize)
+        .copied()
+        .unwrap_or(0.0)
 }
 
 /// Drawing to a TestBackend cannot fail.
@@ -137,12 +158,55 @@ pub fn run(db_path: &Path, keypresses: usize) -> Result<ConsoleBench> {
     by_key.sort_by(|a, b| b.1.total_cmp(&a.1));
     by_key.truncate(10);
     timings.sort_by(f64::total_cmp);
-    let at = |q: f64| {
-        timings
-            .get(((timings.len().saturating_sub(1)) as f64 * q).round() as usize)
-            .copied()
-            .unwrap_or(0.0)
-    };
+    let at = |q: f64| quantile(&timings, q);
+
+    // The tasks tab: what the worker does once the queue is on screen, then the tab's keys for
+    // the owner with the most open tasks.
+    let syncing = Instant::now();
+    let as_of = app.data.as_ref().map_or(app.today, |d| d.as_of);
+    let playbook = crate::plays::Playbook::default_playbook();
+    let synced = crate::plays::runs::sync(&db, &playbook, app.accounts(), as_of, app.today)?;
+    let tasks = crate::db::plays::tasks(db.conn())?;
+    let tasks_sync = syncing.elapsed();
+    let task_count = tasks.len();
+    let mut per_owner: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for task in tasks.iter().filter(|t| t.is_due()) {
+        *per_owner
+            .entry(task.owner.as_deref().unwrap_or(""))
+            .or_default() += 1;
+    }
+    let busiest = per_owner
+        .into_iter()
+        .max_by_key(|(owner, n)| (*n, owner.to_string()))
+        .map(|(owner, _)| owner.to_owned());
+    app.filter.owner = busiest;
+    app::update(&mut app, Action::TasksLoaded(Box::new(tasks)));
+    let pressed = Instant::now();
+    app::update(&mut app, Action::ShowTasks);
+    drawn(terminal.draw(|f| ui::render(&app, theme, f)));
+    let tasks_tab_frame = pressed.elapsed();
+    let tasks_owner_rows = app.visible_tasks().len();
+    let key = |c| KeyEvent::new(c, KeyModifiers::NONE);
+    let pattern = [
+        KeyCode::Char('j'),
+        KeyCode::Char('j'),
+        KeyCode::PageDown,
+        KeyCode::Char('k'),
+        KeyCode::End,
+        KeyCode::PageUp,
+        KeyCode::Home,
+    ];
+    let mut task_timings = Vec::with_capacity(keypresses);
+    for i in 0..keypresses {
+        let pressed = Instant::now();
+        if let Some(action) = keymap::action_for(key(pattern[i % pattern.len()]), app.screen) {
+            let _ = app::update(&mut app, action);
+        }
+        drawn(terminal.draw(|f| ui::render(&app, theme, f)));
+        task_timings.push(ms(pressed.elapsed()));
+    }
+    task_timings.sort_by(f64::total_cmp);
+
     Ok(ConsoleBench {
         accounts: app.accounts().len(),
         first_frame_ms: ms(first_frame),
@@ -153,6 +217,14 @@ pub fn run(db_path: &Path, keypresses: usize) -> Result<ConsoleBench> {
         key_to_frame_p99_ms: at(0.99),
         key_to_frame_max_ms: timings.last().copied().unwrap_or(0.0),
         slowest_keys: by_key,
+        runs_started: synced.started,
+        tasks: task_count,
+        tasks_sync_ms: ms(tasks_sync),
+        tasks_owner_rows,
+        tasks_tab_frame_ms: ms(tasks_tab_frame),
+        tasks_key_to_frame_p50_ms: quantile(&task_timings, 0.5),
+        tasks_key_to_frame_p99_ms: quantile(&task_timings, 0.99),
+        tasks_key_to_frame_max_ms: task_timings.last().copied().unwrap_or(0.0),
         peak_rss_mb: peak_rss_mb(),
     })
 }

@@ -79,6 +79,9 @@ pub struct App {
     tasks_pending: bool,
     /// Per account with open tasks due: how many are overdue, and how many due today.
     pub task_marks: std::collections::HashMap<String, (usize, usize)>,
+    /// The tasks tab's rows (positions in `tasks`) and the owner they were chosen for: kept
+    /// between frames, rebuilt when the tasks, the owner or the snoozes change.
+    task_view: (Vec<usize>, String),
 }
 
 impl App {
@@ -122,6 +125,7 @@ impl App {
             tasks: None,
             tasks_pending: false,
             task_marks: std::collections::HashMap::new(),
+            task_view: (Vec::new(), String::new()),
         }
     }
 
@@ -266,18 +270,29 @@ impl App {
     /// The tasks tab's rows: open tasks of running plays of `tasks_owner`, not of a snoozed
     /// account, overdue first (see `plays::runs::task_list`).
     pub fn visible_tasks(&self) -> Vec<&Task> {
+        match &self.tasks {
+            Some(tasks) => self.task_view.0.iter().map(|&i| &tasks[i]).collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// Rebuilds the tasks tab's rows (after the tasks, the owner or the snoozes changed).
+    fn refresh_tasks(&mut self) {
+        let owner = self.tasks_owner().to_owned();
         let Some(tasks) = &self.tasks else {
-            return Vec::new();
+            self.task_view = (Vec::new(), owner);
+            return;
         };
         let empty = std::collections::HashMap::new();
         let states = self.data.as_ref().map_or(&empty, |d| &d.console);
-        crate::plays::runs::task_list(
+        let order = crate::plays::runs::task_order(
             tasks,
             states,
-            Some(self.tasks_owner()),
+            Some(&owner),
             crate::plays::runs::DueWithin::All,
             self.today,
-        )
+        );
+        self.task_view = (order, owner);
     }
 
     fn task_under_cursor(&self) -> Option<&Task> {
@@ -798,6 +813,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Loaded(data) => {
             app.loaded(*data);
+            app.refresh_tasks();
             // The plays start from the live score: once scores are in, bring them up to date.
             if app.tasks.is_none() && !app.tasks_pending {
                 app.tasks_pending = true;
@@ -821,6 +837,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.tasks_pending = false;
             app.task_marks = task_marks(&tasks, app.today);
             app.tasks = Some(*tasks);
+            app.refresh_tasks();
             app.tab_cursor = app
                 .tab_cursor
                 .min(app.visible_tasks().len().saturating_sub(1));

@@ -37,6 +37,10 @@ impl App {
     pub(super) fn refilter(&mut self) {
         let keep = self.selected_id();
         self.filter_keeping(keep);
+        // The tasks tab follows the owner filter; its rows are rebuilt only when that changed.
+        if self.task_view.1 != self.tasks_owner() {
+            self.refresh_tasks();
+        }
     }
 
     /// Rebuilds the view with `keep` selected; when it has left the view (snoozed, resolved,

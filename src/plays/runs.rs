@@ -170,6 +170,20 @@ pub fn task_list<'a>(
     within: DueWithin,
     today: NaiveDate,
 ) -> Vec<&'a Task> {
+    task_order(tasks, states, owner, within, today)
+        .into_iter()
+        .map(|i| &tasks[i])
+        .collect()
+}
+
+/// `task_list` as positions in `tasks`: what the console keeps between frames.
+pub fn task_order(
+    tasks: &[Task],
+    states: &HashMap<String, ConsoleState>,
+    owner: Option<&str>,
+    within: DueWithin,
+    today: NaiveDate,
+) -> Vec<usize> {
     let limit = match within {
         DueWithin::Overdue => 0,
         DueWithin::Today => 1,
@@ -177,24 +191,25 @@ pub fn task_list<'a>(
         DueWithin::All => 3,
     };
     let owner = owner.map(fold);
-    let mut list: Vec<&Task> = tasks
-        .iter()
-        .filter(|t| t.is_due())
-        .filter(|t| {
-            owner
-                .as_deref()
-                .is_none_or(|o| t.owner.as_deref().map(fold).as_deref() == Some(o))
+    let mut list: Vec<usize> = (0..tasks.len())
+        .filter(|&i| {
+            let t = &tasks[i];
+            let account_snooze = states.get(&t.account_id).and_then(|s| s.snoozed_until);
+            t.is_due()
+                && owner
+                    .as_deref()
+                    .is_none_or(|o| t.owner.as_deref().map(fold).as_deref() == Some(o))
+                // Neither the account nor the task is snoozed past today.
+                && [account_snooze, t.snoozed_until]
+                    .iter()
+                    .flatten()
+                    .all(|until| *until <= today)
+                && group(t.due_on, today) <= limit
         })
-        // Neither the account nor the task is snoozed past today.
-        .filter(|t| {
-            let account = states.get(&t.account_id).and_then(|s| s.snoozed_until);
-            [account, t.snoozed_until]
-                .iter()
-                .flatten()
-                .all(|until| *until <= today)
-        })
-        .filter(|t| group(t.due_on, today) <= limit)
         .collect();
-    list.sort_by(|a, b| (a.due_on, &a.account, a.step).cmp(&(b.due_on, &b.account, b.step)));
+    list.sort_by(|&a, &b| {
+        let (a, b) = (&tasks[a], &tasks[b]);
+        (a.due_on, &a.account, a.step).cmp(&(b.due_on, &b.account, b.step))
+    });
     list
 }
