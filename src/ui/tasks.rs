@@ -81,10 +81,15 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             Span::styled(lead.clone(), due_style),
             Span::raw(fit(&rest, width.saturating_sub(lead.width()))),
         ]);
+        // The step, and the trigger's fact unless the step's text already says it.
+        let text = match task.fact.as_deref().filter(|f| !task.text.contains(f)) {
+            Some(fact) => format!("{} — why: {fact}", task.text),
+            None => task.text.clone(),
+        };
         let mut second_line = Line::from(format!(
             "{}{}",
             " ".repeat(lead.width()),
-            fit(&printable(&task.text), width.saturating_sub(lead.width()))
+            fit(&printable(&text), width.saturating_sub(lead.width()))
         ));
         if i == app.tab_cursor {
             first_line = first_line.style(theme.selected());
