@@ -77,9 +77,15 @@ fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+/// `n` key presses, going round `pattern`.
+fn keys(pattern: &[KeyCode], n: usize) -> Vec<KeyEvent> {
+    (0..n)
+        .map(|i| KeyEvent::new(pattern[i % pattern.len()], KeyModifiers::NONE))
+        .collect()
+}
+
 /// A scripted morning: move, page, search, filter, sort, open accounts and come back.
 fn script(n: usize) -> Vec<KeyEvent> {
-    let key = |c| KeyEvent::new(c, KeyModifiers::NONE);
     let pattern = [
         KeyCode::Char('j'),
         KeyCode::Char('j'),
@@ -97,7 +103,32 @@ fn script(n: usize) -> Vec<KeyEvent> {
         KeyCode::PageUp,
         KeyCode::Char('j'),
     ];
-    (0..n).map(|i| key(pattern[i % pattern.len()])).collect()
+    keys(&pattern, n)
+}
+
+/// Presses each key as the console does (keymap, update, draw) and gives back each key press
+/// to frame in ms; `by_key` gets each key with its update's share.
+fn press(
+    app: &mut App,
+    terminal: &mut Terminal<TestBackend>,
+    theme: Theme,
+    script: &[KeyEvent],
+    by_key: &mut Vec<(String, f64)>,
+) -> Vec<f64> {
+    let mut timings = Vec::with_capacity(script.len());
+    for key in script {
+        let pressed = Instant::now();
+        if let Some(action) = keymap::action_for(*key, app.screen) {
+            // Effects (detail loads) go to the worker in the real console; keys never wait on them.
+            let _ = app::update(app, action);
+        }
+        let updated = ms(pressed.elapsed());
+        drawn(terminal.draw(|f| ui::render(app, theme, f)));
+        let total = ms(pressed.elapsed());
+        timings.push(total);
+        by_key.push((format!("{:?} (update {updated:.1} ms)", key.code), total));
+    }
+    timings
 }
 
 pub fn run(db_path: &Path, keypresses: usize) -> Result<ConsoleBench> {
@@ -139,22 +170,14 @@ pub fn run(db_path: &Path, keypresses: usize) -> Result<ConsoleBench> {
     drawn(terminal.draw(|f| ui::render(&app, theme, f)));
     let kept_queue_frame = restarted.elapsed();
 
-    let mut timings = Vec::with_capacity(keypresses);
     let mut by_key: Vec<(String, f64)> = Vec::with_capacity(keypresses);
-    for key in script(keypresses) {
-        let pressed = Instant::now();
-        if let Some(action) = keymap::action_for(key, app.screen) {
-            // Effects (detail loads) go to the worker in the real console; keys never wait on them.
-            let _ = app::update(&mut app, action);
-        }
-        let updated = ms(pressed.elapsed());
-        drawn(terminal.draw(|f| ui::render(&app, theme, f)));
-        timings.push(ms(pressed.elapsed()));
-        by_key.push((
-            format!("{:?} (update {updated:.1} ms)", key.code),
-            ms(pressed.elapsed()),
-        ));
-    }
+    let mut timings = press(
+        &mut app,
+        &mut terminal,
+        theme,
+        &script(keypresses),
+        &mut by_key,
+    );
     by_key.sort_by(|a, b| b.1.total_cmp(&a.1));
     by_key.truncate(10);
     timings.sort_by(f64::total_cmp);
@@ -186,25 +209,25 @@ pub fn run(db_path: &Path, keypresses: usize) -> Result<ConsoleBench> {
     drawn(terminal.draw(|f| ui::render(&app, theme, f)));
     let tasks_tab_frame = pressed.elapsed();
     let tasks_owner_rows = app.visible_tasks().len();
-    let key = |c| KeyEvent::new(c, KeyModifiers::NONE);
-    let pattern = [
-        KeyCode::Char('j'),
-        KeyCode::Char('j'),
-        KeyCode::PageDown,
-        KeyCode::Char('k'),
-        KeyCode::End,
-        KeyCode::PageUp,
-        KeyCode::Home,
-    ];
-    let mut task_timings = Vec::with_capacity(keypresses);
-    for i in 0..keypresses {
-        let pressed = Instant::now();
-        if let Some(action) = keymap::action_for(key(pattern[i % pattern.len()]), app.screen) {
-            let _ = app::update(&mut app, action);
-        }
-        drawn(terminal.draw(|f| ui::render(&app, theme, f)));
-        task_timings.push(ms(pressed.elapsed()));
-    }
+    let tasks_script = keys(
+        &[
+            KeyCode::Char('j'),
+            KeyCode::Char('j'),
+            KeyCode::PageDown,
+            KeyCode::Char('k'),
+            KeyCode::End,
+            KeyCode::PageUp,
+            KeyCode::Home,
+        ],
+        keypresses,
+    );
+    let mut task_timings = press(
+        &mut app,
+        &mut terminal,
+        theme,
+        &tasks_script,
+        &mut Vec::new(),
+    );
     task_timings.sort_by(f64::total_cmp);
 
     Ok(ConsoleBench {

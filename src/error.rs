@@ -214,6 +214,19 @@ pub struct ModelError {
     pub message: String,
 }
 
+impl ModelError {
+    /// The error at byte `offset` of `text`, the content of `file` (a model or playbook).
+    pub fn at(file: &str, text: &str, offset: usize, message: String) -> ModelError {
+        let (line, column) = crate::text::line_column(text, offset);
+        ModelError {
+            file: file.to_owned(),
+            line,
+            column,
+            message,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -876,6 +876,17 @@ fn import_files(
     files: &[&str],
     mapping: Option<&str>,
 ) -> Result<ImportReport> {
+    import_with(s, vendor, files, mapping, LoadOptions::default())
+}
+
+/// Imports exports written by the test (and a mapping given as text) with these options.
+fn import_with(
+    s: &Setup,
+    vendor: Vendor,
+    files: &[&str],
+    mapping: Option<&str>,
+    options: LoadOptions,
+) -> Result<ImportReport> {
     let map = mapping.map(|m| export(s, "map.toml", m));
     let files: Vec<PathBuf> = files.iter().map(PathBuf::from).collect();
     let request = ImportRequest {
@@ -884,7 +895,7 @@ fn import_files(
         mapping: map.as_deref().map(std::path::Path::new),
         time_zone: None,
         dry_run: false,
-        options: LoadOptions::default(),
+        options,
     };
     import::import(
         &s.db,
@@ -1356,25 +1367,11 @@ fn import_encoded(
     file: &str,
     encoding: retain::db::csv_file::TextEncoding,
 ) -> Result<ImportReport> {
-    let files = [PathBuf::from(file)];
-    let request = ImportRequest {
-        vendor,
-        files: &files,
-        mapping: None,
-        time_zone: None,
-        dry_run: false,
-        options: LoadOptions {
-            encoding,
-            ..LoadOptions::default()
-        },
+    let options = LoadOptions {
+        encoding,
+        ..LoadOptions::default()
     };
-    import::import(
-        &s.db,
-        &request,
-        &s.dir.path().join("u.csv"),
-        &s.dir.path().join("r.csv"),
-        &mut |_| {},
-    )
+    import_with(s, vendor, &[file], None, options)
 }
 
 #[test]

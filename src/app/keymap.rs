@@ -19,6 +19,8 @@ pub enum Context {
     Accounts,
     /// The tasks tab.
     Tasks,
+    /// Every screen but the tasks tab, whose changes `u` does not undo.
+    NotTasks,
 }
 
 impl Context {
@@ -34,6 +36,7 @@ impl Context {
             ),
             Context::Accounts => matches!(screen, Screen::Queue | Screen::Account),
             Context::Tasks => screen == Screen::Tasks,
+            Context::NotTasks => screen != Screen::Tasks,
         }
     }
 }
@@ -87,7 +90,7 @@ const fn bind_ctrl(
     }
 }
 
-use Context::{Account, Accounts, Everywhere, Queue, Reports, Tabs, Tasks};
+use Context::{Account, Accounts, Everywhere, NotTasks, Queue, Reports, Tabs, Tasks};
 use KeyCode::{Backspace, Char, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Up};
 
 pub const KEYMAP: &[Binding] = &[
@@ -406,7 +409,7 @@ pub const KEYMAP: &[Binding] = &[
     bind(
         &[Char('u')],
         "u",
-        Everywhere,
+        NotTasks,
         Action::Undo,
         "undo your last action",
         Some("undo"),

@@ -82,6 +82,8 @@ pub struct App {
     /// The tasks tab's rows (positions in `tasks`) and the owner they were chosen for: kept
     /// between frames, rebuilt when the tasks, the owner or the snoozes change.
     task_view: (Vec<usize>, String),
+    /// Positions in `tasks` per account: the account screen reads its plays on every key.
+    tasks_by_account: std::collections::HashMap<String, Vec<usize>>,
 }
 
 impl App {
@@ -126,6 +128,7 @@ impl App {
             tasks_pending: false,
             task_marks: std::collections::HashMap::new(),
             task_view: (Vec::new(), String::new()),
+            tasks_by_account: std::collections::HashMap::new(),
         }
     }
 
@@ -259,7 +262,12 @@ impl App {
 
     /// The plays running on an account, for the account screen.
     pub fn account_play_lines(&self, account_id: &str) -> Vec<(Tone, String)> {
-        play_lines(self.tasks.as_deref().unwrap_or(&[]), account_id, self.today)
+        let (Some(tasks), Some(positions)) = (&self.tasks, self.tasks_by_account.get(account_id))
+        else {
+            return Vec::new();
+        };
+        let of_account: Vec<&Task> = positions.iter().map(|&i| &tasks[i]).collect();
+        play_lines(&of_account, self.today)
     }
 
     /// Whose tasks the tasks tab shows: the owner picked, else the user's own.
@@ -621,13 +629,15 @@ fn task_marks(
     marks
 }
 
-/// The plays running on an account, a line per run and per step, for the account screen.
-pub fn play_lines(tasks: &[Task], account_id: &str, today: NaiveDate) -> Vec<(Tone, String)> {
+/// The plays running on an account (`tasks` are its own), a line per run and per step, for
+/// the account screen.
+fn play_lines(tasks: &[&Task], today: NaiveDate) -> Vec<(Tone, String)> {
     let mut lines = Vec::new();
     let mut run = None;
     let mut running: Vec<&Task> = tasks
         .iter()
-        .filter(|t| t.account_id == account_id && t.run_ended.is_none())
+        .copied()
+        .filter(|t| t.run_ended.is_none())
         .collect();
     running.sort_by_key(|t| (t.run_id, t.step));
     for task in running {
@@ -836,6 +846,13 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::TasksLoaded(tasks) => {
             app.tasks_pending = false;
             app.task_marks = task_marks(&tasks, app.today);
+            app.tasks_by_account.clear();
+            for (i, task) in tasks.iter().enumerate() {
+                app.tasks_by_account
+                    .entry(task.account_id.clone())
+                    .or_default()
+                    .push(i);
+            }
             app.tasks = Some(*tasks);
             app.refresh_tasks();
             app.tab_cursor = app

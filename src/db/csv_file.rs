@@ -153,8 +153,8 @@ impl<'a> Records<'a> {
     }
 }
 
-/// The longest record Rust reads (the header, or a record on the error path); DuckDB's reader
-/// has the same limit for rows.
+/// The longest record: Rust reads no longer header (or record, on the error path), and DuckDB's
+/// reader is given the same limit for rows (its default, 2 MB, is too small for long comments).
 pub const MAX_RECORD_BYTES: u64 = 32 * 1024 * 1024;
 
 /// The message when a record passes `MAX_RECORD_BYTES`.

@@ -198,12 +198,17 @@ pub fn qualtrics(import: &mut Import, documents: Vec<Vec<Document>>) -> Result<(
             "nps",
             &nps_default.as_deref().into_iter().collect::<Vec<_>>(),
         )?;
+        // The ImportId row, read once: each cell's JSON, where it is JSON.
+        let import_row: Vec<Option<serde_json::Value>> = import_ids.map_or_else(Vec::new, |r| {
+            r.fields
+                .iter()
+                .map(|json| serde_json::from_str(json).ok())
+                .collect()
+        });
+        let import_cell = |i: usize| import_row.get(i).and_then(Option::as_ref);
         // A text question's column id ends in _TEXT, or (when renamed) its ImportId does.
         let comment_default = ids.iter().enumerate().find_map(|(i, id)| {
-            let import_id = import_ids
-                .and_then(|r| r.fields.get(i))
-                .and_then(|json| serde_json::from_str::<serde_json::Value>(json).ok())
-                .and_then(|v| v.get("ImportId")?.as_str().map(str::to_owned));
+            let import_id = import_cell(i).and_then(|v| v.get("ImportId")?.as_str());
             (id.trim().ends_with("_TEXT") || import_id.is_some_and(|i| i.ends_with("_TEXT")))
                 .then_some(id)
         });
@@ -225,9 +230,7 @@ pub fn qualtrics(import: &mut Import, documents: Vec<Vec<Document>>) -> Result<(
             ));
         }
         // The zone Qualtrics wrote the response time in, unless the CSM said otherwise.
-        let written = responded
-            .and_then(|i| import_ids.and_then(|r| r.fields.get(i)))
-            .and_then(|json| qualtrics_zone(json));
+        let written = responded.and_then(import_cell).and_then(qualtrics_zone);
         let zone = match (mapping.zone_from.clone(), written) {
             (ZoneFrom::Default, Some(zone)) => import.zone_from(
                 zone,
@@ -270,8 +273,7 @@ pub fn qualtrics(import: &mut Import, documents: Vec<Vec<Document>>) -> Result<(
 
 /// The zone in a Qualtrics ImportId cell: `{"ImportId":"startDate","timeZone":"America/Denver"}`
 /// (current exports) or `"timezone"` (older ones); `Z` is UTC.
-fn qualtrics_zone(json: &str) -> Option<Tz> {
-    let value: serde_json::Value = serde_json::from_str(json).ok()?;
+fn qualtrics_zone(value: &serde_json::Value) -> Option<Tz> {
     let zone = value
         .as_object()?
         .iter()

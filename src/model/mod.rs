@@ -13,7 +13,6 @@ use sha2::{Digest, Sha256};
 use toml::Spanned;
 
 use crate::error::ModelError;
-use crate::text::line_column;
 
 pub const DEFAULT_TOML: &str = include_str!("default.toml");
 
@@ -247,15 +246,8 @@ impl Model {
     }
 
     pub fn parse(file: &str, text: &str) -> Result<Model, ModelError> {
-        let at = |span: Range<usize>, message: String| {
-            let (line, column) = line_column(text, span.start);
-            ModelError {
-                file: file.to_owned(),
-                line,
-                column,
-                message,
-            }
-        };
+        let at =
+            |span: Range<usize>, message: String| ModelError::at(file, text, span.start, message);
         let raw: RawModel = toml::from_str(text)
             .map_err(|e| at(e.span().unwrap_or(0..0), e.message().trim().to_owned()))?;
 
@@ -400,6 +392,7 @@ impl Model {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::line_column;
 
     #[test]
     fn raw_values_carry_their_units() {

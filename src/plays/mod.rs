@@ -14,7 +14,6 @@ use toml::Spanned;
 
 use crate::error::{Error, ModelError};
 use crate::model::score::AccountScore;
-use crate::text::line_column;
 
 /// The playbook embedded in the binary.
 pub const DEFAULT_TOML: &str = include_str!("default.toml");
@@ -138,15 +137,8 @@ impl Playbook {
 
     /// Reads a playbook file; every mistake names its line and column.
     pub fn parse(file: &str, text: &str) -> Result<Playbook, ModelError> {
-        let at = |span: Range<usize>, message: String| {
-            let (line, column) = line_column(text, span.start);
-            ModelError {
-                file: file.to_owned(),
-                line,
-                column,
-                message,
-            }
-        };
+        let at =
+            |span: Range<usize>, message: String| ModelError::at(file, text, span.start, message);
         let raw: RawPlaybook = toml::from_str(text).map_err(|e| {
             at(
                 e.span().unwrap_or(0..0),

@@ -10,9 +10,6 @@ use crate::db::csv_file::{self, Decoded, HeaderError, TextEncoding};
 use crate::db::{Db, queries};
 use crate::error::{Error, LoadError, Problem, Result};
 
-/// The longest row DuckDB's reader accepts (its default, 2 MB, is too small for long comments).
-pub(super) const MAX_ROW_BYTES: u64 = csv_file::MAX_RECORD_BYTES;
-
 /// How a contract table is staged: its checking query, and the typed read for clean files.
 pub struct TableSpec {
     pub contract: &'static Table,
@@ -297,9 +294,10 @@ impl Source {
                     .collect();
                 format!(
                     "read_csv(?, header = false, skip = 1, delim = '{}', quote = '\"', escape = '\"', \
-                     auto_detect = false, max_line_size = {MAX_ROW_BYTES}, columns = {{{}}}, \
+                     auto_detect = false, max_line_size = {}, columns = {{{}}}, \
                      store_rejects = {store_rejects})",
                     *delimiter as char,
+                    csv_file::MAX_RECORD_BYTES,
                     columns.join(", ")
                 )
             }
