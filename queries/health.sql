@@ -16,6 +16,54 @@ CREATE OR REPLACE TEMP MACRO live_actions(cutoff) AS TABLE
           SELECT undoes FROM actions WHERE kind = 'undo' AND created_at < cutoff AND undoes IS NOT NULL
       );
 
+-- Survey respondents are named by the contact whose email they are (DATA.md: matched ignoring
+-- case): one person per account and address.
+CREATE OR REPLACE TEMP MACRO respondent_contacts() AS TABLE
+    SELECT account_id, lower(email) AS email,
+        first({'name': name, 'role': role} ORDER BY contact_id) AS person
+    FROM contacts WHERE email IS NOT NULL
+    GROUP BY ALL;
+
+-- "田中 一郎, CTO" for a matched respondent, else the address as written.
+CREATE OR REPLACE TEMP MACRO respondent_name(person, respondent) AS
+    coalesce(person.name || coalesce(', ' || person.role, ''), respondent);
+
+-- Every outcome (DATA.md) as it stood at t: the loaded ones, those a CSM added in the console,
+-- and the console's "achieved" and "dropped" marks. A console change counts from the day it was
+-- recorded; in the live view (t before that day) it counts at t, as a console touch does.
+CREATE OR REPLACE TEMP MACRO account_outcomes(t, cutoff) AS TABLE
+WITH
+changes AS (
+    SELECT kind, detail AS outcome_id, least(created_at::DATE, t) AS d, body, action_id
+    FROM live_actions(cutoff) WHERE kind IN ('outcome_achieved', 'outcome_dropped')
+),
+every_outcome AS (
+    SELECT outcome_id, account_id, title, kind, created_on, due_on, achieved_on, dropped_on,
+        owner, NULL::VARCHAR AS drop_reason
+    FROM outcomes
+    UNION ALL
+    SELECT 'console-' || action_id, account_id, body, detail, least(created_at::DATE, t),
+        until_date, NULL, NULL, author, NULL
+    FROM live_actions(cutoff) WHERE kind = 'outcome_add'
+),
+marked AS (
+    SELECT o.* EXCLUDE (achieved_on, dropped_on, drop_reason),
+        coalesce(o.achieved_on, a.d) AS achieved_on,
+        coalesce(o.dropped_on, dr.d) AS dropped_on,
+        coalesce(o.drop_reason, dr.body) AS drop_reason
+    FROM every_outcome o
+    LEFT JOIN (SELECT outcome_id, min(d) AS d FROM changes WHERE kind = 'outcome_achieved' GROUP BY ALL) a
+        USING (outcome_id)
+    LEFT JOIN (SELECT outcome_id, arg_min(d, action_id) AS d, arg_min(body, action_id) AS body
+               FROM changes WHERE kind = 'outcome_dropped' GROUP BY ALL) dr
+        USING (outcome_id)
+)
+-- An outcome is achieved or dropped, never both: the first of the two marks stands.
+SELECT * REPLACE (
+    CASE WHEN dropped_on IS NULL OR achieved_on <= dropped_on THEN achieved_on END AS achieved_on,
+    CASE WHEN achieved_on IS NULL OR dropped_on < achieved_on THEN dropped_on END AS dropped_on)
+FROM marked;
+
 -- Every metric of HEALTH.md for every account in the portfolio at t, plus the facts the
 -- at-risk rules quote. Metrics are DOUBLE so that measures can read any of them.
 CREATE OR REPLACE TEMP MACRO account_metrics(t, cutoff) AS TABLE
@@ -87,6 +135,31 @@ touches AS (
     )
     GROUP BY account_id
 ),
+outcome_agg AS (
+    SELECT
+        account_id,
+        count(*) FILTER (WHERE counted) AS counted,
+        count(*) FILTER (WHERE counted AND (NOT open OR due_on >= t)) AS on_track,
+        count(*) FILTER (WHERE counted AND open AND due_on < t) AS overdue,
+        first({'title': title, 'days': t - due_on} ORDER BY due_on, outcome_id)
+            FILTER (WHERE counted AND open AND due_on < t) AS most_overdue
+    FROM (
+        SELECT *,
+            created_on <= t AND (dropped_on IS NULL OR dropped_on > t) AND due_on >= t - 365 AS counted,
+            achieved_on IS NULL OR achieved_on > t AS open
+        FROM account_outcomes(t, cutoff)
+    )
+    GROUP BY account_id
+),
+-- The champion or decision maker who left most recently, within the rule's window.
+people_left AS (
+    SELECT account_id,
+        first({'name': name, 'role': role, 'champion': champion, 'left_on': left_on}
+              ORDER BY left_on DESC, contact_id) AS left_contact
+    FROM contacts, model_params p
+    WHERE (champion OR decision_maker) AND left_on <= t AND left_on > t - p.champion_left_within_days
+    GROUP BY account_id
+),
 flags AS (
     SELECT account_id, arg_max({'author': author, 'body': body, 'until': until_date}, action_id) AS flag
     FROM live_actions(cutoff)
@@ -126,6 +199,8 @@ SELECT
     -- A touch logged in the console after t (live view) counts as a touch at t, not a negative age.
     CASE WHEN tc.last_touch IS NOT NULL THEN greatest(t - tc.last_touch, 0) END::DOUBLE AS days_since_touch,
     (a.renewal_date - t)::DOUBLE AS days_to_renewal,
+    CASE WHEN oa.counted > 0 THEN 100.0 * oa.on_track / oa.counted END::DOUBLE AS outcomes_on_track,
+    coalesce(oa.overdue, 0)::DOUBLE AS overdue_outcomes,
     -- facts for reasons and display
     uk.loaded AS usage_loaded,
     u.last_use,
@@ -133,6 +208,9 @@ SELECT
     coalesce(s.csat_n, 0) AS csat_n,
     coalesce(s.ces_n, 0) AS ces_n,
     s.detractor,
+    dc.person AS detractor_contact,
+    oa.most_overdue,
+    pl.left_contact,
     tg.oldest_escalation,
     tc.last_touch,
     f.flag,
@@ -144,6 +222,9 @@ LEFT JOIN usage_agg u USING (account_id)
 LEFT JOIN ticket_agg tg USING (account_id)
 LEFT JOIN survey_agg s USING (account_id)
 LEFT JOIN touches tc USING (account_id)
+LEFT JOIN outcome_agg oa USING (account_id)
+LEFT JOIN people_left pl USING (account_id)
+LEFT JOIN respondent_contacts() dc ON dc.account_id = a.account_id AND dc.email = lower(s.detractor.respondent)
 LEFT JOIN flags f USING (account_id)
 LEFT JOIN overrides o USING (account_id);
 
@@ -174,6 +255,8 @@ measured AS (
                 WHEN 'ces_180d' THEN x.ces_180d
                 WHEN 'days_since_touch' THEN x.days_since_touch
                 WHEN 'days_to_renewal' THEN x.days_to_renewal
+                WHEN 'outcomes_on_track' THEN x.outcomes_on_track
+                WHEN 'overdue_outcomes' THEN x.overdue_outcomes
             END AS value
         FROM x CROSS JOIN model_measure m
     )
@@ -219,7 +302,8 @@ SELECT
                 ELSE format('no usage for {} days (last on {})', h.days_since_last_use::BIGINT, h.last_use) END} END,
         CASE WHEN h.detractor IS NOT NULL THEN
             {'code': 'DETRACTOR', 'fact': format('NPS {} from {} on {}', h.detractor.score,
-                coalesce(h.detractor.respondent, 'a respondent'), h.detractor.day)} END,
+                coalesce(respondent_name(h.detractor_contact, h.detractor.respondent), 'a respondent'),
+                h.detractor.day)} END,
         CASE WHEN h.oldest_escalation_days > p.escalation_open_more_than_days THEN
             {'code': 'ESCALATION', 'fact': format('{} ticket #{} open {} days', h.oldest_escalation.priority,
                 h.oldest_escalation.ticket_id, h.oldest_escalation_days::BIGINT)} END,
@@ -231,11 +315,25 @@ SELECT
                   AND h.health < p.renewal_risk_health_below THEN
             {'code': 'RENEWAL_RISK', 'fact': format('renews in {} days ({}) with health {}',
                 h.days_to_renewal::BIGINT, h.renewal_date, h.health)} END,
+        CASE WHEN h.overdue_outcomes >= p.outcome_overdue_min_outcomes THEN
+            {'code': 'OUTCOME_OVERDUE', 'fact': format('outcome ''{}'' overdue {} days{}', h.most_overdue.title,
+                h.most_overdue.days,
+                CASE WHEN h.overdue_outcomes > 1
+                     THEN format(' (and {} more)', (h.overdue_outcomes - 1)::BIGINT) ELSE '' END)} END,
+        CASE WHEN h.left_contact IS NOT NULL THEN
+            {'code': 'CHAMPION_LEFT', 'fact': format('{} {}{} left {}',
+                CASE WHEN h.left_contact.champion THEN 'champion' ELSE 'decision maker' END,
+                h.left_contact.name, coalesce(' (' || h.left_contact.role || ')', ''),
+                h.left_contact.left_on)} END,
         CASE WHEN h.flag IS NOT NULL THEN
             {'code': 'FLAGGED', 'fact': format('flagged by {}: {}{}', h.flag.author, coalesce(h.flag.body, ''),
                 CASE WHEN h.flag.until IS NOT NULL THEN format(' (until {})', h.flag.until) ELSE '' END)} END
     ], lambda r: r IS NOT NULL) AS reasons,
-    h.arr::DOUBLE * (100 - coalesce(h.health, p.missing_health)) / 100 * h.urgency AS priority
+    h.arr::DOUBLE * (100 - coalesce(h.health, p.missing_health)) / 100 * h.urgency AS priority,
+    -- The lifecycle stage (HEALTH.md): shown beside the account, never part of the score.
+    CASE WHEN h.days_to_renewal BETWEEN 0 AND 90 THEN 'renewal'
+         WHEN t - h.contract_start < 90 THEN 'onboarding'
+         ELSE 'adoption' END AS stage
 FROM health h
 CROSS JOIN model_params p
 LEFT JOIN model_band b ON h.health BETWEEN b.min AND b.max;

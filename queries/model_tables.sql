@@ -15,5 +15,6 @@ CREATE OR REPLACE TEMP TABLE model_params (
     escalation_open_more_than_days INTEGER,
     low_adoption_min_tenure_days INTEGER, low_adoption_utilization_below DOUBLE,
     renewal_risk_within_days INTEGER, renewal_risk_health_below INTEGER,
+    outcome_overdue_min_outcomes INTEGER, champion_left_within_days INTEGER,
     missing_health DOUBLE
 );

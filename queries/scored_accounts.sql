@@ -21,7 +21,8 @@ SELECT
     s.urgency,
     strftime(s.last_touch, '%Y-%m-%d'),
     s.override,
-    s.nps_180d, s.nps_n, s.csat_180d, s.csat_n, s.ces_180d, s.ces_n
+    s.nps_180d, s.nps_n, s.csat_180d, s.csat_n, s.ces_180d, s.ces_n,
+    s.stage
 FROM scored(?::DATE, ?::TIMESTAMP) s
 JOIN accounts a USING (account_id)
 ORDER BY len(s.reasons) > 0 DESC, s.priority DESC, s.account_id

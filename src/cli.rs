@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::db::csv_file::TextEncoding;
 use crate::report::export::ExportFormat;
+use crate::report::qbr::QbrFormat;
 use crate::report::review_format::ReviewFormat;
 
 #[derive(Debug, Parser)]
@@ -52,6 +53,9 @@ pub enum Command {
     Export(ExportArgs),
     /// Prepare the weekly account review (figures, agenda, renewals, data quality)
     Review(ReviewArgs),
+    /// Write one account's QBR packet: outcomes, health and its trend, usage, tickets,
+    /// surveys, people and the quarter's highlights
+    Qbr(QbrArgs),
     /// Test the score against history: did it rank the accounts that churned after T?
     Backtest(BacktestArgs),
     /// Log a touch (call, email, meeting, qbr, note) on an account
@@ -305,6 +309,19 @@ pub struct ReviewArgs {
     pub owner: Option<String>,
     #[arg(long, value_enum, default_value_t = ReviewFormat::Md)]
     pub format: ReviewFormat,
+    /// Write to this file instead of standard output
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct QbrArgs {
+    /// The account, by its id or its full name
+    pub account: String,
+    #[command(flatten)]
+    pub scoring: Scoring,
+    #[arg(long, value_enum, default_value_t = QbrFormat::Md)]
+    pub format: QbrFormat,
     /// Write to this file instead of standard output
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,

@@ -98,6 +98,37 @@ pub const TABLES: &[Table] = &[
         unique_key: None,
         main_date: "occurred_at",
     },
+    Table {
+        name: "outcomes",
+        columns: &[
+            col("outcome_id", true),
+            col("account_id", true),
+            col("title", true),
+            col("kind", false),
+            col("created_on", true),
+            col("due_on", true),
+            col("achieved_on", false),
+            col("dropped_on", false),
+            col("owner", false),
+        ],
+        unique_key: Some("outcome_id"),
+        main_date: "created_on",
+    },
+    Table {
+        name: "contacts",
+        columns: &[
+            col("contact_id", true),
+            col("account_id", true),
+            col("name", true),
+            col("email", false),
+            col("role", false),
+            col("champion", false),
+            col("decision_maker", false),
+            col("left_on", false),
+        ],
+        unique_key: Some("contact_id"),
+        main_date: "left_on",
+    },
 ];
 
 /// The contract table of this name; `name` is always one the caller wrote as a literal.
@@ -114,3 +145,5 @@ pub const PRIORITIES: [&str; 4] = ["low", "normal", "high", "urgent"];
 pub const SURVEY_KINDS: [&str; 3] = ["nps", "csat", "ces"];
 /// `activities.kind`: the touches a CSM logs.
 pub const ACTIVITY_KINDS: [&str; 5] = ["call", "email", "meeting", "qbr", "note"];
+/// `outcomes.kind`; an empty kind means `business`.
+pub const OUTCOME_KINDS: [&str; 3] = ["onboarding", "adoption", "business"];

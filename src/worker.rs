@@ -18,6 +18,7 @@ use crate::model::score::{self, AsOf};
 use crate::report::backtest::{backtest_at, default_backtest_date};
 use crate::report::export::{self, ActionItem, ExportFormat};
 use crate::report::model_diff;
+use crate::report::qbr;
 use crate::report::review::build_review;
 
 /// Work the database thread does for the console.
@@ -28,6 +29,8 @@ enum Request {
     Detail {
         account_id: String,
         as_of: NaiveDate,
+        /// The success plan's countdowns and marks count from today.
+        today: NaiveDate,
     },
     Record(NewAction),
     Review {
@@ -36,6 +39,10 @@ enum Request {
     ModelReport,
     Export {
         items: Vec<ActionItem>,
+        today: NaiveDate,
+    },
+    Qbr {
+        account_id: String,
         today: NaiveDate,
     },
     Tasks {
@@ -64,6 +71,7 @@ impl Request {
                 | Request::Review { .. }
                 | Request::ModelReport
                 | Request::Tasks { .. }
+                | Request::Qbr { .. }
         )
     }
 }
@@ -112,6 +120,10 @@ impl Worker {
                 items,
                 today: app.today,
             },
+            Effect::WriteQbr(account_id) => Request::Qbr {
+                account_id,
+                today: app.today,
+            },
             Effect::LoadTasks => Request::Tasks { today: app.today },
             Effect::CloseTask {
                 task_id,
@@ -132,6 +144,7 @@ impl Worker {
                 Some(data) => Request::Detail {
                     account_id,
                     as_of: data.as_of,
+                    today: app.today,
                 },
                 None => return,
             },
@@ -159,10 +172,12 @@ fn serve(
     }
     match request {
         Request::Reload { today } => reload(&db, &scoring.model, today, replies),
-        Request::Detail { account_id, as_of } => {
-            console::load_detail(db.conn(), as_of, &account_id)
-                .map(|d| Action::DetailLoaded(Box::new(d)))
-        }
+        Request::Detail {
+            account_id,
+            as_of,
+            today,
+        } => console::load_detail(db.conn(), as_of, today, &account_id)
+            .map(|d| Action::DetailLoaded(Box::new(d))),
         Request::Review { today } => AsOf::resolve(&db, None)
             .and_then(|as_of| build_review(&db, &scoring.model, as_of, None, today))
             .map(|r| Action::ReviewLoaded(Box::new(r))),
@@ -200,7 +215,18 @@ fn serve(
             .map(|task| Action::TaskSnoozed(Box::new(task), until)),
         Request::Export { items, today } => std::env::current_dir()
             .map_err(|e| Error::io(".", e))
-            .and_then(|dir| export_queue(&items, today, &dir)),
+            .and_then(|dir| export_queue(&items, today, &dir))
+            .map(|path| Action::Written(format!("exported the queue to {}", path.display()))),
+        Request::Qbr { account_id, today } => {
+            let as_of = AsOf::resolve(&db, None)?;
+            let packet = qbr::gather(&db, &scoring.model, as_of, &account_id, today)?;
+            let dir = std::env::current_dir().map_err(|e| Error::io(".", e))?;
+            let stem = format!("retain-qbr-{}-{today}", file_safe(&account_id));
+            keep_numbered(&dir, &stem, "html", |out| {
+                out.write_all(qbr::html(&packet).as_bytes())
+            })
+            .map(|path| Action::Written(format!("wrote the QBR packet to {}", path.display())))
+        }
     }
 }
 
@@ -255,19 +281,43 @@ pub fn previous_model(db: &Db, model: &Model, model_text: &str) -> Result<Option
 /// `e` in the queue: the rows as shown, to a CSV (with BOM, for Excel) in `dir`, the current
 /// folder. A second export the same day gets its own file (`-2`, `-3`…): an earlier one is
 /// never overwritten.
-fn export_queue(items: &[ActionItem], today: NaiveDate, dir: &Path) -> Result<Action> {
-    let first = dir.join(format!("retain-actions-{today}.csv"));
-    let mut written = crate::file::write_beside(&first, |mut out| {
+fn export_queue(items: &[ActionItem], today: NaiveDate, dir: &Path) -> Result<PathBuf> {
+    keep_numbered(dir, &format!("retain-actions-{today}"), "csv", |mut out| {
         export::write(&mut out, items, ExportFormat::Csv, true)
     })
-    .map_err(|e| Error::io(&first, e))?;
+}
+
+/// An account id as part of a file name: letters, digits, `-` and `_` kept, the rest `_`.
+fn file_safe(id: &str) -> String {
+    id.chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Writes `stem.ext` in `dir` whole, or `stem-2.ext`, `stem-3.ext`… when the name is taken:
+/// an earlier file of the day is never overwritten.
+fn keep_numbered(
+    dir: &Path,
+    stem: &str,
+    ext: &str,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<PathBuf> {
+    let first = dir.join(format!("{stem}.{ext}"));
+    let mut written = crate::file::write_beside(&first, |mut out| write(&mut out))
+        .map_err(|e| Error::io(&first, e))?;
     for n in 1.. {
         let path = match n {
             1 => first.clone(),
-            n => dir.join(format!("retain-actions-{today}-{n}.csv")),
+            n => dir.join(format!("{stem}-{n}.{ext}")),
         };
         match written.keep_new(&path) {
-            Ok(()) => return Ok(Action::Exported(path.display().to_string())),
+            Ok(()) => return Ok(path),
             Err((again, e)) if e.kind() == std::io::ErrorKind::AlreadyExists => written = again,
             Err((_, e)) => return Err(Error::io(&path, e)),
         }
@@ -283,10 +333,7 @@ mod tests {
     fn a_second_export_the_same_day_keeps_the_first() {
         let dir = tempfile::tempdir().unwrap();
         let today = "2026-12-02".parse().unwrap();
-        let exported = |action| match action {
-            Ok(Action::Exported(path)) => path,
-            other => panic!("{other:?}"),
-        };
+        let exported = |written: Result<PathBuf>| written.unwrap().display().to_string();
         let first = exported(export_queue(&[], today, dir.path()));
         std::fs::write(&first, "edited in Excel").unwrap();
         let second = exported(export_queue(&[], today, dir.path()));

@@ -68,7 +68,7 @@ fn load_then_accounts_as_csv_and_json() {
     assert_eq!(
         lines.next(),
         Some(
-            "account_id,name,owner,segment,arr,health,band,trend,coverage,reasons,priority,urgency,days_to_renewal"
+            "account_id,name,owner,segment,arr,health,band,trend,coverage,reasons,priority,urgency,days_to_renewal,stage"
         )
     );
     assert_eq!(lines.count(), 3);
@@ -108,7 +108,11 @@ fn explain_prints_the_score_line_by_line() {
     let out = retain(&db, &["explain", "W-1"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.contains("Health 77 (green), coverage 65%"), "{text}");
+    assert!(text.contains("Health 77 (green), coverage 59%"), "{text}");
+    assert!(
+        text.contains("outcomes                          —      —      10"),
+        "{text}"
+    );
     assert!(text.contains("utilization  ← fix first"), "{text}");
     assert!(text.contains("Not at risk."), "{text}");
     let out = retain(&db, &["explain", "NOPE"]);
@@ -505,4 +509,57 @@ fn plays_show_round_trips_and_check_names_the_line() {
         "{}",
         stderr(&out)
     );
+}
+
+#[test]
+fn qbr_packet_in_markdown_and_self_contained_html() {
+    let (dir, db) = loaded("good");
+    let out = retain(&db, &["qbr", "さくらテック"]);
+    assert!(!out.status.success(), "a partial name is not an account");
+    let out = retain(&db, &["qbr", "株式会社さくらテック"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let md = stdout(&out);
+    for expected in [
+        "# QBR: 株式会社さくらテック (A-2) — as of 2026-11-20",
+        "## Outcomes (1 achieved, 2 open (1 overdue))",
+        "| 経費精算を月3日短縮 | business | 2026-04-01 | overdue ",
+        "| 全拠点へ展開 | adoption | 2026-05-01 | achieved 2026-10-20 |",
+        "stage renewal",
+        "OUTCOME_OVERDUE — outcome '経費精算を月3日短縮' overdue 12 days",
+        "CHAMPION_LEFT — champion 田中 一郎 (CTO) left 2026-10-01",
+        "CSAT 100 (n=1, thin sample)",
+        "NPS — (no response in 180 days)",
+        "- 田中 一郎 · CTO · champion · left 2026-10-01",
+        "- 鈴木 花子 · 情報システム部長 · decision maker",
+        "#4412 normal opened 2026-10-01, closed 2026-10-02 — 請求書の件",
+        "2026-10-01 people — 田中 一郎 (CTO) left — the champion",
+        "2026-10-15 csat — CSAT 5 from 田中 一郎, CTO: サポートの対応が早くて助かります",
+    ] {
+        assert!(md.contains(expected), "{expected}\n{md}");
+    }
+    // 12 weekly health points, the last one as of T.
+    let weeks = md.lines().find(|l| l.starts_with("12 weeks: ")).unwrap();
+    assert_eq!(weeks.matches(" · ").count(), 11, "{weeks}");
+    assert!(weeks.ends_with("11-20 58"), "{weeks}");
+
+    let html = dir.path().join("qbr.html");
+    let out = retain(
+        &db,
+        &[
+            "qbr",
+            "A-2",
+            "--format",
+            "html",
+            "-o",
+            html.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = std::fs::read_to_string(html).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert_eq!(html.matches("<svg").count(), 3, "health, events, users");
+    assert!(html.contains("<span lang=\"ja\">経費精算を月3日短縮</span>"));
+    for external in ["http://", "https://", "src=", "<link", "@import"] {
+        assert!(!html.contains(external), "{external} in the packet");
+    }
 }

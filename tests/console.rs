@@ -521,14 +521,16 @@ screen_snapshots! {
         update(app, Action::Open);
         let id = app.selected_account().unwrap().account_id.clone();
         let as_of = app.data.as_ref().unwrap().as_of;
-        let detail = console::load_detail(db.conn(), as_of, &id).unwrap();
+        let detail = console::load_detail(db.conn(), as_of, today(), &id).unwrap();
         update(app, Action::DetailLoaded(Box::new(detail)));
     };
     japanese_account_screen: |db, app| {
-        update(app, Action::Bottom);
+        while app.selected_account().unwrap().account_id != "A-2" {
+            update(app, Action::Down);
+        }
         update(app, Action::Open);
         let as_of = app.data.as_ref().unwrap().as_of;
-        let detail = console::load_detail(db.conn(), as_of, "A-2").unwrap();
+        let detail = console::load_detail(db.conn(), as_of, today(), "A-2").unwrap();
         update(app, Action::DetailLoaded(Box::new(detail)));
     };
     help_screen: |_, app| { update(app, Action::Help); };

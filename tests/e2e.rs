@@ -49,6 +49,15 @@ fn open_move_log_a_touch_quit_and_find_it_in_the_timeline() {
     tmux.text("さくら");
     tmux.keys(&["Enter"]);
     tmux.keys(&["Enter"]);
+    // The journey comes after the success plan, the people, plays, tickets and surveys:
+    // scroll down to it a line at a time, as a person would.
+    tmux.wait_for("Success plan");
+    for _ in 0..60 {
+        if tmux.screen().contains("佐藤さんに電話: renewal") {
+            break;
+        }
+        tmux.keys(&["j"]);
+    }
     let screen = tmux.wait_for("佐藤さんに電話: renewal");
     assert!(screen.contains("touch (call)"), "{screen}");
     tmux.keys(&["q"]);

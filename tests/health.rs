@@ -98,6 +98,38 @@ impl Portfolio {
         )
     }
 
+    /// An outcome of `id`: (outcome_id, created_on, due_on, achieved_on, dropped_on).
+    fn outcome(
+        &self,
+        id: &str,
+        outcome: &str,
+        created: &str,
+        due: &str,
+        achieved: Option<&str>,
+        dropped: Option<&str>,
+    ) -> &Self {
+        self.exec(
+            "INSERT INTO outcomes VALUES (?, ?, ?, 'business', ?::DATE, ?::DATE, ?::DATE, ?::DATE, NULL, NULL)",
+            duckdb::params![outcome, id, format!("Goal {outcome}"), created, due, achieved, dropped],
+        )
+    }
+
+    /// A contact of `id`: name, role, champion, decision maker, left_on.
+    fn contact(
+        &self,
+        id: &str,
+        name: &str,
+        role: Option<&str>,
+        champion: bool,
+        decision_maker: bool,
+        left: Option<&str>,
+    ) -> &Self {
+        self.exec(
+            "INSERT INTO contacts VALUES (?, ?, ?, lower(replace(?, ' ', '.')) || '@example.com', ?, ?, ?, ?::DATE, NULL)",
+            duckdb::params![format!("{id}-{name}"), id, name, name, role, champion, decision_maker, left],
+        )
+    }
+
     fn scores_at(&self, as_of: AsOf) -> Vec<AccountScore> {
         score::score_accounts(self.db.conn(), as_of).unwrap()
     }
@@ -133,9 +165,10 @@ fn measure<'a>(a: &'a AccountScore, name: &str) -> &'a retain::model::score::Mea
 // HEALTH.md, worked example 3: "An account whose measures are utilization 0.5 (score 50),
 // usage_trend 1.2 (100), no features, open_ticket_load 0 (100), no open escalation (100), no
 // surveys, days_since_touch 52 (50): weights present 20+15+15+5+10 = 65; Σ = 20×50 + 15×100 +
-// 15×100 + 5×100 + 10×50 = 5000; health = round(5000 / 65) = 77 → green; coverage 65%."
+// 15×100 + 5×100 + 10×50 = 5000; health = round(5000 / 65) = 77 → green; coverage 65 / 110 =
+// 59%."
 #[test]
-fn worked_example_account_scores_77_green_with_65_percent_coverage() {
+fn worked_example_account_scores_77_green_with_59_percent_coverage() {
     let db = common::scoring_db();
     load_dir(&db, &fixture("worked_example"), false).unwrap();
     let as_of = AsOf::resolve(&db, None).unwrap();
@@ -158,11 +191,13 @@ fn worked_example_account_scores_77_green_with_65_percent_coverage() {
             ("csat", None, None),
             ("ces", None, None),
             ("recency", Some(52.0), Some(50.0)),
+            ("outcomes", None, None),
         ]
     );
     assert_eq!(a.health, Some(77));
     assert_eq!(a.band.as_deref(), Some("green"));
-    assert!((a.coverage - 0.65).abs() < 1e-12);
+    assert!((a.coverage - 65.0 / 110.0).abs() < 1e-12);
+    assert_eq!(format!("{:.0}%", a.coverage * 100.0), "59%");
     assert!(a.reasons.is_empty());
     let lost = a.points_lost(measure(&a, "utilization")).unwrap();
     assert!((lost - 20.0 / 65.0 * 50.0).abs() < 1e-9);
@@ -235,11 +270,11 @@ fn an_account_with_no_measure_has_no_score_and_zero_coverage() {
 #[test]
 fn missing_measures_renormalise_weights_and_low_coverage_is_marked() {
     let p = Portfolio::new();
-    // Only the recency measure: touched 14 days ago → score 100, coverage 10%.
+    // Only the recency measure: touched 14 days ago → score 100, coverage 10 / 110.
     p.account("R-1").activity("R-1", &ago(14));
     let a = p.one("R-1");
     assert_eq!((a.health, a.band.as_deref()), (Some(100), Some("green")));
-    assert!((a.coverage - 0.10).abs() < 1e-12);
+    assert!((a.coverage - 10.0 / 110.0).abs() < 1e-12);
     assert_eq!(a.health_text(&Model::default_model()), "100?");
 }
 
@@ -564,6 +599,8 @@ fn scoring_as_of_t_ignores_everything_after_t() {
         "INSERT INTO surveys SELECT account_id, TIMESTAMP '2026-11-12 00:00:00', 'nps', 0, NULL, NULL, NULL FROM accounts",
         "INSERT INTO activities SELECT account_id, TIMESTAMP '2026-11-11 08:00:00', 'call', NULL, NULL, NULL FROM accounts",
         "UPDATE tickets SET closed_at = TIMESTAMP '2026-11-15 00:00:00' WHERE closed_at IS NULL",
+        "INSERT INTO outcomes SELECT 'late-' || account_id, account_id, 'later goal', 'business', DATE '2026-11-11', DATE '2026-11-11', NULL, NULL, NULL, NULL FROM accounts",
+        "INSERT INTO contacts SELECT 'late-' || account_id, account_id, '田中 一郎', NULL, 'CTO', true, true, DATE '2026-11-11', NULL FROM accounts",
     ] {
         db.conn().execute(sql, []).unwrap();
     }
@@ -571,6 +608,256 @@ fn scoring_as_of_t_ignores_everything_after_t() {
     touch.detail = Some("call".into());
     actions::record(db.conn(), &touch).unwrap();
     assert_eq!(score::score_accounts(db.conn(), as_of).unwrap(), before);
+}
+
+/// An account started long before 2026-06-30, for HEALTH.md's outcome example.
+fn outcome_portfolio() -> Portfolio {
+    let p = Portfolio::new();
+    p.account("O-1");
+    p
+}
+
+fn at(day: &str) -> AsOf {
+    AsOf::historical(day.parse().unwrap())
+}
+
+fn one_at(p: &Portfolio, id: &str, day: &str) -> AccountScore {
+    p.scores_at(at(day))
+        .into_iter()
+        .find(|a| a.account_id == id)
+        .unwrap()
+}
+
+// HEALTH.md, worked example 4: "Outcomes as of 2026-06-30: A achieved 2026-05-01 (due
+// 2026-06-01), B open due 2026-07-15, C open due 2026-06-20, D dropped 2026-06-01, E created
+// 2026-07-02 → counted A, B, C; on track A and B → outcomes_on_track = 66.67, measure score
+// 33.3; C is overdue → OUTCOME_OVERDUE."
+#[test]
+fn worked_example_outcomes_on_track_is_66_67_and_c_is_overdue() {
+    let p = outcome_portfolio();
+    p.outcome(
+        "O-1",
+        "A",
+        "2026-01-15",
+        "2026-06-01",
+        Some("2026-05-01"),
+        None,
+    )
+    .outcome("O-1", "B", "2026-01-15", "2026-07-15", None, None)
+    .outcome("O-1", "C", "2026-01-15", "2026-06-20", None, None)
+    .outcome(
+        "O-1",
+        "D",
+        "2026-01-15",
+        "2026-08-01",
+        None,
+        Some("2026-06-01"),
+    )
+    .outcome("O-1", "E", "2026-07-02", "2026-09-01", None, None);
+    let a = one_at(&p, "O-1", "2026-06-30");
+    let m = measure(&a, "outcomes");
+    assert_eq!(format!("{:.2}", m.value.unwrap()), "66.67");
+    assert_eq!(format!("{:.1}", m.score.unwrap()), "33.3");
+    let overdue: Vec<(&str, &str)> = a
+        .reasons
+        .iter()
+        .filter(|r| r.code == "OUTCOME_OVERDUE")
+        .map(|r| (r.code.as_str(), r.fact.as_str()))
+        .collect();
+    assert_eq!(
+        overdue,
+        [("OUTCOME_OVERDUE", "outcome 'Goal C' overdue 10 days")]
+    );
+}
+
+/// (outcomes_on_track, whether OUTCOME_OVERDUE fires) for an account with one outcome.
+fn single_outcome(
+    created: i64,
+    due: i64,
+    achieved: Option<i64>,
+    dropped: Option<i64>,
+) -> (Option<f64>, bool) {
+    let day = |offset: i64| -> String {
+        if offset < 0 {
+            ago(offset.unsigned_abs())
+        } else {
+            ahead(offset as u64)
+        }
+    };
+    let p = Portfolio::new();
+    p.account("B-1").outcome(
+        "B-1",
+        "X",
+        &day(created),
+        &day(due),
+        achieved.map(day).as_deref(),
+        dropped.map(day).as_deref(),
+    );
+    let a = p.one("B-1");
+    (
+        measure(&a, "outcomes").value,
+        a.reasons.iter().any(|r| r.code == "OUTCOME_OVERDUE"),
+    )
+}
+
+#[test]
+fn outcome_boundaries_follow_health_md() {
+    // (created, due, achieved, dropped) in days from T → (on track, overdue)
+    type Days = (i64, i64, Option<i64>, Option<i64>);
+    let cases: [(Days, (Option<f64>, bool)); 11] = [
+        ((-100, -1, None, None), (Some(0.0), true)), // due T−1, open: overdue
+        ((-100, 0, None, None), (Some(100.0), false)), // due T, open: on track
+        ((-100, -10, Some(0), None), (Some(100.0), false)), // achieved on T
+        ((-100, -10, Some(1), None), (Some(0.0), true)), // achieved after T: open at T
+        ((-100, -5, None, Some(0)), (None, false)),  // dropped on T: not counted
+        ((-100, -5, None, Some(1)), (Some(0.0), true)), // dropped after T: still counted
+        ((-400, -365, None, None), (Some(0.0), true)), // due exactly T−365: counted
+        ((-400, -366, None, None), (None, false)),   // due T−366: not counted
+        ((1, 30, None, None), (None, false)),        // created after T
+        ((0, 30, None, None), (Some(100.0), false)), // created on T
+        ((-400, -366, Some(-370), None), (None, false)), // achieved, but due too long ago
+    ];
+    for ((created, due, achieved, dropped), expected) in cases {
+        assert_eq!(
+            single_outcome(created, due, achieved, dropped),
+            expected,
+            "created {created}, due {due}, achieved {achieved:?}, dropped {dropped:?}"
+        );
+    }
+}
+
+#[test]
+fn champion_left_boundaries_follow_health_md() {
+    let p = Portfolio::new();
+    let cases = [
+        ("L-89", Some("CTO"), true, false, ago(89), true),
+        ("L-90", Some("CTO"), true, false, ago(90), false),
+        ("L-0", None, true, false, ago(0), true),
+        ("L+1", Some("CTO"), true, false, ahead(1), false),
+        ("L-dm", Some("CFO"), false, true, ago(10), true),
+        ("L-none", Some("admin"), false, false, ago(10), false),
+    ];
+    for (id, role, champion, decision_maker, left, _) in &cases {
+        p.account(id).contact(
+            id,
+            "田中 一郎",
+            *role,
+            *champion,
+            *decision_maker,
+            Some(left),
+        );
+    }
+    for (id, _, _, _, left, fires) in &cases {
+        let fact = p.fact(id, "CHAMPION_LEFT");
+        assert_eq!(fact.is_some(), *fires, "{id}: {fact:?}");
+        match *id {
+            "L-89" => assert_eq!(
+                fact.unwrap(),
+                format!("champion 田中 一郎 (CTO) left {left}")
+            ),
+            "L-0" => assert_eq!(fact.unwrap(), format!("champion 田中 一郎 left {left}")),
+            "L-dm" => assert_eq!(
+                fact.unwrap(),
+                format!("decision maker 田中 一郎 (CFO) left {left}")
+            ),
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn a_detractor_is_named_by_the_contact_whose_email_answered() {
+    let p = Portfolio::new();
+    p.account("D-1").survey("D-1", &ago(3), "nps", 3).exec(
+        "INSERT INTO contacts VALUES ('c1', 'D-1', '田中 一郎', 'CTO@Example.com', 'CTO', true, false, NULL, NULL)",
+        [],
+    );
+    p.account("D-2").survey("D-2", &ago(3), "nps", 3);
+    assert_eq!(
+        p.fact("D-1", "DETRACTOR").unwrap(),
+        format!("NPS 3 from 田中 一郎, CTO on {}", ago(3))
+    );
+    assert_eq!(
+        p.fact("D-2", "DETRACTOR").unwrap(),
+        format!("NPS 3 from cto@example.com on {}", ago(3)),
+        "an email no contact has is shown as written"
+    );
+}
+
+#[test]
+fn lifecycle_stage_renewal_then_onboarding_then_adoption() {
+    let p = Portfolio::new();
+    p.account("S-renew90")
+        .set("S-renew90", "renewal_date", Some(&ahead(90)))
+        .account("S-renew91")
+        .set("S-renew91", "renewal_date", Some(&ahead(91)))
+        .account("S-new89")
+        .set("S-new89", "contract_start", Some(&ago(89)))
+        .account("S-new90")
+        .set("S-new90", "contract_start", Some(&ago(90)))
+        .account("S-both")
+        .set("S-both", "contract_start", Some(&ago(10)))
+        .set("S-both", "renewal_date", Some(&ahead(0)))
+        .account("S-passed")
+        .set("S-passed", "renewal_date", Some(&ago(1)));
+    let stage = |id: &str| p.one(id).stage;
+    assert_eq!(stage("S-renew90"), "renewal");
+    assert_eq!(stage("S-renew91"), "adoption");
+    assert_eq!(stage("S-new89"), "onboarding");
+    assert_eq!(stage("S-new90"), "adoption");
+    assert_eq!(stage("S-both"), "renewal");
+    assert_eq!(stage("S-passed"), "adoption");
+}
+
+#[test]
+fn outcomes_changed_in_the_console_count_from_the_day_recorded() {
+    let p = Portfolio::new();
+    p.account("K-1")
+        .outcome("K-1", "late", &ago(60), &ago(5), None, None);
+    let live = AsOf {
+        date: t(),
+        live: true,
+    };
+    let live_one = || p.scores_at(live).remove(0);
+    assert!(
+        live_one()
+            .reasons
+            .iter()
+            .any(|r| r.code == "OUTCOME_OVERDUE")
+    );
+
+    let mut achieved = NewAction::new("K-1", ActionKind::OutcomeAchieved, "alice");
+    achieved.detail = Some("late".into());
+    let achieved_id = actions::record(p.db.conn(), &achieved).unwrap();
+    let mut added = NewAction::new("K-1", ActionKind::OutcomeAdd, "alice");
+    added.detail = Some("adoption".into());
+    added.body = Some("経費精算を月3日短縮".into());
+    added.until = Some(t().checked_add_days(Days::new(30)).unwrap());
+    actions::record(p.db.conn(), &added).unwrap();
+
+    // Recorded today, after T: the live view counts both; the score as of T does not.
+    let now = live_one();
+    assert_eq!(measure(&now, "outcomes").value, Some(100.0));
+    assert!(now.reasons.is_empty(), "{:?}", now.reasons);
+    assert_eq!(measure(&p.one("K-1"), "outcomes").value, Some(0.0));
+
+    // Undo the achievement: overdue again; drop it instead: no longer counted.
+    let mut undo = NewAction::new("K-1", ActionKind::Undo, "alice");
+    undo.undoes = Some(achieved_id);
+    actions::record(p.db.conn(), &undo).unwrap();
+    assert!(
+        live_one()
+            .reasons
+            .iter()
+            .any(|r| r.code == "OUTCOME_OVERDUE")
+    );
+    let mut dropped = NewAction::new("K-1", ActionKind::OutcomeDropped, "alice");
+    dropped.detail = Some("late".into());
+    dropped.body = Some("customer changed plans".into());
+    actions::record(p.db.conn(), &dropped).unwrap();
+    let after = live_one();
+    assert!(after.reasons.is_empty(), "{:?}", after.reasons);
+    assert_eq!(measure(&after, "outcomes").value, Some(100.0));
 }
 
 #[test]

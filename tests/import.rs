@@ -350,6 +350,49 @@ fn salesforce_api_export_with_opportunities_row_by_row() {
 }
 
 #[test]
+fn salesforce_contacts_import_into_contacts_with_the_teams_custom_fields() {
+    let s = setup();
+    s.import(Run {
+        skip_bad_rows: true,
+        ..run(Vendor::Salesforce, &["salesforce/accounts_api.csv"])
+    })
+    .unwrap();
+    let report = s
+        .import(Run {
+            mapping: Some("salesforce/contacts_map.toml"),
+            ..run(Vendor::Salesforce, &["salesforce/contacts_api.csv"])
+        })
+        .unwrap();
+    let contacts = &report.merged.load.tables[0];
+    assert_eq!(
+        (contacts.table, contacts.rows, contacts.orphans),
+        ("contacts", 3, 1)
+    );
+    assert_eq!(
+        s.rows(
+            "SELECT contact_id, account_id, name, email, role, champion::VARCHAR, decision_maker::VARCHAR, coalesce(left_on::VARCHAR, '') FROM contacts ORDER BY contact_id"
+        ),
+        strings(&[
+            &["0035g00000Aa1AAA", "0015g00000AbCdEAAV", "田中 一郎", "Ichiro.Tanaka@acme.co.jp", "CTO", "true", "false", "2026-10-01"],
+            &["0035g00000Aa2AAA", "0015g00000AbCdEAAV", "鈴木 花子", "hanako.suzuki@acme.co.jp", "情報システム部長", "false", "true", ""],
+            &["0035g00000Aa3AAA", "0015g00000XyZ12AAF", "Dana Whitfield", "dana@northwind.jp", "VP Operations", "true", "true", ""],
+        ])
+    );
+    // The accounts imported before are kept: a Contact export adds people, it replaces no account.
+    assert_eq!(
+        s.rows("SELECT count(*)::VARCHAR FROM accounts WHERE origin = 'salesforce'"),
+        strings(&[&["2"]])
+    );
+    // Without the mapping the team's custom field is not guessed: nobody is a champion.
+    s.import(run(Vendor::Salesforce, &["salesforce/contacts_api.csv"]))
+        .unwrap();
+    assert_eq!(
+        s.rows("SELECT count(*) FILTER (WHERE champion)::VARCHAR FROM contacts"),
+        strings(&[&["0"]])
+    );
+}
+
+#[test]
 fn salesforce_report_export_with_labels_and_us_dates() {
     let s = setup();
     let error = s

@@ -35,6 +35,29 @@ macro_rules! rejected {
 }
 
 rejected! {
+    // outcomes and contacts (DATA.md, this wave)
+    outcome_due_before_created: "outcomes.due_before_created.csv" => format!(
+        "outcomes.csv: 1 row breaks the data contract; nothing was loaded\n  outcomes.csv:3:6: due_on must not be before created_on (found \"2026-08-31\"){SKIP_HINT}");
+    outcome_achieved_and_dropped: "outcomes.achieved_and_dropped.csv" => format!(
+        "outcomes.csv: 1 row breaks the data contract; nothing was loaded\n  outcomes.csv:2:8: dropped_on must be empty when achieved_on is set (found \"2026-09-21\"){SKIP_HINT}");
+    outcome_unknown_kind: "outcomes.bad_kind.csv" => format!(
+        "outcomes.csv: 1 row breaks the data contract; nothing was loaded\n  outcomes.csv:2:4: kind must be onboarding, adoption or business (found \"Renewal\"){SKIP_HINT}");
+    outcome_achieved_before_created: "outcomes.achieved_before_created.csv" => format!(
+        "outcomes.csv: 1 row breaks the data contract; nothing was loaded\n  outcomes.csv:2:7: achieved_on must not be before created_on (found \"2026-08-01\"){SKIP_HINT}");
+    outcome_duplicate_id: "outcomes.duplicate_id.csv" => format!(
+        "outcomes.csv: 1 row breaks the data contract; nothing was loaded\n  outcomes.csv:3:1: outcome_id must be unique (repeats an earlier row) (found \"O-1\"){SKIP_HINT}");
+    outcome_empty_title: "outcomes.empty_title.csv" => format!(
+        "outcomes.csv: 1 row breaks the data contract; nothing was loaded\n  outcomes.csv:2:3: title is required{SKIP_HINT}");
+    outcome_us_due_date: "outcomes.us_due_date.csv" => format!(
+        "outcomes.csv: 1 row breaks the data contract; nothing was loaded\n  outcomes.csv:2:6: due_on must be a date YYYY-MM-DD (found \"10/01/2026\"){SKIP_HINT}");
+    contact_bad_boolean: "contacts.bad_boolean.csv" => format!(
+        "contacts.csv: 1 row breaks the data contract; nothing was loaded\n  contacts.csv:3:6: champion must be true/false, yes/no or 1/0 (found \"Y\"){SKIP_HINT}");
+    contact_bad_left_on: "contacts.bad_left_on.csv" => format!(
+        "contacts.csv: 1 row breaks the data contract; nothing was loaded\n  contacts.csv:2:8: left_on must be a date YYYY-MM-DD (found \"2026-06-31\"){SKIP_HINT}");
+    contact_duplicate_id: "contacts.duplicate_id.csv" => format!(
+        "contacts.csv: 1 row breaks the data contract; nothing was loaded\n  contacts.csv:3:1: contact_id must be unique (repeats an earlier row) (found \"C-1\"){SKIP_HINT}");
+    contact_missing_name_column: "contacts.missing_name_column.csv" =>
+        "contacts.csv:1: missing required column name (rule: contacts needs contact_id, account_id, name)";
     missing_required_column: "accounts.missing_required_column.csv" =>
         "accounts.csv:1: missing required column arr (rule: accounts needs account_id, name, arr, contract_start)";
     duplicate_column: "accounts.duplicate_column.csv" =>
@@ -178,7 +201,9 @@ fn good_data_loads_with_orphans_counted_and_extra_columns_reported() {
             ("usage", 4, 1),
             ("tickets", 2, 1),
             ("surveys", 3, 0),
-            ("activities", 2, 0)
+            ("activities", 2, 0),
+            ("outcomes", 6, 1),
+            ("contacts", 5, 1),
         ]
     );
     assert_eq!(summary.tables[0].ignored_columns, ["crm_region"]);
@@ -259,6 +284,95 @@ fn timestamps_follow_the_contract_and_are_stored_in_utc() {
         (count, priority.as_str()),
         (1, "urgent"),
         "count defaults to 1; priority is lower-cased"
+    );
+}
+
+#[test]
+fn outcomes_and_contacts_load_with_booleans_kinds_and_orphans() {
+    let db = Db::open_in_memory().unwrap();
+    let dir = dataset_with(&[]);
+    std::fs::write(
+        dir.path().join("outcomes.csv"),
+        "Outcome_ID,account_id,title,kind,created_on,due_on,achieved_on,dropped_on,owner\n\
+         O-1,A-1,\"Cut ticket backlog 30%\",,2026-09-01,2026-12-01,,,Alice Martin\n\
+         O-2,A-2,経費精算を月3日短縮,ADOPTION,2026/09/01,2026-10-01,2026-09-30,,\n\
+         O-3,A-9,Orphan goal,business,2026-09-01,2026-10-01,,,\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("contacts.csv"),
+        "contact_id,account_id,name,email,role,champion,decision_maker,left_on\n\
+         C-1,A-2,田中 一郎,Tanaka@Sakura.example,CTO,Yes,TRUE,2026-06-01\n\
+         C-2,A-2,鈴木 花子,,情報システム部長,no,1,\n\
+         C-3,A-1,Bob,,,,,\n\
+         C-4,A-1,Eve,,,0,False,\n\
+         C-5,A-7,Orphan,,,,,\n",
+    )
+    .unwrap();
+    let summary = load_dir(&db, dir.path(), false).unwrap();
+    let counted: Vec<(&str, u64, u64)> = summary.tables[5..]
+        .iter()
+        .map(|t| (t.table, t.rows, t.orphans))
+        .collect();
+    assert_eq!(counted, [("outcomes", 2, 1), ("contacts", 4, 1)]);
+    assert_eq!(
+        rows_as_text(
+            &db,
+            "SELECT outcome_id, kind, created_on::VARCHAR, due_on::VARCHAR, achieved_on::VARCHAR, owner FROM outcomes ORDER BY 1"
+        ),
+        [
+            [
+                "O-1",
+                "business",
+                "2026-09-01",
+                "2026-12-01",
+                "",
+                "Alice Martin"
+            ],
+            [
+                "O-2",
+                "adoption",
+                "2026-09-01",
+                "2026-10-01",
+                "2026-09-30",
+                ""
+            ],
+        ]
+    );
+    assert_eq!(
+        rows_as_text(
+            &db,
+            "SELECT contact_id, name, champion::VARCHAR, decision_maker::VARCHAR, left_on::VARCHAR FROM contacts ORDER BY 1"
+        ),
+        [
+            ["C-1", "田中 一郎", "true", "true", "2026-06-01"],
+            ["C-2", "鈴木 花子", "false", "true", ""],
+            ["C-3", "Bob", "false", "false", ""],
+            ["C-4", "Eve", "false", "false", ""],
+        ]
+    );
+    // Outcomes and contacts do not move the data's freshness.
+    assert_eq!(
+        summary.freshness.map(|d| d.to_string()).as_deref(),
+        Some("2026-11-20")
+    );
+    // --skip-bad-rows sets a bad outcome aside like any other row.
+    let dir = dataset_with(&[]);
+    std::fs::write(
+        dir.path().join("outcomes.csv"),
+        "outcome_id,account_id,title,kind,created_on,due_on,achieved_on,dropped_on,owner\n\
+         O-1,A-1,Go live,,2026-09-01,2026-12-01,,,\n\
+         O-2,A-1,Backwards,,2026-09-01,2026-08-01,,,\n\
+         O-3,A-2,Roll out,,2026-09-01,2026-12-01,,,\n",
+    )
+    .unwrap();
+    let summary = load_dir(&db, dir.path(), true).unwrap();
+    assert_eq!((summary.tables[5].rows, summary.tables[5].rejected), (2, 1));
+    let rejects = std::fs::read_to_string(summary.rejects_file.unwrap()).unwrap();
+    assert!(
+        rejects
+            .contains("outcomes,outcomes.csv,3,due_on,must not be before created_on,2026-08-01,"),
+        "{rejects}"
     );
 }
 

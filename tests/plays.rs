@@ -149,6 +149,7 @@ fn due_dates_count_from_the_start_or_back_from_the_renewal() {
     let mut renewing = account("A-2", "さくらテック", None, None, Some(80), &[]);
     renewing.renewal_date = Some("2027-02-01".into());
     renewing.days_to_renewal = Some(73);
+    renewing.stage = "renewal".into();
     // The data is as of 11-20; the CSM runs it on 11-21: the run starts the day they can act.
     runs::sync(
         &db,

@@ -143,7 +143,7 @@ fn a_database_of_an_older_schema_is_migrated_not_rejected() {
     }
     let db = Db::open(&path).unwrap();
     assert_eq!(db.schema_version().unwrap(), SCHEMA_VERSION);
-    assert_eq!(SCHEMA_VERSION, 5);
+    assert_eq!(SCHEMA_VERSION, 6);
     let body: String = db
         .conn()
         .query_row("SELECT body FROM actions", [], |r| r.get(0))

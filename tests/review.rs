@@ -190,7 +190,7 @@ fn csv_export_neutralises_formulas_and_keeps_japanese_with_or_without_bom() {
     let csv = String::from_utf8(export_text(&items, ExportFormat::Csv, false)).unwrap();
     let row = csv.lines().nth(1).unwrap();
     assert!(
-        row.starts_with("1,A-1,'=1+1,'@SUM(A1),'+cmd|calc,100.00,"),
+        row.starts_with("1,A-1,'=1+1,'@SUM(A1),'+cmd|calc,adoption,100.00,"),
         "{row}"
     );
 
@@ -227,6 +227,7 @@ fn json_export_has_the_documented_fields() {
         "name",
         "owner",
         "segment",
+        "stage",
         "arr",
         "health",
         "band",

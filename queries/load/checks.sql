@@ -54,3 +54,8 @@ CREATE OR REPLACE TEMP MACRO typed_whole(v) AS
 
 CREATE OR REPLACE TEMP MACRO contract_problem(col, rule, val) AS
     {'column': col, 'rule': rule, 'value': coalesce(val, '')};
+
+-- Booleans are true/false, yes/no or 1/0, in any case; anything else breaks the rule.
+CREATE OR REPLACE TEMP MACRO contract_boolean(v) AS
+    CASE WHEN lower(v) IN ('true', 'yes', '1') THEN true
+         WHEN lower(v) IN ('false', 'no', '0') THEN false END;

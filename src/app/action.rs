@@ -87,6 +87,12 @@ pub enum Action {
     Snooze,
     Flag,
     Resolve,
+    /// The account's success plan: agree an outcome, mark one achieved, drop one.
+    AddOutcome,
+    AchieveOutcome,
+    DropOutcome,
+    /// Write the account's QBR packet.
+    Qbr,
     Undo,
     Export,
     ShowQueue,
@@ -119,7 +125,8 @@ pub enum Action {
         id: i64,
         action: NewAction,
     },
-    Exported(String),
+    /// A file was written: what, and where, as the person is told.
+    Written(String),
     Failed(String),
 }
 
@@ -132,6 +139,8 @@ pub enum Effect {
     Record(NewAction),
     /// Write the queue as shown to a CSV file.
     Export(Vec<ActionItem>),
+    /// Write the account's QBR packet (HTML) to a file.
+    WriteQbr(String),
     /// Bring the plays up to date with the live score and read the tasks.
     LoadTasks,
     /// Close a task: done, or skipped with the reason.

@@ -5,13 +5,16 @@ use unicode_width::UnicodeWidthStr;
 
 use super::App;
 use super::action::{Effect, InputKey, Level};
-use crate::contract::ACTIVITY_KINDS;
+use crate::contract::{ACTIVITY_KINDS, OUTCOME_KINDS};
 use crate::db::actions::{ActionKind, NewAction};
 use crate::text::parse_date;
 
 const DEFAULT_SNOOZE: &str = "+7d";
 const DEFAULT_DUE: &str = "+7d";
 const DEFAULT_FLAG_EXPIRY: &str = "+30d";
+const DEFAULT_OUTCOME_DUE: &str = "+90d";
+/// An outcome's kind when none is named (DATA.md): business.
+const BUSINESS: usize = 2;
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TextInput {
@@ -75,6 +78,11 @@ pub enum FieldValue {
         options: &'static [&'static str],
         index: usize,
     },
+    /// One of the account's things (an outcome): ids with what is shown for them.
+    Pick {
+        options: Vec<(String, String)>,
+        index: usize,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -125,10 +133,29 @@ impl Field {
         }
     }
 
+    pub fn choice_at(label: &'static str, options: &'static [&'static str], index: usize) -> Field {
+        Field {
+            value: FieldValue::Choice { options, index },
+            ..Field::choice(label, options)
+        }
+    }
+
+    pub fn pick(label: &'static str, options: Vec<(String, String)>) -> Field {
+        Field {
+            label,
+            value: FieldValue::Pick { options, index: 0 },
+            required: true,
+            is_date: false,
+            past: false,
+        }
+    }
+
+    /// The text typed, the option chosen, or the id of the thing picked.
     pub fn text_value(&self) -> String {
         match &self.value {
             FieldValue::Text(input) => input.text.trim().to_owned(),
             FieldValue::Choice { options, index } => options[*index].to_owned(),
+            FieldValue::Pick { options, index } => options[*index].0.clone(),
         }
     }
 }
@@ -144,6 +171,9 @@ pub enum FormKind {
     SkipTask,
     /// Taking a task off the list until a day.
     SnoozeTask,
+    AddOutcome,
+    AchieveOutcome,
+    DropOutcome,
 }
 
 impl FormKind {
@@ -156,6 +186,9 @@ impl FormKind {
             FormKind::Resolve => "Resolve",
             FormKind::SkipTask => "Skip the task",
             FormKind::SnoozeTask => "Snooze the task",
+            FormKind::AddOutcome => "Agree an outcome (success plan)",
+            FormKind::AchieveOutcome => "Mark an outcome achieved",
+            FormKind::DropOutcome => "Drop an outcome",
         }
     }
 }
@@ -196,11 +229,58 @@ impl App {
                 Field::date("until", DEFAULT_FLAG_EXPIRY),
             ],
             FormKind::Resolve => vec![Field::text("outcome", true)],
+            FormKind::AddOutcome => vec![
+                Field::text("outcome", true),
+                Field::choice_at("kind", &OUTCOME_KINDS, BUSINESS),
+                Field::date("due", DEFAULT_OUTCOME_DUE),
+            ],
+            FormKind::AchieveOutcome | FormKind::DropOutcome => {
+                let id = account.account_id.clone();
+                return self.open_outcome_form(kind, id);
+            }
             FormKind::SkipTask | FormKind::SnoozeTask => return self.open_task_form(kind),
         };
         self.form = Some(Form {
             kind,
             account_id: account.account_id.clone(),
+            task_id: None,
+            fields,
+            focus: 0,
+        });
+        Vec::new()
+    }
+
+    /// `a` or `D` on the account screen: which open outcome is achieved or dropped (and why).
+    fn open_outcome_form(&mut self, kind: FormKind, account_id: String) -> Vec<Effect> {
+        let Some(detail) = self.detail.as_ref().filter(|d| d.account_id == account_id) else {
+            self.say(Level::Error, "the success plan is still loading");
+            return Vec::new();
+        };
+        let open: Vec<(String, String)> = detail
+            .outcomes
+            .iter()
+            .filter(|o| o.is_open())
+            .map(|o| {
+                (
+                    o.outcome_id.clone(),
+                    format!("{} (due {})", o.title, o.due_on),
+                )
+            })
+            .collect();
+        if open.is_empty() {
+            self.say(
+                Level::Error,
+                "no open outcome on this account (o agrees one)",
+            );
+            return Vec::new();
+        }
+        let mut fields = vec![Field::pick("outcome", open)];
+        if kind == FormKind::DropOutcome {
+            fields.push(Field::text("why", true));
+        }
+        self.form = Some(Form {
+            kind,
+            account_id,
             task_id: None,
             fields,
             focus: 0,
@@ -264,6 +344,9 @@ impl App {
             FormKind::Snooze => ActionKind::Snooze,
             FormKind::Flag => ActionKind::Flag,
             FormKind::Resolve => ActionKind::Resolve,
+            FormKind::AddOutcome => ActionKind::OutcomeAdd,
+            FormKind::AchieveOutcome => ActionKind::OutcomeAchieved,
+            FormKind::DropOutcome => ActionKind::OutcomeDropped,
         };
         let mut action = NewAction::new(&form.account_id, kind, &self.user);
         action.until = date;
@@ -276,6 +359,15 @@ impl App {
             FormKind::NextStep | FormKind::Flag => action.body = text(0),
             FormKind::SkipTask | FormKind::SnoozeTask => {}
             FormKind::Snooze => action.body = text(1),
+            FormKind::AddOutcome => {
+                action.body = text(0);
+                action.detail = text(1);
+            }
+            FormKind::AchieveOutcome => action.detail = text(0),
+            FormKind::DropOutcome => {
+                action.detail = text(0);
+                action.body = text(1);
+            }
             FormKind::Resolve => {
                 action.body = text(0);
                 let account = self
@@ -350,6 +442,11 @@ impl App {
                             *index = i;
                         }
                     }
+                    _ => {}
+                },
+                FieldValue::Pick { options, index } => match key {
+                    InputKey::Left => *index = (*index + options.len() - 1) % options.len(),
+                    InputKey::Right | InputKey::Char(' ') => *index = (*index + 1) % options.len(),
                     _ => {}
                 },
             },

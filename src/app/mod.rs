@@ -445,7 +445,12 @@ impl App {
                     account.last_touch = Some(day);
                 }
             }
-            ActionKind::Flag | ActionKind::Override | ActionKind::Undo => {}
+            ActionKind::Flag
+            | ActionKind::Override
+            | ActionKind::Undo
+            | ActionKind::OutcomeAdd
+            | ActionKind::OutcomeAchieved
+            | ActionKind::OutcomeDropped => {}
         }
     }
 
@@ -692,6 +697,12 @@ fn describe(action: &NewAction) -> String {
         ActionKind::Override => "overrode the band".to_owned(),
         ActionKind::Resolve => "resolved".to_owned(),
         ActionKind::Undo => "undid an action".to_owned(),
+        ActionKind::OutcomeAdd => format!(
+            "added the outcome \"{}\"",
+            action.body.as_deref().unwrap_or_default()
+        ),
+        ActionKind::OutcomeAchieved => "marked an outcome achieved".to_owned(),
+        ActionKind::OutcomeDropped => "dropped an outcome".to_owned(),
     };
     format!("{what} on {}", action.account_id)
 }
@@ -708,7 +719,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             | Action::TaskClosed(..)
             | Action::TaskSnoozed(..)
             | Action::Saved { .. }
-            | Action::Exported(_)
+            | Action::Written(_)
             | Action::Failed(_)
     );
     // A message stays until the next thing the user does (typing into a form keeps it).
@@ -814,6 +825,19 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Snooze => return app.open_form(FormKind::Snooze),
         Action::Flag => return app.open_form(FormKind::Flag),
         Action::Resolve => return app.open_form(FormKind::Resolve),
+        Action::AddOutcome => return app.open_form(FormKind::AddOutcome),
+        Action::AchieveOutcome => return app.open_form(FormKind::AchieveOutcome),
+        Action::DropOutcome => return app.open_form(FormKind::DropOutcome),
+        Action::Qbr => {
+            return match app.selected_account() {
+                Some(a) => {
+                    let id = a.account_id.clone();
+                    app.say(Level::Info, format!("writing the QBR packet of {id}…"));
+                    vec![Effect::WriteQbr(id)]
+                }
+                None => Vec::new(),
+            };
+        }
         Action::Undo => return app.undo(),
         Action::Export => return app.export(),
         Action::Resize { height, .. } => {
@@ -870,7 +894,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             return vec![Effect::LoadTasks];
         }
         Action::Saved { id, action } => return app.saved(id, action),
-        Action::Exported(path) => app.say(Level::Success, format!("exported the queue to {path}")),
+        Action::Written(what) => app.say(Level::Success, what),
         Action::Failed(problem) => {
             app.saving = false;
             app.review_pending = false;

@@ -6,7 +6,7 @@ use super::{prepare_scoring, scored_filter, write_output};
 use chrono::NaiveDate;
 
 use crate::cli::{
-    AccountsArgs, ExplainArgs, ExportArgs, FlagArgs, NextArgs, OverrideArgs, ResolveArgs,
+    AccountsArgs, ExplainArgs, ExportArgs, FlagArgs, NextArgs, OverrideArgs, QbrArgs, ResolveArgs,
     ReviewArgs, SnoozeArgs, TableFormat, TouchArgs,
 };
 use crate::db::actions::{self, ActionKind, NewAction};
@@ -18,6 +18,7 @@ use crate::model::queue::console_state;
 use crate::model::score::{self, AccountScore, AsOf};
 use crate::report::accounts::{explain_text, write_csv, write_table};
 use crate::report::export::{self, ActionItem};
+use crate::report::qbr::QbrFormat;
 use crate::text::fold;
 
 pub fn list(db: &Db, args: &AccountsArgs, user: &str) -> Result<()> {
@@ -84,6 +85,18 @@ pub fn review(db: &Db, args: &ReviewArgs, user: &str) -> Result<()> {
     write_output(args.output.as_deref(), |mut out| {
         crate::report::review_format::write(&mut out, &review, args.format)
     })
+}
+
+pub fn qbr(db: &Db, args: &QbrArgs) -> Result<()> {
+    let account_id = resolve_account(db, &args.account)?;
+    let (model, as_of) = prepare_scoring(db, &args.scoring)?;
+    let today = chrono::Utc::now().date_naive();
+    let packet = crate::report::qbr::gather(db, &model, as_of, &account_id, today)?;
+    let text = match args.format {
+        QbrFormat::Md => crate::report::qbr::markdown(&packet),
+        QbrFormat::Html => crate::report::qbr::html(&packet),
+    };
+    write_output(args.output.as_deref(), |out| out.write_all(text.as_bytes()))
 }
 
 /// The account a person named: its id in any case or width, else its name if only one

@@ -56,6 +56,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Explain(args)) => accounts::explain(&existing()?, &args),
         Some(Command::Export(args)) => accounts::export(&existing()?, &args, &user),
         Some(Command::Review(args)) => accounts::review(&existing()?, &args, &user),
+        Some(Command::Qbr(args)) => accounts::qbr(&existing()?, &args),
         Some(Command::Touch(args)) => accounts::touch(&existing()?, args, &user),
         Some(Command::Next(args)) => accounts::next_step(&existing()?, args, &user),
         Some(Command::Snooze(args)) => accounts::snooze(&existing()?, args, &user),

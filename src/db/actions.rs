@@ -15,6 +15,13 @@ pub enum ActionKind {
     Override,
     Resolve,
     Undo,
+    /// A success-plan outcome agreed in the console: detail = its kind, body = its title,
+    /// until = its due date.
+    OutcomeAdd,
+    /// detail = the outcome's id.
+    OutcomeAchieved,
+    /// detail = the outcome's id, body = why it is no longer a goal.
+    OutcomeDropped,
 }
 
 impl ActionKind {
@@ -27,6 +34,9 @@ impl ActionKind {
             ActionKind::Override => "override",
             ActionKind::Resolve => "resolve",
             ActionKind::Undo => "undo",
+            ActionKind::OutcomeAdd => "outcome_add",
+            ActionKind::OutcomeAchieved => "outcome_achieved",
+            ActionKind::OutcomeDropped => "outcome_dropped",
         }
     }
 }

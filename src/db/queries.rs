@@ -20,6 +20,7 @@ pub const MIGRATIONS: &[&str] = &[
     sql!("migrations/003_row_origin.sql"),
     sql!("migrations/004_action_contact.sql"),
     sql!("migrations/005_plays.sql"),
+    sql!("migrations/006_outcomes_contacts.sql"),
 ];
 
 pub const LOAD_CHECKS: &str = sql!("load/checks.sql");
@@ -28,6 +29,8 @@ pub const STAGE_USAGE: &str = sql!("load/stage_usage.sql");
 pub const STAGE_TICKETS: &str = sql!("load/stage_tickets.sql");
 pub const STAGE_SURVEYS: &str = sql!("load/stage_surveys.sql");
 pub const STAGE_ACTIVITIES: &str = sql!("load/stage_activities.sql");
+pub const STAGE_OUTCOMES: &str = sql!("load/stage_outcomes.sql");
+pub const STAGE_CONTACTS: &str = sql!("load/stage_contacts.sql");
 pub const MARK_DUPLICATES: &str = sql!("load/mark_duplicates.sql");
 pub const REPLACE_TABLE: &str = sql!("load/replace.sql");
 pub const STAGE_COUNTS: &str = sql!("load/counts.sql");
@@ -88,6 +91,7 @@ pub const ALL: &[(&str, &str)] = &[
     ("migrations/003_row_origin.sql", MIGRATIONS[2]),
     ("migrations/004_action_contact.sql", MIGRATIONS[3]),
     ("migrations/005_plays.sql", MIGRATIONS[4]),
+    ("migrations/006_outcomes_contacts.sql", MIGRATIONS[5]),
     ("plays/start_run.sql", PLAY_START_RUN),
     ("plays/add_task.sql", PLAY_ADD_TASK),
     ("plays/add_event.sql", PLAY_ADD_EVENT),
@@ -118,6 +122,8 @@ pub const ALL: &[(&str, &str)] = &[
     ("load/stage_tickets.sql", STAGE_TICKETS),
     ("load/stage_surveys.sql", STAGE_SURVEYS),
     ("load/stage_activities.sql", STAGE_ACTIVITIES),
+    ("load/stage_outcomes.sql", STAGE_OUTCOMES),
+    ("load/stage_contacts.sql", STAGE_CONTACTS),
     ("load/mark_duplicates.sql", MARK_DUPLICATES),
     ("load/replace.sql", REPLACE_TABLE),
     ("load/counts.sql", STAGE_COUNTS),
@@ -136,6 +142,11 @@ pub const ALL: &[(&str, &str)] = &[
     ("console/daily_usage.sql", DAILY_USAGE),
     ("console/tickets.sql", ACCOUNT_TICKETS),
     ("console/surveys.sql", ACCOUNT_SURVEYS),
+    ("console/outcomes.sql", ACCOUNT_OUTCOMES),
+    ("qbr/weekly_health.sql", QBR_WEEKLY_HEALTH),
+    ("qbr/weekly_usage.sql", QBR_WEEKLY_USAGE),
+    ("qbr/active_users.sql", QBR_ACTIVE_USERS),
+    ("console/contacts.sql", ACCOUNT_CONTACTS),
     ("console/timeline.sql", ACCOUNT_TIMELINE),
     ("review/table_freshness.sql", REVIEW_TABLE_FRESHNESS),
     ("review/orphans.sql", REVIEW_ORPHANS),
@@ -188,6 +199,11 @@ pub const CONSOLE_STATE: &str = sql!("console/state.sql");
 pub const DAILY_USAGE: &str = sql!("console/daily_usage.sql");
 pub const ACCOUNT_TICKETS: &str = sql!("console/tickets.sql");
 pub const ACCOUNT_SURVEYS: &str = sql!("console/surveys.sql");
+pub const ACCOUNT_OUTCOMES: &str = sql!("console/outcomes.sql");
+pub const QBR_WEEKLY_HEALTH: &str = sql!("qbr/weekly_health.sql");
+pub const QBR_WEEKLY_USAGE: &str = sql!("qbr/weekly_usage.sql");
+pub const QBR_ACTIVE_USERS: &str = sql!("qbr/active_users.sql");
+pub const ACCOUNT_CONTACTS: &str = sql!("console/contacts.sql");
 pub const ACCOUNT_TIMELINE: &str = sql!("console/timeline.sql");
 
 pub const REVIEW_TABLE_FRESHNESS: &str = sql!("review/table_freshness.sql");

@@ -1,6 +1,7 @@
-//! Salesforce accounts → accounts. Data Loader/API exports name columns by API name (`Name`,
-//! `ARR__c`), report exports by label (`Account Name`, `ARR`); both are recognised. An
-//! Opportunity export in the same import supplies renewal dates the account rows lack.
+//! Salesforce accounts → accounts, contacts → contacts. Data Loader/API exports name columns by
+//! API name (`Name`, `ARR__c`), report exports by label (`Account Name`, `ARR`); both are
+//! recognised. An Opportunity export in the same import supplies renewal dates the account rows
+//! lack.
 
 use std::collections::HashMap;
 
@@ -22,6 +23,13 @@ pub const SCHEMA: Schema = Schema {
         "contract_start",
         "renewal_date",
         "churned_on",
+        // A Contact export's own fields (account_id and name are shared with accounts).
+        "contact_id",
+        "email",
+        "role",
+        "champion",
+        "decision_maker",
+        "left_on",
     ],
     value_maps: &[],
     // Salesforce rows are the accounts; they are not matched to any.
@@ -99,6 +107,35 @@ const HEADERS: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// A Contact export's headers per contract column of `contacts`. Champion and decision maker
+/// are custom fields: these are common names, and the mapping file names others.
+const CONTACT_HEADERS: &[(&str, &[&str])] = &[
+    ("contact_id", &["Id", "Contact ID", "ContactId"]),
+    ("account_id", &["AccountId", "Account ID", "Account.Id"]),
+    ("name", &["Name", "Full Name", "Contact Name"]),
+    ("email", &["Email", "Email Address"]),
+    ("role", &["Title", "Job Title", "Role__c"]),
+    (
+        "champion",
+        &["Champion__c", "Champion", "Is_Champion__c", "Is Champion"],
+    ),
+    (
+        "decision_maker",
+        &[
+            "Decision_Maker__c",
+            "Decision Maker",
+            "Is_Decision_Maker__c",
+            "Is Decision Maker",
+        ],
+    ),
+    (
+        "left_on",
+        &["Left_On__c", "Left On", "Left_Company_Date__c", "Date Left"],
+    ),
+];
+const CONTACT_FIRST_NAME: &[&str] = &["FirstName", "First Name"];
+const CONTACT_LAST_NAME: &[&str] = &["LastName", "Last Name"];
+
 const OPPORTUNITY_ACCOUNT: &[&str] = &["AccountId", "Account ID"];
 const OPPORTUNITY_CLOSE: &[&str] = &["CloseDate", "Close Date"];
 const OPPORTUNITY_TYPE: &[&str] = &["Type", "Opportunity Type"];
@@ -171,6 +208,7 @@ fn read_amount(value: &str, decimal_mark: char) -> Option<String> {
 
 pub fn read(import: &mut Import, documents: Vec<Vec<Document>>) -> Result<()> {
     let mut accounts = Vec::new();
+    let mut contacts = Vec::new();
     let mut renewals: HashMap<String, String> = HashMap::new();
     for doc in documents.into_iter().flatten() {
         let records = input::csv_records(&doc)?;
@@ -180,22 +218,99 @@ pub fn read(import: &mut Import, documents: Vec<Vec<Document>>) -> Result<()> {
         let header = Header::new(&head.fields);
         let is_opportunities = header.first(OPPORTUNITY_ACCOUNT).is_some()
             && header.first(OPPORTUNITY_CLOSE).is_some();
+        // A Contact row names its account and a person: an e-mail or a title.
+        let is_contacts = !is_opportunities
+            && header.first(OPPORTUNITY_ACCOUNT).is_some()
+            && header.first(&["Email", "Email Address", "Title"]).is_some();
         if is_opportunities {
             collect_renewals(import, &doc.name, &head.fields, rows, &mut renewals)?;
+        } else if is_contacts {
+            let (names, rows) = (head.fields.clone(), rows.to_vec());
+            contacts.push((doc, names, rows));
         } else {
             let (names, rows) = (head.fields.clone(), rows.to_vec());
             accounts.push((doc, names, rows));
         }
     }
-    if accounts.is_empty() {
+    if accounts.is_empty() && contacts.is_empty() {
         return Err(crate::error::Error::Usage(
-            "salesforce: no accounts file among the files (an Opportunity export only adds renewal dates to the accounts imported with it)".to_owned(),
+            "salesforce: no Account or Contact export among the files (an Opportunity export only adds renewal dates to the accounts imported with it)".to_owned(),
         ));
     }
     for (doc, names, rows) in accounts {
         read_accounts(import, &doc, &names, &rows, &renewals)?;
     }
+    for (doc, names, rows) in contacts {
+        read_contacts(import, &doc, &names, &rows)?;
+    }
     Ok(())
+}
+
+/// A Contact export → contacts. Without a full-name column the name is built from the first
+/// and last names, family name first when it is written in Japanese (田中 一郎).
+fn read_contacts(
+    import: &mut Import,
+    doc: &Document,
+    names: &[String],
+    rows: &[Record],
+) -> Result<()> {
+    let name = doc.name.as_str();
+    let header = Header::new(names);
+    let mapping = import.mapping.clone();
+    let mut columns = Vec::new();
+    for (field, defaults) in CONTACT_HEADERS {
+        columns.push(header.field(name, &mapping, field, defaults)?);
+    }
+    let (first, last) = (
+        header.first(CONTACT_FIRST_NAME),
+        header.first(CONTACT_LAST_NAME),
+    );
+    for (i, required) in [(0, "contact_id"), (1, "account_id")] {
+        if columns[i].is_none() {
+            return Err(no_column(
+                name,
+                Vendor::Salesforce,
+                required,
+                CONTACT_HEADERS[i].1,
+            ));
+        }
+    }
+    if columns[2].is_none() && last.is_none() {
+        return Err(no_column(
+            name,
+            Vendor::Salesforce,
+            "name",
+            &["Name", "Full Name", "LastName"],
+        ));
+    }
+    let file = import.csv_file(doc);
+    let mut origins: Vec<Option<(String, usize)>> =
+        columns.iter().map(|c| origin(names, *c)).collect();
+    if columns[2].is_none() {
+        origins[2] = origin(names, last);
+    }
+    let table = import.table("contacts", origins)?;
+    let format = mapping.date_format.as_deref();
+    for record in rows {
+        let f = &record.fields;
+        let mut values: Vec<Option<String>> = columns.iter().map(|c| cell(f, *c)).collect();
+        if values[2].is_none() {
+            values[2] = full_name(cell(f, first), cell(f, last));
+        }
+        values[7] = values[7].as_deref().map(|v| time::to_date(v, format));
+        import.row(table, file, record.line, &values)?;
+    }
+    Ok(())
+}
+
+fn full_name(first: Option<String>, last: Option<String>) -> Option<String> {
+    let parts = if last.as_deref().is_some_and(crate::text::is_japanese) {
+        [last, first]
+    } else {
+        [first, last]
+    };
+    let joined: Vec<String> = parts.into_iter().flatten().collect();
+    (!joined.is_empty()).then(|| joined.join(" "))
 }
 
 /// The earliest close date of each account's open renewal opportunities. Without a `Type`
@@ -313,6 +428,18 @@ fn read_accounts(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn contact_names_put_a_japanese_family_name_first() {
+        let name = |f: &str, l: &str| full_name(Some(f.into()), Some(l.into())).unwrap();
+        assert_eq!(name("一郎", "田中"), "田中 一郎");
+        assert_eq!(name("Dana", "Whitfield"), "Dana Whitfield");
+        assert_eq!(
+            full_name(None, Some("Whitfield".into())).unwrap(),
+            "Whitfield"
+        );
+        assert_eq!(full_name(None, None), None);
+    }
 
     #[test]
     fn amounts_lose_currency_and_grouping() {

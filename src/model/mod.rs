@@ -38,6 +38,16 @@ pub const REASONS: &[(&str, &str, &str)] = &[
         "RENEW",
         "renews within 90 days with health below 70",
     ),
+    (
+        "OUTCOME_OVERDUE",
+        "LATE",
+        "an agreed outcome is past its due date",
+    ),
+    (
+        "CHAMPION_LEFT",
+        "CHAMP",
+        "a champion or decision maker left in the last 90 days",
+    ),
 ];
 
 /// Every metric the SQL computes per account (queries/health.sql), which a measure may use.
@@ -56,6 +66,8 @@ pub const METRICS: &[&str] = &[
     "ces_180d",
     "days_since_touch",
     "days_to_renewal",
+    "outcomes_on_track",
+    "overdue_outcomes",
 ];
 
 /// A metric's raw value with its unit, as the explanation shows it: utilization as a share of
@@ -67,6 +79,7 @@ pub fn metric_text(metric: &str, value: f64) -> String {
         "utilization" if value < 0.1 => format!("{:.1}%", value * 100.0),
         "utilization" => format!("{:.0}%", value * 100.0),
         "usage_trend" => format!("{value:.2}×"),
+        "outcomes_on_track" => format!("{value:.0}%"),
         "open_ticket_load" => format!("{plain} pts"),
         m if m.starts_with("days_") || m.ends_with("_days") => format!("{plain} d"),
         _ => plain,
@@ -120,6 +133,36 @@ pub struct Rules {
     pub escalation: EscalationRule,
     pub low_adoption: LowAdoptionRule,
     pub renewal_risk: RenewalRiskRule,
+    /// The rules of the customer's side (HEALTH.md, this wave): a model file written before
+    /// them still reads, with HEALTH.md's values.
+    #[serde(default)]
+    pub outcome_overdue: OutcomeOverdueRule,
+    #[serde(default)]
+    pub champion_left: ChampionLeftRule,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeOverdueRule {
+    pub min_outcomes: i64,
+}
+
+impl Default for OutcomeOverdueRule {
+    fn default() -> Self {
+        OutcomeOverdueRule { min_outcomes: 1 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChampionLeftRule {
+    pub within_days: i64,
+}
+
+impl Default for ChampionLeftRule {
+    fn default() -> Self {
+        ChampionLeftRule { within_days: 90 }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -417,8 +460,18 @@ mod tests {
     #[test]
     fn default_model_matches_health_md() {
         let model = Model::default_model();
-        assert_eq!(model.measures.len(), 9);
-        assert_eq!(model.total_weight(), 100.0);
+        assert_eq!(model.measures.len(), 10);
+        assert_eq!(model.total_weight(), 110.0);
+        let outcomes = &model.measures[9];
+        assert_eq!(
+            (
+                outcomes.metric.as_str(),
+                outcomes.bad,
+                outcomes.good,
+                outcomes.weight
+            ),
+            ("outcomes_on_track", 50.0, 100.0, 10.0)
+        );
         let utilization = &model.measures[0];
         assert_eq!(
             (utilization.bad, utilization.good, utilization.weight),

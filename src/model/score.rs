@@ -127,6 +127,8 @@ pub struct AccountScore {
     pub nps: SurveyFigure,
     pub csat: SurveyFigure,
     pub ces: SurveyFigure,
+    /// The lifecycle stage as of the score's date: onboarding, adoption or renewal.
+    pub stage: String,
 }
 
 impl AccountScore {
@@ -258,6 +260,8 @@ pub fn install(conn: &Connection, model: &Model) -> Result<()> {
             r.low_adoption.utilization_below,
             r.renewal_risk.within_days,
             r.renewal_risk.health_below,
+            r.outcome_overdue.min_outcomes,
+            r.champion_left.within_days,
             model.queue.missing_health,
         ],
     )?;
@@ -394,6 +398,7 @@ pub fn read_scores(
                 value: r.get(24)?,
                 n: r.get(25)?,
             },
+            stage: r.get(26)?,
         })
     })?;
     Ok(rows.collect::<duckdb::Result<_>>()?)

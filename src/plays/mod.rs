@@ -348,17 +348,6 @@ fn check_fields(text: &Spanned<String>) -> Result<(), (usize, String)> {
     Ok(())
 }
 
-/// The lifecycle stage of an account as of `as_of` (HEALTH.md): `renewal` when 0 ≤ days to
-/// renewal ≤ 90, `onboarding` when the contract started under 90 days ago, else `adoption`.
-pub fn stage(account: &AccountScore, as_of: NaiveDate) -> &'static str {
-    let started = NaiveDate::parse_from_str(&account.contract_start, "%Y-%m-%d").ok();
-    match (account.days_to_renewal, started) {
-        (Some(days), _) if (0..=90).contains(&days) => "renewal",
-        (_, Some(start)) if (as_of - start).num_days() < 90 => "onboarding",
-        _ => "adoption",
-    }
-}
-
 impl Play {
     /// Whether the play applies to the account's segment and plan.
     pub fn applies_to(&self, account: &AccountScore) -> bool {

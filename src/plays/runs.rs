@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
-use super::{Play, Playbook, STAGES, stage};
+use super::{Play, Playbook, STAGES};
 use crate::db::Db;
 use crate::db::plays::{self, NewRun, RunEnd, Task};
 use crate::error::Result;
@@ -27,9 +27,9 @@ pub struct SyncSummary {
 }
 
 /// The fact behind a play's trigger for an account, when the trigger fires.
-fn firing(play: &Play, account: &AccountScore, as_of: NaiveDate) -> Option<String> {
+fn firing(play: &Play, account: &AccountScore) -> Option<String> {
     if STAGES.contains(&play.trigger.as_str()) {
-        if stage(account, as_of) != play.trigger {
+        if account.stage != play.trigger {
             return None;
         }
         return Some(match play.trigger.as_str() {
@@ -78,7 +78,7 @@ pub fn sync(
                 .as_deref()
                 .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
             for play in playbook.plays.iter().filter(|p| p.applies_to(account)) {
-                let Some(fact) = firing(play, account, as_of) else {
+                let Some(fact) = firing(play, account) else {
                     continue;
                 };
                 match open_by.get(&(account.account_id.as_str(), play.name.as_str())) {

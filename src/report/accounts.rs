@@ -24,6 +24,7 @@ pub fn write_table(
         ("band", Align::Left),
         ("trend", Align::Right),
         ("coverage", Align::Right),
+        ("stage", Align::Left),
         ("reasons", Align::Left),
         ("priority", Align::Right),
     ]);
@@ -38,6 +39,7 @@ pub fn write_table(
                 .map(|t| format!("{} {t:+}", a.trend_arrow(model.trend.threshold)))
                 .unwrap_or_default(),
             format!("{:.0}%", a.coverage * 100.0),
+            a.stage.clone(),
             a.reason_codes().replace(';', " "),
             group_digits(a.priority),
         ]);
@@ -62,6 +64,7 @@ pub fn write_csv(out: &mut impl Write, accounts: &[AccountScore]) -> io::Result<
         "priority",
         "urgency",
         "days_to_renewal",
+        "stage",
     ];
     crate::csv::write_safe_row(out, header)?;
     for a in accounts {
@@ -79,6 +82,7 @@ pub fn write_csv(out: &mut impl Write, accounts: &[AccountScore]) -> io::Result<
             format!("{:.2}", a.priority),
             format!("{}", a.urgency),
             a.days_to_renewal.map(|d| d.to_string()).unwrap_or_default(),
+            a.stage.clone(),
         ];
         crate::csv::write_safe_row(out, cells.iter().map(String::as_str))?;
     }
@@ -96,7 +100,7 @@ pub fn explain_text(a: &AccountScore, model: &Model, as_of: AsOf) -> String {
     );
     let band = a.band.clone().unwrap_or_else(|| "no band".into());
     out.push_str(&format!(
-        "Health {} ({band}), coverage {:.0}%{}, trend {}\n",
+        "Health {} ({band}), coverage {:.0}%{}, trend {}, stage {}\n",
         a.health_text(model),
         a.coverage * 100.0,
         if a.coverage < model.confidence.low_coverage_below {
@@ -108,6 +112,7 @@ pub fn explain_text(a: &AccountScore, model: &Model, as_of: AsOf) -> String {
             "{} {t:+} vs a week earlier",
             a.trend_arrow(model.trend.threshold)
         )),
+        a.stage,
     ));
     if let Some(o) = &a.band_override {
         out.push_str(&format!(

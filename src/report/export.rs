@@ -26,6 +26,8 @@ pub struct ActionItem {
     pub name: String,
     pub owner: Option<String>,
     pub segment: Option<String>,
+    /// The lifecycle stage: onboarding, adoption or renewal.
+    pub stage: String,
     pub arr: f64,
     pub health: Option<i64>,
     pub band: Option<String>,
@@ -53,6 +55,7 @@ impl ActionItem {
             name: a.name.clone(),
             owner: a.owner.clone(),
             segment: a.segment.clone(),
+            stage: a.stage.clone(),
             arr: a.arr,
             health: a.health,
             band: a.band.clone(),
@@ -68,12 +71,13 @@ impl ActionItem {
     }
 }
 
-const HEADER: [&str; 17] = [
+const HEADER: [&str; 18] = [
     "rank",
     "account_id",
     "name",
     "owner",
     "segment",
+    "stage",
     "arr",
     "health",
     "band",
@@ -92,13 +96,14 @@ fn opt<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map(ToString::to_string).unwrap_or_default()
 }
 
-fn cells(item: &ActionItem) -> [String; 17] {
+fn cells(item: &ActionItem) -> [String; 18] {
     [
         item.rank.to_string(),
         item.account_id.clone(),
         item.name.clone(),
         opt(&item.owner),
         opt(&item.segment),
+        item.stage.clone(),
         format!("{:.2}", item.arr),
         opt(&item.health),
         opt(&item.band),
@@ -152,6 +157,7 @@ pub fn write(
                 ("#", Right),
                 ("account", Left),
                 ("owner", Left),
+                ("stage", Left),
                 ("ARR", Right),
                 ("health", Right),
                 ("reasons", Left),
@@ -174,15 +180,16 @@ pub fn write(
                     c[0].clone(),
                     format!("{} ({})", item.name, item.account_id),
                     c[3].clone(),
-                    c[5].clone(),
+                    item.stage.clone(),
+                    c[6].clone(),
                     health,
-                    c[10].clone(),
+                    c[11].clone(),
                     match (&item.renewal_date, item.days_to_renewal) {
                         (Some(d), Some(n)) => format!("{d} ({n}d)"),
                         _ => String::new(),
                     },
                     next,
-                    c[15].clone(),
+                    c[16].clone(),
                 ]);
             }
             out.write_all(table.markdown().as_bytes())

@@ -1,7 +1,9 @@
 pub mod accounts;
 pub mod backtest;
 pub mod export;
+pub mod html;
 pub mod model_diff;
+pub mod qbr;
 pub mod review;
 pub mod review_format;
 pub mod table;

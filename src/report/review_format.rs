@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
+use super::html::{self, esc, text as text_html};
 use super::review::{Entry, Review};
 use super::table::{Align, TextTable};
 use crate::format::group_digits;
@@ -241,24 +242,9 @@ pub fn markdown(r: &Review) -> String {
     s
 }
 
-fn esc(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-fn band_color(band: &str) -> &'static str {
-    match band {
-        "green" => "#2e7d32",
-        "yellow" => "#f9a825",
-        "red" => "#c62828",
-        _ => "#9e9e9e",
-    }
-}
-
 /// A horizontal bar chart of the band distribution.
 fn band_svg(r: &Review) -> String {
+    use super::html::band_color;
     let most = r.bands.iter().map(|b| b.1).max().unwrap_or(1).max(1) as f64;
     let mut svg = format!(
         "<svg width=\"420\" height=\"{}\" role=\"img\" aria-label=\"accounts per band\">",
@@ -281,100 +267,9 @@ fn band_svg(r: &Review) -> String {
     svg
 }
 
-/// A line of mean portfolio health per week.
-/// Mean health per week as a line chart: a 0–100 axis, each week's value over its point and
-/// the weeks' dates under the axis.
-fn trend_svg(r: &Review) -> String {
-    let (width, height) = (560.0, 180.0);
-    let (left, right, top, bottom) = (36.0, 28.0, 20.0, 36.0);
-    let plot_h = height - top - bottom;
-    let step = if r.weekly.len() > 1 {
-        (width - left - right) / (r.weekly.len() - 1) as f64
-    } else {
-        0.0
-    };
-    let x = |i: usize| left + i as f64 * step;
-    let y = |h: f64| top + (100.0 - h) / 100.0 * plot_h;
-    let mut svg = format!(
-        "<svg width=\"{width}\" height=\"{height}\" role=\"img\" aria-label=\"mean health per week\" font-size=\"11\">"
-    );
-    let _ = write!(
-        svg,
-        "<rect x=\"0\" y=\"0\" width=\"{width}\" height=\"{height}\" fill=\"#fafafa\"/>"
-    );
-    for tick in [0.0, 50.0, 100.0] {
-        let _ = write!(
-            svg,
-            "<line x1=\"{left}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#ddd\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#555\">{tick}</text>",
-            width - right,
-            y(tick),
-            y(tick),
-            left - 6.0,
-            y(tick) + 4.0
-        );
-    }
-    let points: Vec<(usize, f64)> = r
-        .weekly
-        .iter()
-        .enumerate()
-        .filter_map(|(i, w)| Some((i, w.mean_health?)))
-        .collect();
-    let coords: Vec<String> = points
-        .iter()
-        .map(|&(i, h)| format!("{:.1},{:.1}", x(i), y(h)))
-        .collect();
-    let _ = write!(
-        svg,
-        "<polyline fill=\"none\" stroke=\"#1565c0\" stroke-width=\"2\" points=\"{}\"/>",
-        coords.join(" ")
-    );
-    for &(i, h) in &points {
-        let _ = write!(
-            svg,
-            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"#1565c0\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#1565c0\">{h:.0}</text>",
-            x(i),
-            y(h),
-            x(i),
-            y(h) - 7.0
-        );
-    }
-    for (i, w) in r.weekly.iter().enumerate() {
-        // Dates as MM-DD, every other week so they never overlap.
-        if i % 2 == r.weekly.len().saturating_sub(1) % 2 {
-            let _ = write!(
-                svg,
-                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#555\">{}</text>",
-                x(i),
-                height - bottom + 16.0,
-                esc(w.as_of.get(5..).unwrap_or(&w.as_of))
-            );
-        }
-    }
-    svg.push_str("</svg>");
-    svg
-}
-
-/// Text from the data, marked `lang="ja"` when it is Japanese so that a browser picks a
-/// Japanese font and line breaking for it (the page itself is English).
-fn text_html(text: &str) -> String {
-    let japanese = text.chars().any(|c| {
-        matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{9fff}' | '\u{ff66}'..='\u{ff9f}')
-    });
-    if japanese {
-        format!("<span lang=\"ja\">{}</span>", esc(text))
-    } else {
-        esc(text)
-    }
-}
-
 pub fn html(r: &Review) -> String {
     let mut s = String::new();
-    let _ = write!(
-        s,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title>",
-        esc(&title(r))
-    );
-    s.push_str("<style>body{font-family:system-ui,-apple-system,\"Segoe UI\",\"Hiragino Sans\",\"Hiragino Kaku Gothic ProN\",\"Noto Sans CJK JP\",\"Noto Sans JP\",\"Yu Gothic\",Meiryo,sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:4px 8px;text-align:left}td.n{text-align:right}h3{margin-top:1.5em}</style></head><body>");
+    s.push_str(&html::page_start(&title(r)));
     let _ = write!(
         s,
         "<h1>{}</h1><h2>Portfolio</h2><table><tr><th>figure</th><th>now</th><th>a week ago</th><th>change</th></tr>",
@@ -405,7 +300,17 @@ pub fn html(r: &Review) -> String {
         );
     }
     s.push_str("</table><h3>12-week portfolio health</h3>");
-    s.push_str(&trend_svg(r));
+    let weeks: Vec<(String, Option<f64>)> = r
+        .weekly
+        .iter()
+        .map(|w| {
+            (
+                w.as_of.get(5..).unwrap_or(&w.as_of).to_owned(),
+                w.mean_health,
+            )
+        })
+        .collect();
+    s.push_str(&html::line_chart(&weeks, 100.0, "mean health per week"));
     s.push_str("<h2>Agenda</h2>");
     for item in &r.agenda {
         let _ = write!(s, "<h3>{} ({})</h3>", esc(item.title), item.entries.len());

@@ -198,11 +198,7 @@ pub(super) fn plan_surveys(
     let mut rng = Rng::new(mix(p.seed, STREAM_SURVEYS));
     let first = p.history_start();
     let last = p.end().min(p.dark_from.map_or(TODAY, |d| d - 1));
-    let contacts = match p.segment {
-        Segment::Smb => 2,
-        Segment::MidMarket => 4,
-        Segment::Enterprise => 8,
-    };
+    let contacts = contact_count(p) as u64;
     let mut add = |rng: &mut Rng, d: Day, kind: usize, forced_mood: Option<usize>| {
         if d < first || d > last || d < p.start + 14 {
             return;
@@ -273,17 +269,7 @@ pub(super) fn write_surveys(
     surveys: &[Survey],
     out: &mut CsvOut,
 ) -> io::Result<()> {
-    let mut rng = Rng::new(mix(p.seed, STREAM_SURVEYS ^ 0xFF));
-    let contacts: Vec<String> = (0..8)
-        .map(|_| {
-            let (first, last) = if p.japanese == rng.chance(0.9) {
-                (rng.pick(JP_FIRST), rng.pick(JP_LAST))
-            } else {
-                (rng.pick(EN_FIRST), rng.pick(EN_LAST))
-            };
-            format!("{first}.{last}@{}", p.domain)
-        })
-        .collect();
+    let contacts: Vec<String> = people(p).into_iter().map(|person| person.email).collect();
     for s in surveys {
         out.raw(p.id.as_bytes());
         out.comma();

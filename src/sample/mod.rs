@@ -1,6 +1,7 @@
 //! Deterministic generator of realistic customer-success sample data.
 //!
-//! Writes five CSV files (accounts, usage, tickets, surveys, activities) for
+//! Writes the seven CSV files of the data contract (accounts, usage, tickets, surveys,
+//! activities, outcomes, contacts) for
 //! `retain sample` and for the committed and benchmark data sets. Rows are
 //! streamed account by account, so memory stays flat however many usage rows
 //! are produced. Every random choice comes from a self-contained SplitMix64
@@ -11,6 +12,7 @@
 mod accounts;
 mod events;
 mod output;
+mod people;
 mod usage;
 mod words;
 
@@ -31,6 +33,7 @@ use flate2::write::GzEncoder;
 use accounts::*;
 use events::*;
 use output::*;
+use people::*;
 use usage::*;
 use words::{
     ADMIN_FEATURE, CHURN_CONFIRMED, CHURN_SURPRISE, CSMS, EN_BRANDS, EN_COMMENTS, EN_CORES,
@@ -60,13 +63,13 @@ impl SampleOptions {
 /// What [`generate`] wrote.
 #[derive(Debug, Clone)]
 pub struct SampleSummary {
-    /// Each file written and its data-row count (header excluded), in the order
-    /// accounts, usage, tickets, surveys, activities.
+    /// Each file written and its data-row count (header excluded), in the contract's
+    /// table order.
     pub files: Vec<(std::path::PathBuf, u64)>,
 }
 
-/// Writes `accounts`, `usage`, `tickets`, `surveys` and `activities` CSV files
-/// (gzipped when `opts.gzip`) into `out_dir`, creating it if needed.
+/// Writes the contract's CSV files (gzipped when `opts.gzip`) into `out_dir`, creating it
+/// if needed.
 pub fn generate(opts: &SampleOptions, out_dir: &std::path::Path) -> std::io::Result<SampleSummary> {
     // Keeps every derived date (three years back, a year ahead) four-digit.
     if !(1900..=9000).contains(&opts.as_of.year()) {
@@ -83,6 +86,8 @@ pub fn generate(opts: &SampleOptions, out_dir: &std::path::Path) -> std::io::Res
     let mut tickets = open("tickets")?;
     let mut surveys = open("surveys")?;
     let mut activities = open("activities")?;
+    let mut outcomes = open("outcomes")?;
+    let mut contacts = open("contacts")?;
 
     let mut names = HashSet::with_capacity(opts.accounts);
     let mut scratch = Scratch::default();
@@ -103,6 +108,8 @@ pub fn generate(opts: &SampleOptions, out_dir: &std::path::Path) -> std::io::Res
         write_surveys(&plan, &cal, &scratch.surveys, &mut surveys)?;
         plan_activities(&plan, &cal, &mut scratch.activities);
         write_activities(&plan, &cal, &scratch.activities, &mut activities)?;
+        write_outcomes(&plan, &cal, &mut outcomes)?;
+        write_contacts(&plan, &cal, &mut contacts)?;
     }
     Ok(SampleSummary {
         files: vec![
@@ -111,6 +118,8 @@ pub fn generate(opts: &SampleOptions, out_dir: &std::path::Path) -> std::io::Res
             tickets.finish()?,
             surveys.finish()?,
             activities.finish()?,
+            outcomes.finish()?,
+            contacts.finish()?,
         ],
     })
 }
@@ -136,6 +145,8 @@ const STREAM_USAGE: u64 = 2;
 const STREAM_TICKETS: u64 = 3;
 const STREAM_SURVEYS: u64 = 4;
 const STREAM_ACTIVITIES: u64 = 5;
+const STREAM_CONTACTS: u64 = 6;
+const STREAM_OUTCOMES: u64 = 7;
 
 /// Derives an independent seed from two values.
 fn mix(a: u64, b: u64) -> u64 {

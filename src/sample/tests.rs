@@ -5,7 +5,15 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::*;
 
-const STEMS: [&str; 5] = ["accounts", "usage", "tickets", "surveys", "activities"];
+const STEMS: [&str; 7] = [
+    "accounts",
+    "usage",
+    "tickets",
+    "surveys",
+    "activities",
+    "outcomes",
+    "contacts",
+];
 
 fn as_of() -> NaiveDate {
     SampleOptions::DEFAULT_AS_OF.parse().unwrap()
@@ -176,7 +184,7 @@ fn gzip_decompresses_to_the_plain_bytes() {
 #[test]
 fn zero_accounts_write_headers_only() {
     let (summary, bytes) = run(&options(0, 1, false));
-    assert_eq!(summary.files.len(), 5);
+    assert_eq!(summary.files.len(), 7);
     for ((_, n), b) in summary.files.iter().zip(&bytes) {
         assert_eq!(*n, 0);
         assert_eq!(b.iter().filter(|&&c| c == b'\n').count(), 1);
@@ -221,6 +229,8 @@ fn every_row_obeys_the_contract() {
             "ticket_id,account_id,opened_at,closed_at,priority,subject",
             "account_id,responded_at,kind,score,respondent,comment",
             "account_id,occurred_at,kind,summary,author",
+            "outcome_id,account_id,title,kind,created_on,due_on,achieved_on,dropped_on,owner",
+            "contact_id,account_id,name,email,role,champion,decision_maker,left_on",
         ]
     );
 
@@ -385,6 +395,72 @@ fn every_row_obeys_the_contract() {
         assert!(!r[ac.col("summary")].is_empty());
         assert!(csms.contains(r[ac.col("author")].as_str()));
     }
+
+    // Outcomes: DATA.md's date order, nothing achieved or dropped after as_of or churn.
+    let o = &t["outcomes"];
+    let mut ids = HashSet::new();
+    let (mut achieved, mut dropped, mut overdue) = (0, 0, 0);
+    for r in &o.rows {
+        assert!(ids.insert(r[o.col("outcome_id")].clone()));
+        let created = date(&r[o.col("created_on")]);
+        let due = date(&r[o.col("due_on")]);
+        check(
+            "outcomes",
+            &r[o.col("account_id")],
+            created.and_hms_opt(0, 0, 0).unwrap(),
+        );
+        assert!(due >= created);
+        assert!(crate::contract::OUTCOME_KINDS.contains(&r[o.col("kind")].as_str()));
+        assert!(!r[o.col("title")].is_empty());
+        let closed = |column: &str| {
+            let v = &r[o.col(column)];
+            (!v.is_empty()).then(|| date(v))
+        };
+        let (a, d) = (closed("achieved_on"), closed("dropped_on"));
+        assert!(a.is_none() || d.is_none(), "achieved and dropped");
+        for day in a.iter().chain(&d) {
+            assert!(*day >= created);
+            check(
+                "outcomes",
+                &r[o.col("account_id")],
+                day.and_hms_opt(0, 0, 0).unwrap(),
+            );
+        }
+        achieved += usize::from(a.is_some());
+        dropped += usize::from(d.is_some());
+        overdue += usize::from(a.is_none() && d.is_none() && due < as_of);
+    }
+    assert!(
+        achieved > 0 && dropped > 0 && overdue > 0,
+        "{achieved} {dropped} {overdue}"
+    );
+
+    // Contacts: the survey respondents are contacts; every account has a champion.
+    let c = &t["contacts"];
+    let emails: HashSet<&str> = c.rows.iter().map(|r| r[c.col("email")].as_str()).collect();
+    for r in &s.rows {
+        assert!(emails.contains(r[s.col("respondent")].as_str()));
+    }
+    let champions: HashSet<&str> = c
+        .rows
+        .iter()
+        .filter(|r| r[c.col("champion")] == "true")
+        .map(|r| r[c.col("account_id")].as_str())
+        .collect();
+    assert_eq!(champions.len(), a.rows.len());
+    let left: Vec<NaiveDate> = c
+        .rows
+        .iter()
+        .filter(|r| !r[c.col("left_on")].is_empty())
+        .map(|r| date(&r[c.col("left_on")]))
+        .collect();
+    assert!(!left.is_empty() && left.iter().all(|d| *d <= as_of));
+    let kanji = |name: &str| {
+        super::words::JP_LAST_KANJI
+            .iter()
+            .any(|k| name.starts_with(k))
+    };
+    assert!(c.rows.iter().any(|r| kanji(&r[c.col("name")])));
 }
 
 #[test]

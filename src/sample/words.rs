@@ -656,3 +656,109 @@ pub const KICKOFF: (&[&str], &[&str]) = (
     &["Kickoff meeting, success plan agreed"],
     &["キックオフミーティング、サクセスプランに合意"],
 );
+
+/// `JP_FIRST` and `JP_LAST` as people write them, position for position: the romaji make
+/// the e-mail addresses, the kanji the names.
+pub const JP_FIRST_KANJI: &[&str] = &[
+    "太郎",
+    "花子",
+    "由紀",
+    "健太",
+    "美咲",
+    "浩",
+    "結衣",
+    "翔太",
+    "彩",
+    "大輔",
+    "直子",
+    "拓也",
+    "舞",
+    "涼",
+    "恵美",
+    "一輝",
+    "さくら",
+    "雄介",
+    "遥",
+    "智子",
+];
+
+pub const JP_LAST_KANJI: &[&str] = &[
+    "佐藤",
+    "鈴木",
+    "高橋",
+    "田中",
+    "渡辺",
+    "伊藤",
+    "山本",
+    "中村",
+    "小林",
+    "加藤",
+    "吉田",
+    "山田",
+    "佐々木",
+    "山口",
+    "松本",
+    "井上",
+    "木村",
+    "林",
+    "清水",
+    "森",
+];
+
+/// Contacts' roles, the first few being who a CSM sells to and works with.
+pub const EN_ROLES: &[&str] = &[
+    "CTO",
+    "VP Operations",
+    "IT admin",
+    "Finance director",
+    "Head of Support",
+    "Project lead",
+    "CFO",
+    "Team lead",
+];
+pub const JP_ROLES: &[&str] = &[
+    "CTO",
+    "情報システム部長",
+    "管理者",
+    "経理部長",
+    "サポート責任者",
+    "プロジェクトリーダー",
+    "CFO",
+    "課長",
+];
+
+/// Outcome titles by kind (onboarding, adoption, business).
+pub const EN_OUTCOMES: [&[&str]; 3] = [
+    &[
+        "Go live",
+        "Single sign-on rolled out",
+        "First team onboarded",
+    ],
+    &[
+        "80% of seats active",
+        "Roll out to every region",
+        "Replace the legacy tool",
+        "Executive dashboard in weekly use",
+    ],
+    &[
+        "Cut ticket backlog 30%",
+        "Close the books 3 days faster",
+        "Halve response time",
+        "Save 200 hours a month",
+    ],
+];
+pub const JP_OUTCOMES: [&[&str]; 3] = [
+    &["本番稼働", "シングルサインオン導入", "最初の部署の立ち上げ"],
+    &[
+        "ライセンスの8割を活用",
+        "全拠点へ展開",
+        "レガシーシステムの置き換え",
+        "経営ダッシュボードの定着",
+    ],
+    &[
+        "問い合わせ残件を30%削減",
+        "経費精算を月3日短縮",
+        "対応時間を半減",
+        "月200時間の工数削減",
+    ],
+];

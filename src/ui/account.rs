@@ -1,5 +1,6 @@
 //! One account on one screen: who they are, why the score is what it is, what happened.
 
+use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -67,9 +68,10 @@ fn render_summary(app: &App, theme: Theme, a: &AccountScore, frame: &mut Frame, 
         ),
     ]);
     let second = Line::from(format!(
-        "owner {} · {} · plan {} · ARR {} · seats {} · {} · last touch {}",
+        "owner {} · {} · {} · plan {} · ARR {} · seats {} · {} · last touch {}",
         a.owner.clone().unwrap_or_else(|| "unassigned".into()),
         a.segment.clone().unwrap_or_else(dash),
+        a.stage,
         a.plan.clone().unwrap_or_else(dash),
         money(a.arr),
         a.seats
@@ -246,13 +248,59 @@ fn render_spark(theme: Theme, frame: &mut Frame, area: Rect, label: &str, data: 
     );
 }
 
-/// Tickets, surveys and the journey timeline in one scrollable panel.
+/// The success plan, the people, plays, tickets, surveys and the journey in one scrollable
+/// panel. Countdowns count from `today`.
 fn history_lines(
     detail: &AccountDetail,
     plays: Vec<(Tone, String)>,
     theme: Theme,
+    today: NaiveDate,
 ) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
+    lines.push(Line::from(vec![
+        Span::styled("Success plan", theme.title()),
+        Span::styled(
+            "  o agree an outcome · a achieved · D drop · Q QBR packet",
+            theme.dim(),
+        ),
+    ]));
+    if detail.outcomes.is_empty() {
+        lines.push(Line::from("  no outcome agreed yet"));
+    }
+    for o in &detail.outcomes {
+        let overdue = o.is_open() && o.due_on < today;
+        let style = if overdue {
+            theme.warn()
+        } else if o.is_open() {
+            Style::new()
+        } else {
+            theme.dim()
+        };
+        lines.push(Line::from(Span::styled(
+            format!("  {} · {} · {}", o.title, o.kind, o.status(today)),
+            style,
+        )));
+    }
+    lines.push(Line::from(Span::styled("People", theme.title())));
+    if detail.contacts.is_empty() {
+        lines.push(Line::from("  no contact loaded"));
+    }
+    for c in &detail.contacts {
+        let style = if c.left_on.is_some() {
+            theme.dim()
+        } else {
+            Style::new()
+        };
+        let email = if c.email.is_empty() {
+            String::new()
+        } else {
+            format!(" <{}>", c.email)
+        };
+        lines.push(Line::from(Span::styled(
+            format!("  {}{email}", c.describe()),
+            style,
+        )));
+    }
     lines.push(Line::from(Span::styled("Plays running", theme.title())));
     if plays.is_empty() {
         lines.push(Line::from("  none"));
@@ -315,7 +363,12 @@ fn render_history(app: &App, theme: Theme, a: &AccountScore, frame: &mut Frame, 
             area,
         ),
         Some(detail) => {
-            let lines = history_lines(detail, app.account_play_lines(&a.account_id), theme);
+            let lines = history_lines(
+                detail,
+                app.account_play_lines(&a.account_id),
+                theme,
+                app.today,
+            );
             let scroll = app.detail_scroll.min(lines.len().saturating_sub(1)) as u16;
             frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
         }

@@ -225,6 +225,12 @@ fn render_form(app: &App, theme: Theme, frame: &mut Frame) {
                 }
                 Span::raw(input.text.clone())
             }
+            FieldValue::Pick { options, index } => Span::raw(format!(
+                "‹ {} › {}/{} (←/→)",
+                options[*index].1,
+                index + 1,
+                options.len()
+            )),
             FieldValue::Choice { options, index } => Span::styled(
                 options
                     .iter()

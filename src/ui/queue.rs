@@ -118,10 +118,16 @@ const COLUMNS: &[Column] = &[
         min: 6,
     },
     Column {
+        title: "stage",
+        width: Constraint::Length(10),
+        drop_level: 1,
+        min: 5,
+    },
+    Column {
         title: "reasons",
         width: Constraint::Fill(2),
         drop_level: 0,
-        min: 12,
+        min: 10,
     },
     Column {
         title: "renews",
@@ -143,6 +149,9 @@ const COLUMNS: &[Column] = &[
     },
 ];
 
+/// From this width on the stage column spells the stage out.
+const WIDE: u16 = 120;
+
 /// The columns that fit `width`, widest set first.
 fn visible_columns(width: u16) -> Vec<usize> {
     for level in (0..=4).rev() {
@@ -157,6 +166,19 @@ fn visible_columns(width: u16) -> Vec<usize> {
     (0..COLUMNS.len())
         .filter(|&i| COLUMNS[i].drop_level == 0)
         .collect()
+}
+
+/// The lifecycle stage, in five letters when the column is narrow.
+fn stage_text(stage: &str, width: usize) -> String {
+    if stage.width() <= width {
+        return stage.to_owned();
+    }
+    match stage {
+        "onboarding" => "onbrd".to_owned(),
+        "adoption" => "adopt".to_owned(),
+        "renewal" => "renew".to_owned(),
+        other => fit(other, width),
+    }
 }
 
 /// Days for a narrow column; a renewal date that has passed says so rather than a count.
@@ -199,6 +221,7 @@ fn cell(
             ),
             Span::raw(format!(" {}", a.trend_arrow(app.model.trend.threshold))),
         ])),
+        "stage" => Cell::from(stage_text(&a.stage, width)),
         "reasons" => Cell::from(reasons_text(a, width)),
         "renews" => Cell::from(Line::from(days_text(a.renewal_in(app.today))).right_aligned()),
         "next step" => {
@@ -255,7 +278,14 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let columns = visible_columns(area.width);
     let header =
         Row::new(columns.iter().map(|&c| Cell::from(COLUMNS[c].title))).style(theme.header());
-    let widths: Vec<Constraint> = columns.iter().map(|&c| COLUMNS[c].width).collect();
+    // The stage in full where there is room, else in five letters.
+    let widths: Vec<Constraint> = columns
+        .iter()
+        .map(|&c| match COLUMNS[c].title {
+            "stage" if area.width < WIDE => Constraint::Length(COLUMNS[c].min),
+            _ => COLUMNS[c].width,
+        })
+        .collect();
     // The widths the table gives each column, so that cells can be fitted with "…".
     let cell_widths: Vec<u16> = Layout::horizontal(widths.clone())
         .spacing(1)
@@ -300,7 +330,7 @@ mod tests {
         assert_eq!(
             titles(80),
             [
-                "#", "account", "owner", "ARR", "health", "reasons", "renews", "touch"
+                "#", "account", "owner", "ARR", "health", "stage", "reasons", "renews", "touch"
             ]
         );
         assert_eq!(titles(160).len(), COLUMNS.len());

@@ -64,7 +64,10 @@ pub fn load_dir(db: &Db, dir: &Path, skip_bad_rows: bool) -> Result<LoadSummary>
 
 /// A fingerprint of every input and console table: equal fingerprints mean equal contents.
 pub fn fingerprint(db: &Db) -> Vec<(String, i64, String)> {
-    ["accounts", "usage", "tickets", "surveys", "activities", "actions", "snapshots", "load_info"]
+    [
+        "accounts", "usage", "tickets", "surveys", "activities", "outcomes", "contacts", "actions",
+        "snapshots", "load_info",
+    ]
         .iter()
         .map(|table| {
             let sql = format!(

@@ -46,6 +46,7 @@ pub fn account(
         nps: SurveyFigure { value: None, n: 0 },
         csat: SurveyFigure { value: None, n: 0 },
         ces: SurveyFigure { value: None, n: 0 },
+        stage: "adoption".into(),
     }
 }
 

@@ -64,6 +64,17 @@ pub(super) const TABLES: &[TableSpec] = &[
             check_sql: queries::TYPED_ACTIVITIES_CHECK,
         }),
     },
+    // Small tables: always staged with every rule, never through the typed read.
+    TableSpec {
+        contract: &contract::TABLES[5],
+        stage_sql: queries::STAGE_OUTCOMES,
+        typed: None,
+    },
+    TableSpec {
+        contract: &contract::TABLES[6],
+        stage_sql: queries::STAGE_CONTACTS,
+        typed: None,
+    },
 ];
 
 /// A file found for a table, and how its columns map onto the contract.
