@@ -5,6 +5,7 @@ mod common;
 use chrono::NaiveDate;
 use common::{dataset_with, fixture, load_dir};
 use retain::db::Db;
+use retain::db::actions::{self, ActionKind, NewAction};
 use retain::model::Model;
 use retain::model::score::{self, AsOf};
 use retain::report::export::{self, ActionItem, ExportFormat};
@@ -245,4 +246,65 @@ fn json_export_has_the_documented_fields() {
     keys.sort_unstable();
     assert_eq!(keys, expected);
     assert_eq!(json[0]["reasons"][0]["code"], "RED");
+}
+
+/// The customer's side of the week, on the good set: A-2's outcome '経費精算を月3日短縮' is 12 days
+/// overdue and its champion left on 2026-10-01; A-1's overdue outcome is marked achieved in the
+/// console (recorded today, after T: in the live view it counts at T, inside the week).
+#[test]
+fn the_review_lists_outcomes_achieved_and_overdue_and_champions_who_left() {
+    let db = common::scoring_db();
+    load_dir(&db, &fixture("good"), false).unwrap();
+    let agenda = |review: &Review, key: &str| -> Vec<(String, String)> {
+        review
+            .agenda
+            .iter()
+            .find(|item| item.key == key)
+            .unwrap()
+            .entries
+            .iter()
+            .map(|e| (e.account_id.clone(), e.fact.clone()))
+            .collect()
+    };
+    let review = review_of(&db, "2026-11-20");
+    assert_eq!(
+        agenda(&review, "outcomes_overdue"),
+        [
+            (
+                "A-1".to_owned(),
+                "outcome 'Cut ticket backlog 30%' overdue 20 days".to_owned()
+            ),
+            (
+                "A-2".to_owned(),
+                "outcome '経費精算を月3日短縮' overdue 12 days".to_owned()
+            ),
+        ]
+    );
+    assert!(agenda(&review, "outcomes_achieved").is_empty());
+    assert_eq!(
+        agenda(&review, "champions_left"),
+        [(
+            "A-2".to_owned(),
+            "champion 田中 一郎 (CTO) left 2026-10-01".to_owned()
+        )]
+    );
+
+    let mut achieved = NewAction::new("A-1", ActionKind::OutcomeAchieved, "alice");
+    achieved.detail = Some("O-1".into());
+    actions::record(db.conn(), &achieved).unwrap();
+    let review = review_of(&db, "2026-11-20");
+    assert_eq!(
+        agenda(&review, "outcomes_achieved"),
+        [(
+            "A-1".to_owned(),
+            "'Cut ticket backlog 30%' achieved 2026-11-20".to_owned()
+        )]
+    );
+    assert_eq!(agenda(&review, "outcomes_overdue").len(), 1);
+    let md = render(&review, ReviewFormat::Md);
+    assert!(md.contains("Outcomes achieved this week (1)"), "{md}");
+    assert!(
+        md.contains("Champions and decision makers who left (1)"),
+        "{md}"
+    );
 }

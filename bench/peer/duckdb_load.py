@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""DuckDB alone: the five data-contract CSV files into typed tables of a fresh database file.
+"""DuckDB alone: the seven data-contract CSV files into typed tables of a fresh database file.
 
 The floor `retain load` is measured against: the same files, the same column types as
-queries/migrations/001_initial.sql, read by DuckDB's CSV reader with explicit types and written
+queries/migrations/ (001_initial.sql, 006_outcomes_contacts.sql), read by DuckDB's CSV reader with explicit types and written
 with CREATE TABLE ... AS. No validation, no orphan check, no primary keys, no error reporting:
 only what DuckDB itself must do to get the data in.
 
@@ -34,6 +34,15 @@ TABLES = {
     "activities": {
         "account_id": "VARCHAR", "occurred_at": "TIMESTAMP", "kind": "VARCHAR",
         "summary": "VARCHAR", "author": "VARCHAR",
+    },
+    "outcomes": {
+        "outcome_id": "VARCHAR", "account_id": "VARCHAR", "title": "VARCHAR", "kind": "VARCHAR",
+        "created_on": "DATE", "due_on": "DATE", "achieved_on": "DATE", "dropped_on": "DATE",
+        "owner": "VARCHAR",
+    },
+    "contacts": {
+        "contact_id": "VARCHAR", "account_id": "VARCHAR", "name": "VARCHAR", "email": "VARCHAR",
+        "role": "VARCHAR", "champion": "BOOLEAN", "decision_maker": "BOOLEAN", "left_on": "DATE",
     },
 }
 

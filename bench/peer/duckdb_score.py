@@ -36,6 +36,7 @@ MEASURES = [
     ("csat", "sentiment", "csat_180d", 50.0, 90.0, 10.0),
     ("ces", "sentiment", "ces_180d", 5.0, 2.0, 5.0),
     ("recency", "relationship", "days_since_touch", 90.0, 14.0, 10.0),
+    ("outcomes", "outcome", "outcomes_on_track", 50.0, 100.0, 10.0),
 ]
 BANDS = [("green", 70, 100), ("yellow", 40, 69), ("red", 0, 39)]
 URGENCY = [(30, 2.0), (90, 1.5)]
@@ -48,6 +49,8 @@ PARAMS = (
     7,  # escalation.open_more_than_days
     90, 0.3,  # low_adoption.min_tenure_days, utilization_below
     90, 70,  # renewal_risk.within_days, health_below
+    1,  # outcome_overdue.min_outcomes
+    90,  # champion_left.within_days
     50.0,  # queue.missing_health
 )
 

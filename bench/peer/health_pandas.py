@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The health model of HEALTH.md in plain pandas, written the way an analyst would.
 
-Reads the five data-contract CSV files, computes every metric, measure, health, band, coverage
+Reads the seven data-contract CSV files, computes every metric, measure, health, band, coverage
 and at-risk reason (all but FLAGGED: benchmark data has no console actions) as of the data's
 freshness date, and writes `account_id,health,band,coverage,reasons` as CSV.
 
@@ -36,6 +36,7 @@ MEASURES = [
     ("csat_180d", 50, 90, 10),
     ("ces_180d", 5, 2, 5),
     ("days_since_touch", 90, 14, 10),
+    ("outcomes_on_track", 50, 100, 10),
 ]
 TICKET_LOAD = {"urgent": 40, "high": 20, "normal": 8, "low": 3}
 DAY = pd.Timedelta(days=1)
@@ -82,6 +83,8 @@ def compute(data_dir):
     tickets = read(data_dir, "tickets")
     surveys = read(data_dir, "surveys")
     activities = read(data_dir, "activities")
+    outcomes = read(data_dir, "outcomes")
+    contacts = read(data_dir, "contacts")
 
     accounts["account_id"] = accounts["account_id"].str.strip()
     accounts["arr"] = accounts["arr"].astype(float)
@@ -207,6 +210,35 @@ def compute(data_dir):
 
     m["days_to_renewal"] = (acc["renewal_date"] - T).dt.days
 
+    # --- outcomes: counted ones created by T, not dropped by T, due within the last 365 days
+    m["outcomes_on_track"] = np.nan
+    m["overdue_outcomes"] = 0
+    if outcomes is not None and len(outcomes) > 0:
+        o = outcomes.copy()
+        o["account_id"] = o["account_id"].str.strip()
+        o = o[o["account_id"].isin(known)]
+        for col in ("created_on", "due_on", "achieved_on", "dropped_on"):
+            o[col] = day(o[col]) if col in o else pd.NaT
+        counted = o[(o["created_on"] <= T) & (o["dropped_on"].isna() | (o["dropped_on"] > T))
+                    & (o["due_on"] >= T - 365 * DAY)].copy()
+        is_open = counted["achieved_on"].isna() | (counted["achieved_on"] > T)
+        counted["on_track"] = ~is_open | (counted["due_on"] >= T)
+        counted["overdue"] = is_open & (counted["due_on"] < T)
+        g = counted.groupby("account_id")
+        m["outcomes_on_track"] = (100.0 * g["on_track"].sum() / g.size()).reindex(m.index)
+        m["overdue_outcomes"] = g["overdue"].sum().reindex(m.index).fillna(0)
+
+    # --- contacts: a champion or decision maker who left in the last 90 days
+    champion_left = pd.Series(False, index=m.index)
+    if contacts is not None and len(contacts) > 0:
+        c = contacts.copy()
+        c["account_id"] = c["account_id"].str.strip()
+        truthy = lambda col: c[col].fillna("").str.strip().str.lower().isin(["true", "yes", "1"]) \
+            if col in c else False
+        left = day(c["left_on"]) if "left_on" in c else pd.Series(pd.NaT, index=c.index)
+        gone = c[(truthy("champion") | truthy("decision_maker")) & (left <= T) & (left > T - 90 * DAY)]
+        champion_left = pd.Series(m.index.isin(gone["account_id"].unique()), index=m.index)
+
     # --- measures and health
     weighted = pd.Series(0.0, index=m.index)
     present = pd.Series(0.0, index=m.index)
@@ -233,6 +265,8 @@ def compute(data_dir):
         "ESCALATION": m["oldest_escalation_days"] > 7,
         "LOW_ADOPTION": (acc["seats"] > 0) & (tenure >= 90) & (m["utilization"] < 0.3),
         "RENEWAL_RISK": (dtr >= 0) & (dtr <= 90) & (health < 70),
+        "OUTCOME_OVERDUE": m["overdue_outcomes"] >= 1,
+        "CHAMPION_LEFT": champion_left,
     }
     fired = pd.DataFrame(rules).fillna(False).astype(bool)
     m["reasons"] = fired.apply(lambda row: ";".join(code for code, on in row.items() if on), axis=1) \

@@ -151,6 +151,7 @@ pub const ALL: &[(&str, &str)] = &[
     ("review/table_freshness.sql", REVIEW_TABLE_FRESHNESS),
     ("review/orphans.sql", REVIEW_ORPHANS),
     ("review/weekly_health.sql", REVIEW_WEEKLY_HEALTH),
+    ("review/outcomes_achieved.sql", REVIEW_OUTCOMES_ACHIEVED),
     ("review/retention.sql", REVIEW_RETENTION),
     ("backtest_outcomes.sql", BACKTEST_OUTCOMES),
     ("console/remember_model.sql", REMEMBER_CONSOLE_MODEL),
@@ -209,6 +210,7 @@ pub const ACCOUNT_TIMELINE: &str = sql!("console/timeline.sql");
 pub const REVIEW_TABLE_FRESHNESS: &str = sql!("review/table_freshness.sql");
 pub const REVIEW_ORPHANS: &str = sql!("review/orphans.sql");
 pub const REVIEW_WEEKLY_HEALTH: &str = sql!("review/weekly_health.sql");
+pub const REVIEW_OUTCOMES_ACHIEVED: &str = sql!("review/outcomes_achieved.sql");
 pub const REVIEW_RETENTION: &str = sql!("review/retention.sql");
 
 pub const BACKTEST_OUTCOMES: &str = sql!("backtest_outcomes.sql");

@@ -51,11 +51,12 @@ impl AsOf {
         AsOf { date, live: false }
     }
 
-    fn date_param(&self) -> String {
+    pub fn date_param(&self) -> String {
         self.date.format("%Y-%m-%d").to_string()
     }
 
-    fn cutoff_param(&self) -> String {
+    /// The moment up to which console actions count, as the SQL's TIMESTAMP parameter.
+    pub fn cutoff_param(&self) -> String {
         if self.live {
             "infinity".to_owned()
         } else {

@@ -61,6 +61,12 @@ pub fn build_review(
             churned_accounts: r.get(4)?,
         })
     })?;
+    let outcomes_achieved = rows(
+        conn,
+        queries::REVIEW_OUTCOMES_ACHIEVED,
+        [as_of.date_param(), as_of.cutoff_param()],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
     let console = console_state(conn)?;
     let mut review = super::build(&ReviewInput {
         model,
@@ -75,6 +81,7 @@ pub fn build_review(
         orphans,
         weekly,
         retention,
+        outcomes_achieved,
     });
     add_plays(&mut review, &crate::db::plays::tasks(conn)?, today);
     review.plays = crate::db::plays::effectiveness(conn, today)?;

@@ -31,6 +31,8 @@ pub struct ReviewInput<'a> {
     pub orphans: Vec<(String, i64)>,
     pub weekly: Vec<WeekPoint>,
     pub retention: Vec<RetentionPeriod>,
+    /// (account_id, title, day) of the outcomes achieved in the review's week.
+    pub outcomes_achieved: Vec<(String, String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -336,6 +338,42 @@ pub fn build(input: &ReviewInput) -> Review {
                 .filter_map(|a| Some(entry(a, a.renewal_text(input.today)?)))
                 .collect(),
         },
+        reason_item(
+            &now,
+            "outcomes_overdue",
+            "Outcomes overdue",
+            "OUTCOME_OVERDUE",
+        ),
+        AgendaItem {
+            key: "outcomes_achieved",
+            title: "Outcomes achieved this week",
+            entries: {
+                let mut achieved: Vec<(&AccountScore, Vec<String>)> = Vec::new();
+                for (id, title, day) in &input.outcomes_achieved {
+                    let Some(a) = now.iter().find(|a| &a.account_id == id) else {
+                        continue;
+                    };
+                    let text = format!("'{title}' achieved {day}");
+                    match achieved
+                        .iter_mut()
+                        .find(|(b, _)| b.account_id == a.account_id)
+                    {
+                        Some((_, texts)) => texts.push(text),
+                        None => achieved.push((a, vec![text])),
+                    }
+                }
+                achieved
+                    .into_iter()
+                    .map(|(a, texts)| entry(a, texts.join("; ")))
+                    .collect()
+            },
+        },
+        reason_item(
+            &now,
+            "champions_left",
+            "Champions and decision makers who left",
+            "CHAMPION_LEFT",
+        ),
         AgendaItem {
             key: "snoozes_ending",
             title: "Snoozes that end this week",
@@ -457,6 +495,26 @@ pub fn build(input: &ReviewInput) -> Review {
         weekly: input.weekly.clone(),
         renewals: renewals_by_month(&now, input.today, 6),
         retention: input.retention.clone(),
+    }
+}
+
+/// The accounts a reason fires on, each with the reason's fact.
+fn reason_item(
+    now: &[&AccountScore],
+    key: &'static str,
+    title: &'static str,
+    code: &str,
+) -> AgendaItem {
+    AgendaItem {
+        key,
+        title,
+        entries: now
+            .iter()
+            .filter_map(|a| {
+                let reason = a.reasons.iter().find(|r| r.code == code)?;
+                Some(entry(a, reason.fact.clone()))
+            })
+            .collect(),
     }
 }
 
