@@ -6,14 +6,17 @@ CREATE OR REPLACE TEMP MACRO portfolio(t) AS TABLE
 -- t is the as-of date; cutoff is the moment up to which console actions count (the end of
 -- day t, or now for the live view). Nothing dated after the end of day t is read.
 
--- Console actions up to the cutoff that no undo (up to the cutoff) has cancelled.
+-- Console actions up to the cutoff that no undo (up to the cutoff) has cancelled. An undo
+-- names the uid it cancels: the same on every laptop of a team, whatever each one's local
+-- sequence. Where the latest of several actions counts, it is the latest by (created_at, uid).
 CREATE OR REPLACE TEMP MACRO live_actions(cutoff) AS TABLE
     SELECT a.*
     FROM actions a
     WHERE a.created_at < cutoff
       AND a.kind <> 'undo'
-      AND a.action_id NOT IN (
-          SELECT undoes FROM actions WHERE kind = 'undo' AND created_at < cutoff AND undoes IS NOT NULL
+      AND a.uid NOT IN (
+          SELECT undoes_uid FROM actions
+          WHERE kind = 'undo' AND created_at < cutoff AND undoes_uid IS NOT NULL
       );
 
 -- Survey respondents are named by the contact whose email they are (DATA.md: matched ignoring
@@ -34,7 +37,8 @@ CREATE OR REPLACE TEMP MACRO respondent_name(person, respondent) AS
 CREATE OR REPLACE TEMP MACRO account_outcomes(t, cutoff) AS TABLE
 WITH
 changes AS (
-    SELECT kind, detail AS outcome_id, least(created_at::DATE, t) AS d, body, action_id
+    SELECT kind, detail AS outcome_id, least(created_at::DATE, t) AS d, body,
+        {'at': created_at, 'uid': uid} AS ordering
     FROM live_actions(cutoff) WHERE kind IN ('outcome_achieved', 'outcome_dropped')
 ),
 every_outcome AS (
@@ -42,7 +46,7 @@ every_outcome AS (
         owner, NULL::VARCHAR AS drop_reason
     FROM outcomes
     UNION ALL
-    SELECT 'console-' || action_id, account_id, body, detail, least(created_at::DATE, t),
+    SELECT 'console-' || uid, account_id, body, detail, least(created_at::DATE, t),
         until_date, NULL, NULL, author, NULL
     FROM live_actions(cutoff) WHERE kind = 'outcome_add'
 ),
@@ -54,7 +58,7 @@ marked AS (
     FROM every_outcome o
     LEFT JOIN (SELECT outcome_id, min(d) AS d FROM changes WHERE kind = 'outcome_achieved' GROUP BY ALL) a
         USING (outcome_id)
-    LEFT JOIN (SELECT outcome_id, arg_min(d, action_id) AS d, arg_min(body, action_id) AS body
+    LEFT JOIN (SELECT outcome_id, arg_min(d, ordering) AS d, arg_min(body, ordering) AS body
                FROM changes WHERE kind = 'outcome_dropped' GROUP BY ALL) dr
         USING (outcome_id)
 )
@@ -161,14 +165,16 @@ people_left AS (
     GROUP BY account_id
 ),
 flags AS (
-    SELECT account_id, arg_max({'author': author, 'body': body, 'until': until_date}, action_id) AS flag
+    SELECT account_id,
+        arg_max({'author': author, 'body': body, 'until': until_date}, {'at': created_at, 'uid': uid}) AS flag
     FROM live_actions(cutoff)
     WHERE kind = 'flag' AND (until_date IS NULL OR until_date >= t)
     GROUP BY account_id
 ),
 overrides AS (
     SELECT account_id,
-        arg_max({'band': detail, 'author': author, 'body': body, 'until': strftime(until_date, '%Y-%m-%d')}, action_id) AS override
+        arg_max({'band': detail, 'author': author, 'body': body, 'until': strftime(until_date, '%Y-%m-%d')},
+                {'at': created_at, 'uid': uid}) AS override
     FROM live_actions(cutoff)
     WHERE kind = 'override' AND (until_date IS NULL OR until_date >= t)
     GROUP BY account_id

@@ -30,14 +30,32 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub model: Option<PathBuf>,
 
+    /// The team folder every action travels through [default: $RETAIN_TEAM_DIR, else
+    /// team_dir in ~/.config/retain/config.toml]
+    #[arg(long, global = true, env = "RETAIN_TEAM_DIR", value_name = "DIR")]
+    pub team: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Load the data-contract files of a folder (accounts, usage, tickets, surveys, activities)
+    /// Load the data-contract files of a folder (accounts, usage, tickets, surveys,
+    /// activities, outcomes, contacts)
     Load(LoadArgs),
+    /// Work as a team through a shared folder: join it, see who wrote what
+    Team {
+        #[command(subcommand)]
+        command: TeamCommand,
+    },
+    /// Read the team's journal now: every teammate's new actions
+    Sync,
+    /// Reassign an account to another CSM (an action, journaled in a team)
+    Owner(OwnerArgs),
+    /// What changed since the last digest (or a date): newly at risk, health drops, renewals
+    /// nobody touched, overdue tasks; ready to paste into mail or chat
+    Digest(DigestArgs),
     /// Import a vendor's export (Zendesk, Salesforce, Qualtrics, SurveyMonkey, Delighted,
     /// Segment, Amplitude, Mixpanel), merged with what is loaded
     Import(ImportArgs),
@@ -93,6 +111,77 @@ pub enum Command {
         #[command(subcommand)]
         command: TaskCommand,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportWhat {
+    /// The touches logged in retain (console and CLI, every teammate's), for the CRM: a CSV, or
+    /// a Salesforce Task import file for Data Loader
+    Activities(ActivitiesArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ActivitiesFormat {
+    Csv,
+    Salesforce,
+}
+
+#[derive(Debug, Args)]
+pub struct ActivitiesArgs {
+    /// Only touches that happened on or after this day (YYYY-MM-DD, -30d)
+    #[arg(long, value_name = "DATE", value_parser = person_date, allow_hyphen_values = true)]
+    pub since: Option<NaiveDate>,
+    #[arg(long, value_enum, default_value_t = ActivitiesFormat::Csv)]
+    pub format: ActivitiesFormat,
+    /// Leave out the UTF-8 byte-order mark (Excel and Data Loader read Japanese with it)
+    #[arg(long)]
+    pub no_bom: bool,
+    /// Write to this file instead of standard output
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TeamCommand {
+    /// Join the team whose shared folder is DIR: publish this database's actions, read
+    /// everyone's, and remember the folder in the configuration file
+    Join { dir: PathBuf },
+    /// The team's writers, how far this database has read each, and what is left to read
+    Status,
+}
+
+#[derive(Debug, Args)]
+pub struct OwnerArgs {
+    /// The account: its id (any case) or its name
+    pub account: String,
+    /// The new owner (the CSM's name); leave out with --unassign
+    #[arg(required_unless_present = "unassign")]
+    pub owner: Option<String>,
+    /// Leave the account without an owner
+    #[arg(long, conflicts_with = "owner")]
+    pub unassign: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DigestFormat {
+    Md,
+    Text,
+}
+
+#[derive(Debug, Args)]
+pub struct DigestArgs {
+    /// Since when: a date (YYYY-MM-DD, -7d) or `last` (the last digest; a week back the first
+    /// time)
+    #[arg(long, default_value = "last", allow_hyphen_values = true)]
+    pub since: String,
+    /// Whose accounts: an owner's name, `mine`, or `all`
+    #[arg(long, default_value = "all")]
+    pub owner: String,
+    #[arg(long, value_enum, default_value_t = DigestFormat::Md)]
+    pub format: DigestFormat,
+    /// Write to this file instead of standard output
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -328,7 +417,11 @@ pub struct QbrArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct ExportArgs {
+    /// What else to export (without it: the queue)
+    #[command(subcommand)]
+    pub what: Option<ExportWhat>,
     #[command(flatten)]
     pub scoring: Scoring,
     #[command(flatten)]

@@ -5,6 +5,7 @@
 
 // Leaves: errors, the data contract, formatting, CSV writing, randomness, text rules, files
 // written whole.
+pub mod config;
 pub mod contract;
 pub mod csv;
 pub mod error;

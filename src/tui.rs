@@ -20,10 +20,19 @@ use crate::model::Model;
 use crate::ui::{self, theme::Theme};
 use crate::worker::{Scoring, Worker, previous_model};
 
-pub fn run(db_path: &Path, user: &str, model: Model, model_path: Option<&Path>) -> Result<()> {
+/// How often the console reads the team's journal.
+const SYNC_EVERY: Duration = Duration::from_secs(5);
+
+pub fn run(
+    db_path: &Path,
+    user: &str,
+    model: Model,
+    model_path: Option<&Path>,
+    team: Option<&Path>,
+) -> Result<()> {
     // Open once before touching the terminal, so that a database that cannot be opened gives a
     // plain error message, and the first start can load the sample data.
-    let db = Db::open(db_path)?;
+    let db = Db::open(db_path)?.with_team(team)?;
     let showing_sample = crate::sample_data::load_if_empty(&db)?;
     let today = chrono::Utc::now().date_naive();
     let model_text = match model_path.filter(|p| *p != Path::new("default")) {
@@ -34,6 +43,7 @@ pub fn run(db_path: &Path, user: &str, model: Model, model_path: Option<&Path>) 
     // A broken playbook file is said before the terminal is taken, like a broken model.
     let playbook = crate::plays::Playbook::load(None)?;
     let mut app = App::new(model.clone(), user, today, &db.display_path());
+    app.team = db.journal().is_some();
     drop(db);
     if showing_sample {
         app.banner = Some("SAMPLE DATA — load your own with `retain load DIR`".into());
@@ -43,11 +53,16 @@ pub fn run(db_path: &Path, user: &str, model: Model, model_path: Option<&Path>) 
         db_path.to_path_buf(),
         Scoring {
             model,
+            team: team.map(Path::to_path_buf),
             previous,
             playbook,
         },
         reply_tx,
     );
+    // In a team, the journal is read before the first score, so the queue shows everyone's work.
+    for effect in app::update(&mut app, Action::Tick) {
+        worker.perform(effect, &app);
+    }
     worker.perform(Effect::Reload, &app);
 
     let mut terminal = ratatui::try_init().map_err(|e| Error::io("terminal", e))?;
@@ -81,7 +96,12 @@ fn event_loop(
     );
     let mut pending: VecDeque<Action> = VecDeque::new();
     let mut dirty = true;
+    let mut last_tick = std::time::Instant::now();
     loop {
+        if last_tick.elapsed() >= SYNC_EVERY {
+            last_tick = std::time::Instant::now();
+            pending.push_back(Action::Tick);
+        }
         if dirty {
             terminal
                 .draw(|frame| ui::render(app, theme, frame))

@@ -45,6 +45,7 @@ enum Request {
         account_id: String,
         today: NaiveDate,
     },
+    Sync,
     Tasks {
         today: NaiveDate,
     },
@@ -79,6 +80,8 @@ impl Request {
 /// What the worker needs to score as the console does.
 pub struct Scoring {
     pub model: Model,
+    /// The team folder, when this database journals its actions there.
+    pub team: Option<std::path::PathBuf>,
     /// The plays the tasks tab runs.
     pub playbook: crate::plays::Playbook,
     /// The model the console ran with before, when it was a different one.
@@ -125,6 +128,7 @@ impl Worker {
                 today: app.today,
             },
             Effect::LoadTasks => Request::Tasks { today: app.today },
+            Effect::Sync => Request::Sync,
             Effect::CloseTask {
                 task_id,
                 skip_reason,
@@ -166,7 +170,7 @@ fn serve(
     request: Request,
     replies: &Sender<Action>,
 ) -> Result<Action> {
-    let db = Db::open(db_path)?;
+    let db = Db::open(db_path)?.with_team(scoring.team.as_deref())?;
     if request.scores() {
         score::install(db.conn(), &scoring.model)?;
     }
@@ -185,7 +189,7 @@ fn serve(
             model_report(&db, scoring).map(|r| Action::ModelReportLoaded(Box::new(r)))
         }
         Request::Record(action) => {
-            actions::record(db.conn(), &action).map(|id| Action::Saved { id, action })
+            actions::record(db.conn(), db.journal(), &action).map(|id| Action::Saved { id, action })
         }
         Request::Tasks { today } => {
             let as_of = AsOf::resolve(&db, None)?;
@@ -217,6 +221,12 @@ fn serve(
             .map_err(|e| Error::io(".", e))
             .and_then(|dir| export_queue(&items, today, &dir))
             .map(|path| Action::Written(format!("exported the queue to {}", path.display()))),
+        Request::Sync => match (&scoring.team, db.journal()) {
+            (Some(team), Some(_)) => {
+                crate::db::journal::sync(&db, team).map(|report| Action::Synced(Box::new(report)))
+            }
+            _ => Ok(Action::Synced(Box::default())),
+        },
         Request::Qbr { account_id, today } => {
             let as_of = AsOf::resolve(&db, None)?;
             let packet = qbr::gather(&db, &scoring.model, as_of, &account_id, today)?;

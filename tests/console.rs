@@ -379,7 +379,7 @@ fn the_walk_keeps_its_account_through_an_action_and_ends_when_left() {
         panic!("a touch to record: {effects:?}");
     };
     // What the worker does: write the action, then reload the re-scored queue.
-    let id = retain::db::actions::record(db.conn(), action).unwrap();
+    let id = retain::db::actions::record(db.conn(), None, action).unwrap();
     let effects = update(
         &mut app,
         Action::Saved {
@@ -534,6 +534,10 @@ screen_snapshots! {
         update(app, Action::DetailLoaded(Box::new(detail)));
     };
     help_screen: |_, app| { update(app, Action::Help); };
+    team_screen: |db, app| {
+        update(app, Action::TasksLoaded(Box::new(tasks_for(db))));
+        update(app, Action::ShowTeam);
+    };
     owner_picker: |_, app| { update(app, Action::PickOwner); update(app, Action::Down); };
     review_screen: |db, app| {
         assert_eq!(update(app, Action::ShowReview), [Effect::LoadReview]);
@@ -692,7 +696,7 @@ fn the_queue_kept_at_the_last_start_is_shown_first_and_marked_while_it_updates()
     assert!(!kept.updating);
     // An action (or a load, another model, another day) makes it stale: shown, marked.
     let touch = NewAction::new(&live.accounts[0].account_id, ActionKind::Touch, "alice");
-    retain::db::actions::record(db.conn(), &touch).unwrap();
+    retain::db::actions::record(db.conn(), None, &touch).unwrap();
     let CachedQueue::Stale(stale) = queue::cached_dataset(&db, &scope(&db, today())).unwrap()
     else {
         panic!("an action since makes the kept queue stale");
@@ -715,4 +719,44 @@ fn the_queue_kept_at_the_last_start_is_shown_first_and_marked_while_it_updates()
     update(&mut app, Action::Loaded(Box::new(stale)));
     let screen = format!("{:?}", draw(&app, 160, 48).backend());
     assert!(screen.contains("updating…"), "{screen}");
+}
+
+#[test]
+fn the_team_tab_opens_a_csms_queue_and_reads_the_journal_every_few_seconds() {
+    let db = good_db();
+    let mut app = app_with(&db, "alice");
+    update(&mut app, Action::ShowTeam);
+    assert_eq!(app.screen, Screen::Team);
+    let rows = app.team_rows();
+    let owners: Vec<&str> = rows.iter().map(|r| r.owner.as_str()).collect();
+    assert_eq!(owners, ["Alice Martin", "佐藤 花子", "unassigned"]);
+    assert_eq!((rows[0].accounts, rows[0].arr), (1, 240_000.0));
+    assert_eq!(rows[0].at_risk_arr, 240_000.0);
+    update(&mut app, Action::Down);
+    update(&mut app, Action::Open);
+    assert_eq!(app.screen, Screen::Queue);
+    assert_eq!(app.filter.owner.as_deref(), Some("佐藤 花子"));
+    assert_eq!(ids(&app), ["A-2"]);
+
+    // Outside a team the tick does nothing; in one it reads the journal, one read at a time.
+    assert!(update(&mut app, Action::Tick).is_empty());
+    app.team = true;
+    assert_eq!(update(&mut app, Action::Tick), [Effect::Sync]);
+    assert!(
+        update(&mut app, Action::Tick).is_empty(),
+        "a read is running"
+    );
+    let nothing = retain::db::journal::SyncReport::default();
+    assert!(update(&mut app, Action::Synced(Box::new(nothing))).is_empty());
+    assert_eq!(update(&mut app, Action::Tick), [Effect::Sync]);
+    let news = retain::db::journal::SyncReport {
+        applied: 2,
+        ..Default::default()
+    };
+    let effects = update(&mut app, Action::Synced(Box::new(news)));
+    assert_eq!(effects, [Effect::Reload]);
+    assert_eq!(
+        app.message.as_ref().map(|m| m.1.as_str()),
+        Some("2 actions from the team")
+    );
 }

@@ -515,11 +515,11 @@ fn flags_and_overrides_are_shown_not_merged() {
     let mut flag = NewAction::new("M-1", ActionKind::Flag, "alice");
     flag.body = Some("champion left".into());
     flag.until = Some(t().checked_add_days(Days::new(30)).unwrap());
-    actions::record(p.db.conn(), &flag).unwrap();
+    actions::record(p.db.conn(), None, &flag).unwrap();
     let mut over = NewAction::new("M-1", ActionKind::Override, "alice");
     over.detail = Some("red".into());
     over.until = flag.until;
-    actions::record(p.db.conn(), &over).unwrap();
+    actions::record(p.db.conn(), None, &over).unwrap();
     let live = p
         .scores_at(AsOf {
             date: t(),
@@ -559,7 +559,7 @@ fn flags_and_overrides_are_shown_not_merged() {
             .unwrap();
     let mut undo = NewAction::new("M-1", ActionKind::Undo, "alice");
     undo.undoes = Some(id);
-    actions::record(p.db.conn(), &undo).unwrap();
+    actions::record(p.db.conn(), None, &undo).unwrap();
     assert!(
         p.scores_at(AsOf {
             date: t(),
@@ -576,7 +576,7 @@ fn a_console_touch_counts_in_the_live_view() {
     p.account("C-1").activity("C-1", &ago(80));
     let mut touch = NewAction::new("C-1", ActionKind::Touch, "alice");
     touch.detail = Some("call".into());
-    actions::record(p.db.conn(), &touch).unwrap();
+    actions::record(p.db.conn(), None, &touch).unwrap();
     let live = p
         .scores_at(AsOf {
             date: t(),
@@ -606,7 +606,7 @@ fn scoring_as_of_t_ignores_everything_after_t() {
     }
     let mut touch = NewAction::new("A-1", ActionKind::Touch, "alice");
     touch.detail = Some("call".into());
-    actions::record(db.conn(), &touch).unwrap();
+    actions::record(db.conn(), None, &touch).unwrap();
     assert_eq!(score::score_accounts(db.conn(), as_of).unwrap(), before);
 }
 
@@ -828,12 +828,12 @@ fn outcomes_changed_in_the_console_count_from_the_day_recorded() {
 
     let mut achieved = NewAction::new("K-1", ActionKind::OutcomeAchieved, "alice");
     achieved.detail = Some("late".into());
-    let achieved_id = actions::record(p.db.conn(), &achieved).unwrap();
+    let achieved_id = actions::record(p.db.conn(), None, &achieved).unwrap();
     let mut added = NewAction::new("K-1", ActionKind::OutcomeAdd, "alice");
     added.detail = Some("adoption".into());
     added.body = Some("経費精算を月3日短縮".into());
     added.until = Some(t().checked_add_days(Days::new(30)).unwrap());
-    actions::record(p.db.conn(), &added).unwrap();
+    actions::record(p.db.conn(), None, &added).unwrap();
 
     // Recorded today, after T: the live view counts both; the score as of T does not.
     let now = live_one();
@@ -844,7 +844,7 @@ fn outcomes_changed_in_the_console_count_from_the_day_recorded() {
     // Undo the achievement: overdue again; drop it instead: no longer counted.
     let mut undo = NewAction::new("K-1", ActionKind::Undo, "alice");
     undo.undoes = Some(achieved_id);
-    actions::record(p.db.conn(), &undo).unwrap();
+    actions::record(p.db.conn(), None, &undo).unwrap();
     assert!(
         live_one()
             .reasons
@@ -854,7 +854,7 @@ fn outcomes_changed_in_the_console_count_from_the_day_recorded() {
     let mut dropped = NewAction::new("K-1", ActionKind::OutcomeDropped, "alice");
     dropped.detail = Some("late".into());
     dropped.body = Some("customer changed plans".into());
-    actions::record(p.db.conn(), &dropped).unwrap();
+    actions::record(p.db.conn(), None, &dropped).unwrap();
     let after = live_one();
     assert!(after.reasons.is_empty(), "{:?}", after.reasons);
     assert_eq!(measure(&after, "outcomes").value, Some(100.0));

@@ -11,7 +11,7 @@ const LAYERS: &[(&str, u32)] = &[
     // 0: leaves that use no other module: errors, the data contract, formatting, CSV, RNG, text,
     // files written whole.
     ("error", 0), ("contract", 0), ("format", 0), ("csv", 0), ("rng", 0), ("text", 0),
-    ("file", 0),
+    ("file", 0), ("config", 0),
     // 1: the DuckDB file, its schema and SQL.
     ("db", 1),
     // 2: the health model and scoring.

@@ -567,7 +567,7 @@ fn reload_replaces_inputs_and_keeps_console_tables() {
     let mut touch = NewAction::new("A-1", ActionKind::Touch, "alice");
     touch.detail = Some("call".into());
     touch.body = Some("電話で確認しました".into());
-    actions::record(db.conn(), &touch).unwrap();
+    actions::record(db.conn(), None, &touch).unwrap();
     let dir = dataset_with(&[]);
     std::fs::remove_file(dir.path().join("tickets.csv")).unwrap();
     load_dir(&db, dir.path(), false).unwrap();

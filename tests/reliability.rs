@@ -143,12 +143,17 @@ fn a_database_of_an_older_schema_is_migrated_not_rejected() {
     }
     let db = Db::open(&path).unwrap();
     assert_eq!(db.schema_version().unwrap(), SCHEMA_VERSION);
-    assert_eq!(SCHEMA_VERSION, 6);
+    assert_eq!(SCHEMA_VERSION, 7);
     let body: String = db
         .conn()
         .query_row("SELECT body FROM actions", [], |r| r.get(0))
         .unwrap();
     assert_eq!(body, "電話");
+    let has_journal_id: bool = db
+        .conn()
+        .query_row("SELECT uid IS NOT NULL FROM actions", [], |r| r.get(0))
+        .unwrap();
+    assert!(has_journal_id, "an earlier action gets its journal id");
     let indexes: i64 = db
         .conn()
         .query_row(

@@ -291,7 +291,7 @@ fn the_review_lists_outcomes_achieved_and_overdue_and_champions_who_left() {
 
     let mut achieved = NewAction::new("A-1", ActionKind::OutcomeAchieved, "alice");
     achieved.detail = Some("O-1".into());
-    actions::record(db.conn(), &achieved).unwrap();
+    actions::record(db.conn(), None, &achieved).unwrap();
     let review = review_of(&db, "2026-11-20");
     assert_eq!(
         agenda(&review, "outcomes_achieved"),

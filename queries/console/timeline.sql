@@ -41,10 +41,10 @@ entries AS (
             WHEN 'outcome_add' THEN format('outcome agreed: {} ({}, due {})', a.body, a.detail, a.until_date)
             WHEN 'outcome_achieved' THEN format('outcome achieved: {}', coalesce(
                 (SELECT title FROM outcomes WHERE outcome_id = a.detail),
-                (SELECT body FROM actions WHERE 'console-' || action_id = a.detail), a.detail))
+                (SELECT body FROM actions WHERE 'console-' || uid = a.detail), a.detail))
             WHEN 'outcome_dropped' THEN format('outcome dropped: {}: {}', coalesce(
                 (SELECT title FROM outcomes WHERE outcome_id = a.detail),
-                (SELECT body FROM actions WHERE 'console-' || action_id = a.detail), a.detail), a.body)
+                (SELECT body FROM actions WHERE 'console-' || uid = a.detail), a.detail), a.body)
             ELSE format('{}{}{}{}{}',
                 replace(a.kind, '_', ' '),
                 CASE WHEN a.detail IS NOT NULL THEN format(' ({})', a.detail) ELSE '' END,
@@ -53,9 +53,9 @@ entries AS (
                 CASE WHEN a.until_date IS NOT NULL AND a.kind <> 'touch' THEN format(' until {}', a.until_date) ELSE '' END)
         END,
         a.author,
-        CASE WHEN u.action_id IS NOT NULL THEN ' [undone]' ELSE '' END)
+        CASE WHEN u.uid IS NOT NULL THEN ' [undone]' ELSE '' END)
     FROM actions a
-    LEFT JOIN actions u ON u.kind = 'undo' AND u.undoes = a.action_id
+    LEFT JOIN actions u ON u.kind = 'undo' AND u.undoes_uid = a.uid
     WHERE a.account_id = $2 AND a.kind <> 'undo'
     UNION ALL
     SELECT created_on::TIMESTAMP, 'outcome', format('outcome agreed: {} (due {})', title, due_on)
@@ -82,4 +82,4 @@ entries AS (
     SELECT week::TIMESTAMP, 'usage', format('weekly events fell to {} from {}', events, before)
     FROM drops WHERE before >= 20 AND events < 0.5 * before
 )
-SELECT strftime(happened, '%Y-%m-%d'), kind, text FROM entries ORDER BY happened DESC, kind LIMIT 300
+SELECT strftime(happened, '%Y-%m-%d'), kind, text FROM entries ORDER BY happened DESC, kind, text LIMIT 300

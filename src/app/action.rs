@@ -20,16 +20,18 @@ pub enum Screen {
     Renewals,
     Model,
     Tasks,
+    Team,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 6] = [
+    pub const ALL: [Screen; 7] = [
         Screen::Queue,
         Screen::Account,
         Screen::Review,
         Screen::Renewals,
         Screen::Model,
         Screen::Tasks,
+        Screen::Team,
     ];
 }
 
@@ -100,6 +102,8 @@ pub enum Action {
     ShowRenewals,
     ShowModel,
     ShowTasks,
+    /// The team tab: per CSM, their book and what is overdue.
+    ShowTeam,
     /// On the tasks tab: the task under the cursor is done, or skipped (with a reason).
     CompleteTask,
     SkipTask,
@@ -127,6 +131,10 @@ pub enum Action {
     },
     /// A file was written: what, and where, as the person is told.
     Written(String),
+    /// Every few seconds from the event loop: time to read the team's journal.
+    Tick,
+    /// The journal was read.
+    Synced(Box<crate::db::journal::SyncReport>),
     Failed(String),
 }
 
@@ -141,6 +149,8 @@ pub enum Effect {
     Export(Vec<ActionItem>),
     /// Write the account's QBR packet (HTML) to a file.
     WriteQbr(String),
+    /// Read the team's journal (new lines only) and apply them.
+    Sync,
     /// Bring the plays up to date with the live score and read the tasks.
     LoadTasks,
     /// Close a task: done, or skipped with the reason.

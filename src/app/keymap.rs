@@ -32,7 +32,7 @@ impl Context {
             Context::Reports => matches!(screen, Screen::Review | Screen::Renewals),
             Context::Tabs => matches!(
                 screen,
-                Screen::Review | Screen::Renewals | Screen::Model | Screen::Tasks
+                Screen::Review | Screen::Renewals | Screen::Model | Screen::Tasks | Screen::Team
             ),
             Context::Accounts => matches!(screen, Screen::Queue | Screen::Account),
             Context::Tasks => screen == Screen::Tasks,
@@ -269,6 +269,14 @@ pub const KEYMAP: &[Binding] = &[
         Action::ShowTasks,
         "tasks: the steps of running plays, overdue first",
         Some("tasks"),
+    ),
+    bind(
+        &[Char('6')],
+        "6",
+        Everywhere,
+        Action::ShowTeam,
+        "team: each CSM's book, ARR at risk, overdue tasks",
+        None,
     ),
     bind(
         &[Char('w')],

@@ -5,6 +5,7 @@ mod action;
 pub mod form;
 pub mod keymap;
 mod queue;
+mod team;
 
 use chrono::NaiveDate;
 
@@ -31,6 +32,9 @@ pub struct App {
     pub user: String,
     pub today: NaiveDate,
     pub db_label: String,
+    /// In a team (TEAM.md): the journal is read every few seconds; `syncing` while a read runs.
+    pub team: bool,
+    pub syncing: bool,
     /// A note under the header, e.g. that the sample data set is showing.
     pub banner: Option<String>,
     pub filter: AccountFilter,
@@ -97,6 +101,8 @@ impl App {
             user: user.to_owned(),
             today,
             db_label: db_label.to_owned(),
+            team: false,
+            syncing: false,
             banner: None,
             filter: AccountFilter::default(),
             show_hidden: false,
@@ -252,7 +258,7 @@ impl App {
                 vec![Effect::LoadReview]
             }
             Screen::Model if self.model_report.is_none() => vec![Effect::LoadModelReport],
-            Screen::Tasks if self.tasks.is_none() && !self.tasks_pending => {
+            Screen::Tasks | Screen::Team if self.tasks.is_none() && !self.tasks_pending => {
                 self.tasks_pending = true;
                 vec![Effect::LoadTasks]
             }
@@ -398,6 +404,12 @@ impl App {
             });
         }
         self.refilter();
+        self.reload_everything()
+    }
+
+    /// After actions changed (this CSM's, or the team's from the journal): score the queue
+    /// again, and read again what the screen shows.
+    fn reload_everything(&mut self) -> Vec<Effect> {
         self.review = None;
         let mut effects = vec![Effect::Reload];
         if matches!(self.screen, Screen::Review | Screen::Renewals) && !self.review_pending {
@@ -408,6 +420,10 @@ impl App {
             && let Some(id) = self.selected_account().map(|a| a.account_id.clone())
         {
             effects.push(Effect::LoadDetail(id));
+        }
+        if self.screen == Screen::Tasks && !self.tasks_pending {
+            self.tasks_pending = true;
+            effects.push(Effect::LoadTasks);
         }
         effects
     }
@@ -445,6 +461,15 @@ impl App {
                     account.last_touch = Some(day);
                 }
             }
+            ActionKind::Owner => {
+                if let Some(account) = data
+                    .accounts
+                    .iter_mut()
+                    .find(|a| a.account_id == action.account_id)
+                {
+                    account.owner = action.detail.clone().filter(|o| !o.is_empty());
+                }
+            }
             ActionKind::Flag
             | ActionKind::Override
             | ActionKind::Undo
@@ -479,19 +504,26 @@ impl App {
         let last = match self.screen {
             Screen::Review | Screen::Renewals => self.tab_accounts().len().saturating_sub(1),
             Screen::Tasks => self.visible_tasks().len().saturating_sub(1),
+            Screen::Team => self.team_rows().len().saturating_sub(1),
             Screen::Model => self.model_rows().len().saturating_sub(self.page_rows),
             // The history panel: plays, tickets, surveys and the timeline, each under a heading.
+            // The history panel: the success plan, people, plays, tickets, surveys and the
+            // timeline, each under a heading.
             Screen::Account => self.detail.as_ref().map_or(0, |d| {
-                self.account_play_lines(&d.account_id).len().max(1)
+                d.outcomes.len().max(1)
+                    + d.contacts.len().max(1)
+                    + self.account_play_lines(&d.account_id).len().max(1)
                     + d.tickets.len()
                     + d.surveys.len()
                     + d.timeline.len()
-                    + 3
+                    + 5
             }),
             Screen::Queue => return false,
         };
         let position = match self.screen {
-            Screen::Review | Screen::Renewals | Screen::Tasks => &mut self.tab_cursor,
+            Screen::Review | Screen::Renewals | Screen::Tasks | Screen::Team => {
+                &mut self.tab_cursor
+            }
             Screen::Model => &mut self.model_scroll,
             Screen::Account => &mut self.detail_scroll,
             Screen::Queue => return false,
@@ -703,6 +735,10 @@ fn describe(action: &NewAction) -> String {
         ),
         ActionKind::OutcomeAchieved => "marked an outcome achieved".to_owned(),
         ActionKind::OutcomeDropped => "dropped an outcome".to_owned(),
+        ActionKind::Owner => match action.detail.as_deref().filter(|o| !o.is_empty()) {
+            Some(owner) => format!("reassigned to {owner}"),
+            None => "made unassigned".to_owned(),
+        },
     };
     format!("{what} on {}", action.account_id)
 }
@@ -720,6 +756,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             | Action::TaskSnoozed(..)
             | Action::Saved { .. }
             | Action::Written(_)
+            | Action::Tick
+            | Action::Synced(_)
             | Action::Failed(_)
     );
     // A message stays until the next thing the user does (typing into a form keeps it).
@@ -776,6 +814,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.back_to = tab;
             return effects;
         }
+        Action::Open if app.screen == Screen::Team => return app.open_owner(),
         Action::Open if app.screen == Screen::Tasks => {
             let Some(id) = app.task_under_cursor().map(|t| t.account_id.clone()) else {
                 return Vec::new();
@@ -796,11 +835,16 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Back => return app.show(Screen::Review),
         Action::ShowQueue => return app.show(Screen::Queue),
-        Action::ShowReview | Action::ShowRenewals | Action::ShowModel | Action::ShowTasks => {
+        Action::ShowReview
+        | Action::ShowRenewals
+        | Action::ShowModel
+        | Action::ShowTasks
+        | Action::ShowTeam => {
             return app.show(match action {
                 Action::ShowReview => Screen::Review,
                 Action::ShowRenewals => Screen::Renewals,
                 Action::ShowTasks => Screen::Tasks,
+                Action::ShowTeam => Screen::Team,
                 _ => Screen::Model,
             });
         }
@@ -895,6 +939,34 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Saved { id, action } => return app.saved(id, action),
         Action::Written(what) => app.say(Level::Success, what),
+        Action::Tick => {
+            if app.team && !app.syncing {
+                app.syncing = true;
+                return vec![Effect::Sync];
+            }
+        }
+        Action::Synced(report) => {
+            app.syncing = false;
+            if let Some(problem) = report.problems.first() {
+                app.say(
+                    Level::Error,
+                    format!("skipped a bad journal line: {problem}"),
+                );
+            }
+            if report.applied > 0 {
+                if app.message.is_none() {
+                    app.say(
+                        Level::Info,
+                        format!(
+                            "{} action{} from the team",
+                            report.applied,
+                            if report.applied == 1 { "" } else { "s" }
+                        ),
+                    );
+                }
+                return app.reload_everything();
+            }
+        }
         Action::Failed(problem) => {
             app.saving = false;
             app.review_pending = false;

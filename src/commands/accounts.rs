@@ -56,6 +56,9 @@ pub fn explain(db: &Db, args: &ExplainArgs) -> Result<()> {
 }
 
 pub fn export(db: &Db, args: &ExportArgs, user: &str) -> Result<()> {
+    if let Some(crate::cli::ExportWhat::Activities(what)) = &args.what {
+        return export_activities(db, what);
+    }
     let (model, as_of) = prepare_scoring(db, &args.scoring)?;
     let filter = scored_filter(&args.filters, user, &model)?;
     let console = console_state(db.conn())?;
@@ -74,6 +77,22 @@ pub fn export(db: &Db, args: &ExportArgs, user: &str) -> Result<()> {
         .collect();
     write_output(args.output.as_deref(), |mut out| {
         export::write(&mut out, &items, args.format, !args.no_bom)
+    })
+}
+
+fn export_activities(db: &Db, args: &crate::cli::ActivitiesArgs) -> Result<()> {
+    use crate::report::activities;
+    let touches = activities::touches(db, args.since)?;
+    write_output(args.output.as_deref(), |mut out| {
+        if !args.no_bom {
+            out.write_all("\u{feff}".as_bytes())?;
+        }
+        match args.format {
+            crate::cli::ActivitiesFormat::Csv => activities::write_csv(&mut out, &touches),
+            crate::cli::ActivitiesFormat::Salesforce => {
+                activities::write_salesforce(&mut out, &touches)
+            }
+        }
     })
 }
 
@@ -101,7 +120,7 @@ pub fn qbr(db: &Db, args: &QbrArgs) -> Result<()> {
 
 /// The account a person named: its id in any case or width, else its name if only one
 /// account has it. An unknown name suggests the accounts it resembles.
-fn resolve_account(db: &Db, named: &str) -> Result<String> {
+pub(super) fn resolve_account(db: &Db, named: &str) -> Result<String> {
     let accounts: Vec<(String, String)> = rows(db.conn(), queries::IMPORT_ACCOUNTS, [], |r| {
         Ok((r.get(0)?, r.get(1)?))
     })?;
@@ -143,8 +162,8 @@ fn resolve_account(db: &Db, named: &str) -> Result<String> {
 }
 
 /// Records the action and says what was done, as the console's message does.
-fn record(db: &Db, action: &NewAction, done: String) -> Result<()> {
-    let id = actions::record(db.conn(), action)?;
+pub(super) fn record(db: &Db, action: &NewAction, done: String) -> Result<()> {
+    let id = actions::record(db.conn(), db.journal(), action)?;
     println!("{done} (action {id})");
     Ok(())
 }

@@ -36,19 +36,32 @@ mod accounts;
 mod data;
 mod model;
 mod plays;
+mod team;
 
 pub fn run(cli: Cli) -> Result<()> {
     let db_path = cli.db.clone().unwrap_or_else(db::default_path);
     let user = current_user(cli.user.as_deref());
-    let existing = || db::open_existing(&db_path);
+    // The team folder: --team, $RETAIN_TEAM_DIR, else the configuration file's.
+    let team = crate::config::team_dir(cli.team.as_deref())?;
+    let existing = || db::open_existing(&db_path)?.with_team(team.as_deref());
     match cli.command {
         None => crate::tui::run(
             &db_path,
             &user,
             Model::load(cli.model.as_deref())?,
             cli.model.as_deref(),
+            team.as_deref(),
         ),
         Some(Command::Load(args)) => data::load(&Db::open(&db_path)?, &args),
+        Some(Command::Team { command }) => team::team(
+            &Db::open(&db_path)?.with_team(team.as_deref())?,
+            command,
+            team.as_deref(),
+            &user,
+        ),
+        Some(Command::Sync) => team::sync(&existing()?, team.as_deref()),
+        Some(Command::Owner(args)) => team::owner(&existing()?, args, &user),
+        Some(Command::Digest(args)) => team::digest(&existing()?, &args, &user),
         Some(Command::Import(args)) => data::import(&Db::open(&db_path)?, &args),
         Some(Command::Sample(args)) => data::sample(&args),
         Some(Command::Score(args)) => model::score(&existing()?, &args.scoring, args.history),

@@ -1,8 +1,10 @@
-//! What a CSM does, written append-only to `actions` before anything confirms it.
+//! What a CSM does, written append-only to `actions` (and, in a team, first to this writer's
+//! journal file) before anything confirms it.
 
 use chrono::NaiveDate;
 use duckdb::Connection;
 
+use super::journal::{self, Journal, Line};
 use super::queries;
 use crate::error::{Error, Result};
 
@@ -22,6 +24,8 @@ pub enum ActionKind {
     OutcomeAchieved,
     /// detail = the outcome's id, body = why it is no longer a goal.
     OutcomeDropped,
+    /// The account's owner (CSM) from now on: detail = the new owner (empty: unassigned).
+    Owner,
 }
 
 impl ActionKind {
@@ -37,6 +41,7 @@ impl ActionKind {
             ActionKind::OutcomeAdd => "outcome_add",
             ActionKind::OutcomeAchieved => "outcome_achieved",
             ActionKind::OutcomeDropped => "outcome_dropped",
+            ActionKind::Owner => "owner",
         }
     }
 }
@@ -72,9 +77,10 @@ impl NewAction {
     }
 }
 
-/// Appends the action in its own transaction (committed, so durable, when this returns) and
-/// gives back its id.
-pub fn record(conn: &Connection, action: &NewAction) -> Result<i64> {
+/// Appends the action (committed, so durable, when this returns) and gives back its local id.
+/// With a journal the line is appended and synced to this writer's file first: a crash
+/// between the two writes leaves a line that the next read of the journal applies, once.
+pub fn record(conn: &Connection, journal: Option<&Journal>, action: &NewAction) -> Result<i64> {
     let exists: bool =
         conn.query_row(queries::ACCOUNT_EXISTS, [&action.account_id], |r| r.get(0))?;
     if !exists {
@@ -83,7 +89,34 @@ pub fn record(conn: &Connection, action: &NewAction) -> Result<i64> {
             action.account_id
         )));
     }
-    let until = action.until.map(|d| d.format("%Y-%m-%d").to_string());
+    let undoes_uid: Option<String> = match action.undoes {
+        Some(id) => Some(conn.query_row(queries::ACTION_UID, [id], |r| r.get(0))?),
+        None => None,
+    };
+    // To the millisecond: the journal's precision, so that every laptop orders alike.
+    let now = chrono::Utc::now().naive_utc();
+    let at = journal::stamp(now);
+    let line = Line {
+        id: uuid::Uuid::now_v7().to_string(),
+        at: at.clone(),
+        author: action.author.clone(),
+        machine: journal.map(|j| j.machine.clone()).unwrap_or_default(),
+        account: action.account_id.clone(),
+        kind: action.kind.as_str().to_owned(),
+        detail: action.detail.clone(),
+        body: action.body.clone(),
+        until: action.until.map(|d| d.format("%Y-%m-%d").to_string()),
+        undoes: undoes_uid,
+        reasons: action.reasons.clone(),
+        contact: action.contact.clone(),
+    };
+    if let Some(journal) = journal {
+        journal.append(&line)?;
+        pause_for_crash_test();
+    }
+    let created_at = line
+        .at_time()
+        .map(|t| t.format("%Y-%m-%d %H:%M:%S%.3f").to_string());
     Ok(conn.query_row(
         queries::ACTION_INSERT,
         duckdb::params![
@@ -91,12 +124,26 @@ pub fn record(conn: &Connection, action: &NewAction) -> Result<i64> {
             action.kind.as_str(),
             action.detail,
             action.body,
-            until,
+            line.until,
             action.undoes,
             action.reasons,
             action.author,
             action.contact,
+            created_at,
+            line.id,
+            journal.map(|j| j.machine.clone()),
+            line.undoes,
         ],
         |r| r.get(0),
     )?)
+}
+
+/// Tests of the write-ahead order kill the process between the journal line and the database
+/// row: with `RETAIN_CRASH_TEST_FILE` set, the line is written, that file is created, and the
+/// process waits to be killed.
+fn pause_for_crash_test() {
+    if let Some(path) = std::env::var_os("RETAIN_CRASH_TEST_FILE") {
+        let _ = std::fs::write(&path, b"journal written");
+        std::thread::sleep(std::time::Duration::from_secs(60));
+    }
 }

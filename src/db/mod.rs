@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod console;
 pub mod csv_file;
+pub mod journal;
 pub mod load;
 pub mod plays;
 pub mod queries;
@@ -20,6 +21,8 @@ pub const SCHEMA_VERSION: u32 = queries::MIGRATIONS.len() as u32;
 pub struct Db {
     conn: Connection,
     path: Option<PathBuf>,
+    /// In a team: where this database's actions are journaled first (TEAM.md).
+    journal: Option<journal::Journal>,
 }
 
 impl Db {
@@ -54,7 +57,11 @@ impl Db {
     }
 
     fn prepare(conn: Connection, path: Option<PathBuf>) -> Result<Db> {
-        let db = Db { conn, path };
+        let db = Db {
+            conn,
+            path,
+            journal: None,
+        };
         db.migrate()?;
         db.conn.execute_batch(queries::LOAD_CHECKS)?;
         // The scoring macros read the model tables, which exist once a model is installed
@@ -115,6 +122,21 @@ impl Db {
     }
 
     /// A value of the `retain_meta` table.
+    /// Journals this database's actions in the team folder `team`, once it has joined a team
+    /// (`retain team join`); without a machine id it stays local.
+    pub fn with_team(mut self, team: Option<&Path>) -> Result<Db> {
+        self.journal = match team {
+            Some(team) => journal::Journal::of(&self, team)?,
+            None => None,
+        };
+        Ok(self)
+    }
+
+    /// Where actions are journaled, in a team.
+    pub fn journal(&self) -> Option<&journal::Journal> {
+        self.journal.as_ref()
+    }
+
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .conn

@@ -331,7 +331,7 @@ pub fn change_task(
                     task.text, task.play, task.step
                 ));
                 touch.until = Some(on);
-                actions::record(conn, &touch)?;
+                actions::record(conn, db.journal(), &touch)?;
             }
             TaskChange::Snoozed { until } => {
                 if until <= on {

@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[&str] = &[
     sql!("migrations/004_action_contact.sql"),
     sql!("migrations/005_plays.sql"),
     sql!("migrations/006_outcomes_contacts.sql"),
+    sql!("migrations/007_team_journal.sql"),
 ];
 
 pub const LOAD_CHECKS: &str = sql!("load/checks.sql");
@@ -92,6 +93,7 @@ pub const ALL: &[(&str, &str)] = &[
     ("migrations/004_action_contact.sql", MIGRATIONS[3]),
     ("migrations/005_plays.sql", MIGRATIONS[4]),
     ("migrations/006_outcomes_contacts.sql", MIGRATIONS[5]),
+    ("migrations/007_team_journal.sql", MIGRATIONS[6]),
     ("plays/start_run.sql", PLAY_START_RUN),
     ("plays/add_task.sql", PLAY_ADD_TASK),
     ("plays/add_event.sql", PLAY_ADD_EVENT),
@@ -137,6 +139,14 @@ pub const ALL: &[(&str, &str)] = &[
     ("snapshot_dates.sql", SNAPSHOT_DATES),
     ("snapshot_summary.sql", SNAPSHOT_SUMMARY),
     ("action_insert.sql", ACTION_INSERT),
+    ("action_uid.sql", ACTION_UID),
+    ("activities_export.sql", ACTIVITIES_EXPORT),
+    ("journal/apply.sql", JOURNAL_APPLY),
+    ("journal/files.sql", JOURNAL_FILES),
+    ("journal/set_position.sql", JOURNAL_SET_POSITION),
+    ("journal/problem.sql", JOURNAL_PROBLEM),
+    ("journal/unpublished.sql", JOURNAL_UNPUBLISHED),
+    ("journal/claim.sql", JOURNAL_CLAIM),
     ("account_exists.sql", ACCOUNT_EXISTS),
     ("console/state.sql", CONSOLE_STATE),
     ("console/daily_usage.sql", DAILY_USAGE),
@@ -194,6 +204,14 @@ pub fn model_inserts() -> [&'static str; 4] {
 }
 
 pub const ACTION_INSERT: &str = sql!("action_insert.sql");
+pub const ACTION_UID: &str = sql!("action_uid.sql");
+pub const ACTIVITIES_EXPORT: &str = sql!("activities_export.sql");
+pub const JOURNAL_APPLY: &str = sql!("journal/apply.sql");
+pub const JOURNAL_FILES: &str = sql!("journal/files.sql");
+pub const JOURNAL_SET_POSITION: &str = sql!("journal/set_position.sql");
+pub const JOURNAL_PROBLEM: &str = sql!("journal/problem.sql");
+pub const JOURNAL_UNPUBLISHED: &str = sql!("journal/unpublished.sql");
+pub const JOURNAL_CLAIM: &str = sql!("journal/claim.sql");
 pub const ACCOUNT_EXISTS: &str = sql!("account_exists.sql");
 
 pub const CONSOLE_STATE: &str = sql!("console/state.sql");

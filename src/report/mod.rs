@@ -1,5 +1,7 @@
 pub mod accounts;
+pub mod activities;
 pub mod backtest;
+pub mod digest;
 pub mod export;
 pub mod html;
 pub mod model_diff;

@@ -6,6 +6,7 @@ mod model;
 mod queue;
 mod review;
 mod tasks;
+mod team;
 pub mod theme;
 
 use ratatui::Frame;
@@ -37,6 +38,7 @@ pub fn render(app: &App, theme: Theme, frame: &mut Frame) {
         Screen::Renewals => review::render_renewals(app, theme, frame, body),
         Screen::Model => model::render(app, theme, frame, body),
         Screen::Tasks => tasks::render(app, theme, frame, body),
+        Screen::Team => team::render(app, theme, frame, body),
     }
     render_message(app, theme, frame, message);
     frame.render_widget(Paragraph::new(help::hint_line(app, theme)), hints);

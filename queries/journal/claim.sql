@@ -1,0 +1,2 @@
+-- The actions just published are this machine's.
+UPDATE actions SET machine = ? WHERE machine IS NULL
