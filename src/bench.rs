@@ -251,3 +251,187 @@ pub fn run(db_path: &Path, keypresses: usize) -> Result<ConsoleBench> {
         peak_rss_mb: peak_rss_mb(),
     })
 }
+
+/// `retain bench-journal`: a team's journal of `lines` lines from `writers` writers read by a
+/// fresh database (the first sync), then 100 new lines (an incremental sync), and the console's
+/// key press to frame on `db_path` measured idle and while the first sync runs beside it.
+#[derive(Debug, Serialize)]
+pub struct JournalBench {
+    pub writers: usize,
+    pub lines: usize,
+    pub journal_mb: f64,
+    pub first_sync_ms: f64,
+    pub first_sync_applied: u64,
+    pub incremental_lines: usize,
+    pub incremental_sync_ms: f64,
+    pub keypresses: usize,
+    pub key_to_frame_p99_idle_ms: f64,
+    pub key_to_frame_p99_while_syncing_ms: f64,
+    pub key_to_frame_max_while_syncing_ms: f64,
+    pub peak_rss_mb: Option<f64>,
+}
+
+/// One journal line of writer `w`, the `i`-th: a touch, a next step or a flag on one of the
+/// accounts, as the console writes them.
+fn journal_line(w: usize, i: usize, accounts: &[String], at: chrono::NaiveDateTime) -> String {
+    use crate::db::journal::{Line, stamp};
+    let kinds = ["touch", "touch", "next_step", "touch", "flag", "snooze"];
+    let kind = kinds[(w + i) % kinds.len()];
+    let line = Line {
+        id: uuid::Uuid::now_v7().to_string(),
+        at: stamp(at),
+        author: format!("csm{w:02}"),
+        machine: format!("m{w:02}"),
+        account: accounts[(w * 7919 + i * 104_729) % accounts.len()].clone(),
+        kind: kind.to_owned(),
+        detail: (kind == "touch").then(|| "call".to_owned()),
+        body: Some(format!("step {i} of csm{w:02}: 更新の相談")),
+        until: (kind != "touch").then(|| "2027-01-15".to_owned()),
+        undoes: None,
+        reasons: None,
+        contact: None,
+    };
+    serde_json::to_string(&line).expect("a line serialises") + "\n"
+}
+
+pub fn run_journal(
+    db_path: &Path,
+    writers: usize,
+    lines: usize,
+    keypresses: usize,
+) -> Result<JournalBench> {
+    use std::io::Write as _;
+    let io = |path: &Path, e| crate::error::Error::io(path, e);
+    let scratch = tempfile::tempdir().map_err(|e| io(Path::new("temp"), e))?;
+    let team = scratch.path().join("team");
+    let folder = crate::db::journal::Journal::folder(&team);
+    std::fs::create_dir_all(&folder).map_err(|e| io(&folder, e))?;
+
+    // The console on the real database, its queue kept by an earlier start.
+    let db = Db::open(db_path)?;
+    let accounts: Vec<String> =
+        crate::db::rows(db.conn(), "SELECT account_id FROM accounts", [], |r| {
+            r.get(0)
+        })?;
+    if accounts.is_empty() {
+        return Err(crate::error::Error::Usage(
+            "no accounts: load data first".to_owned(),
+        ));
+    }
+    let today = chrono::Utc::now().date_naive();
+    let mut app = App::new(Model::default_model(), "bench", today, &db.display_path());
+    let mut terminal = drawn(Terminal::new(TestBackend::new(160, 48)));
+    let theme = Theme { color: true };
+    app::update(
+        &mut app,
+        Action::Resize {
+            width: 160,
+            height: 48,
+        },
+    );
+    score::install(db.conn(), &app.model)?;
+    let data = queue::load_dataset(&db, &app.model.hash(), today)?;
+    app::update(&mut app, Action::Loaded(Box::new(data)));
+    drop(db);
+
+    // The team's journal: `writers` files sharing `lines` lines, a minute apart per writer.
+    let start = chrono::Utc::now().naive_utc() - chrono::Duration::days(365);
+    let per_writer = lines.div_ceil(writers.max(1));
+    let mut bytes = 0u64;
+    for w in 0..writers {
+        let path = folder.join(format!("csm{w:02}@m{w:02}.jsonl"));
+        let mut out =
+            std::io::BufWriter::new(std::fs::File::create(&path).map_err(|e| io(&path, e))?);
+        for i in 0..per_writer.min(lines - (w * per_writer).min(lines)) {
+            let line = journal_line(
+                w,
+                i,
+                &accounts,
+                start + chrono::Duration::seconds((i * 60) as i64),
+            );
+            bytes += line.len() as u64;
+            out.write_all(line.as_bytes()).map_err(|e| io(&path, e))?;
+        }
+        out.flush().map_err(|e| io(&path, e))?;
+    }
+
+    let idle = {
+        let mut by_key = Vec::new();
+        let mut t = press(
+            &mut app,
+            &mut terminal,
+            theme,
+            &script(keypresses),
+            &mut by_key,
+        );
+        t.sort_by(f64::total_cmp);
+        quantile(&t, 0.99)
+    };
+
+    // The first sync, alone, on a fresh database.
+    let reader_path = scratch.path().join("reader.duckdb");
+    let reader = Db::open(&reader_path)?;
+    let started = Instant::now();
+    let applied = crate::db::journal::sync(&reader, &team)?.applied;
+    let first_sync = started.elapsed();
+    drop(reader);
+
+    // The same first sync on another fresh database in a thread, as the console's worker runs
+    // it, while the keys are pressed.
+    let beside_path = scratch.path().join("beside.duckdb");
+    drop(Db::open(&beside_path)?);
+    let syncing = {
+        let team = team.clone();
+        std::thread::spawn(move || -> Result<()> {
+            let beside = Db::open(&beside_path)?;
+            crate::db::journal::sync(&beside, &team).map(|_| ())
+        })
+    };
+    let mut during = Vec::new();
+    while !syncing.is_finished() {
+        let mut by_key = Vec::new();
+        during.extend(press(
+            &mut app,
+            &mut terminal,
+            theme,
+            &script(50),
+            &mut by_key,
+        ));
+    }
+    syncing
+        .join()
+        .map_err(|_| crate::error::Error::Usage("the sync thread panicked".to_owned()))??;
+    during.sort_by(f64::total_cmp);
+
+    // 100 new lines, two in each of 50 files (or spread over the writers there are).
+    let reader = Db::open(&reader_path)?;
+    let incremental = 100;
+    for n in 0..incremental {
+        let w = n % writers.max(1);
+        let path = folder.join(format!("csm{w:02}@m{w:02}.jsonl"));
+        let mut out = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .map_err(|e| io(&path, e))?;
+        let line = journal_line(w, per_writer + n, &accounts, chrono::Utc::now().naive_utc());
+        out.write_all(line.as_bytes()).map_err(|e| io(&path, e))?;
+    }
+    let started = Instant::now();
+    crate::db::journal::sync(&reader, &team)?;
+    let incremental_sync = started.elapsed();
+
+    Ok(JournalBench {
+        writers,
+        lines,
+        journal_mb: bytes as f64 / 1e6,
+        first_sync_ms: ms(first_sync),
+        first_sync_applied: applied,
+        incremental_lines: incremental,
+        incremental_sync_ms: ms(incremental_sync),
+        keypresses: during.len(),
+        key_to_frame_p99_idle_ms: idle,
+        key_to_frame_p99_while_syncing_ms: quantile(&during, 0.99),
+        key_to_frame_max_while_syncing_ms: during.last().copied().unwrap_or(0.0),
+        peak_rss_mb: peak_rss_mb(),
+    })
+}

@@ -94,6 +94,16 @@ pub enum Command {
         #[arg(long, default_value_t = 1000)]
         keys: usize,
     },
+    /// Measure the team journal: a first sync of LINES lines from WRITERS writers, an
+    /// incremental sync of 100, and key press to frame while the first one runs (JSON)
+    BenchJournal {
+        #[arg(long, default_value_t = 50)]
+        writers: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        lines: usize,
+        #[arg(long, default_value_t = 1000)]
+        keys: usize,
+    },
     /// Show or check a health model file
     Model {
         #[command(subcommand)]

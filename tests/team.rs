@@ -498,3 +498,57 @@ fn the_digest_lists_what_changed_since_a_date() {
     assert!(mine.newly_at_risk.is_empty() && mine.health_drops.is_empty());
     assert_eq!(mine.renewals_untouched.len(), 1);
 }
+
+/// A task done on one laptop is done on the others: run and task ids differ between laptops,
+/// so the change names the play and step of the account's open run.
+#[test]
+fn a_task_done_on_one_laptop_is_done_on_the_others() {
+    use retain::db::plays::{self, TaskChange};
+    let folder = tempfile::tempdir().unwrap();
+    let team = folder.path();
+    let alice = laptop(team, "alice");
+    let bob = laptop(team, "bob");
+    let as_of: chrono::NaiveDate = "2026-11-20".parse().unwrap();
+    let today: chrono::NaiveDate = "2026-11-21".parse().unwrap();
+    let book = retain::plays::Playbook::default_playbook();
+    for db in [&alice, &bob] {
+        let scores = score::score_accounts(
+            db.conn(),
+            AsOf {
+                date: as_of,
+                live: true,
+            },
+        )
+        .unwrap();
+        retain::plays::runs::sync(db, &book, &scores, as_of, today).unwrap();
+    }
+    let first_open = |db: &Db| {
+        plays::tasks(db.conn())
+            .unwrap()
+            .into_iter()
+            .filter(|t| t.account_id == "A-2" && t.is_due())
+            .min_by_key(|t| (t.play.clone(), t.step))
+            .unwrap()
+    };
+    let task = first_open(&alice);
+    plays::change_task(
+        &alice,
+        task.task_id,
+        TaskChange::Skipped {
+            reason: "covered in the QBR",
+        },
+        today,
+        "alice",
+    )
+    .unwrap();
+    sync(&bob, team);
+    let on_bob = plays::tasks(bob.conn())
+        .unwrap()
+        .into_iter()
+        .find(|t| t.account_id == "A-2" && t.play == task.play && t.step == task.step)
+        .unwrap();
+    assert_eq!(on_bob.state, "skipped");
+    assert_eq!(on_bob.closed_by.as_deref(), Some("alice"));
+    // Reading the line again does nothing more.
+    assert_eq!(sync(&bob, team).applied, 0);
+}

@@ -95,6 +95,8 @@ pub enum Action {
     DropOutcome,
     /// Write the account's QBR packet.
     Qbr,
+    /// Reassign the account to another CSM.
+    Reassign,
     Undo,
     Export,
     ShowQueue,

@@ -174,6 +174,8 @@ pub enum FormKind {
     AddOutcome,
     AchieveOutcome,
     DropOutcome,
+    /// Reassign the account to another CSM (empty: unassigned).
+    Owner,
 }
 
 impl FormKind {
@@ -189,6 +191,7 @@ impl FormKind {
             FormKind::AddOutcome => "Agree an outcome (success plan)",
             FormKind::AchieveOutcome => "Mark an outcome achieved",
             FormKind::DropOutcome => "Drop an outcome",
+            FormKind::Owner => "Reassign (empty: unassigned)",
         }
     }
 }
@@ -234,6 +237,12 @@ impl App {
                 Field::choice_at("kind", &OUTCOME_KINDS, BUSINESS),
                 Field::date("due", DEFAULT_OUTCOME_DUE),
             ],
+            FormKind::Owner => vec![Field {
+                value: FieldValue::Text(TextInput::with(
+                    account.owner.as_deref().unwrap_or_default(),
+                )),
+                ..Field::text("new owner", false)
+            }],
             FormKind::AchieveOutcome | FormKind::DropOutcome => {
                 let id = account.account_id.clone();
                 return self.open_outcome_form(kind, id);
@@ -347,6 +356,7 @@ impl App {
             FormKind::AddOutcome => ActionKind::OutcomeAdd,
             FormKind::AchieveOutcome => ActionKind::OutcomeAchieved,
             FormKind::DropOutcome => ActionKind::OutcomeDropped,
+            FormKind::Owner => ActionKind::Owner,
         };
         let mut action = NewAction::new(&form.account_id, kind, &self.user);
         action.until = date;
@@ -364,6 +374,7 @@ impl App {
                 action.detail = text(1);
             }
             FormKind::AchieveOutcome => action.detail = text(0),
+            FormKind::Owner => action.detail = Some(form.fields[0].text_value()),
             FormKind::DropOutcome => {
                 action.detail = text(0);
                 action.body = text(1);

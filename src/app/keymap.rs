@@ -415,6 +415,14 @@ pub const KEYMAP: &[Binding] = &[
         Some("resolve"),
     ),
     bind(
+        &[Char('O')],
+        "O",
+        Accounts,
+        Action::Reassign,
+        "reassign the account to another CSM",
+        None,
+    ),
+    bind(
         &[Char('o')],
         "o",
         Account,

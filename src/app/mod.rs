@@ -473,6 +473,9 @@ impl App {
             ActionKind::Flag
             | ActionKind::Override
             | ActionKind::Undo
+            | ActionKind::TaskDone
+            | ActionKind::TaskSkipped
+            | ActionKind::TaskSnoozed
             | ActionKind::OutcomeAdd
             | ActionKind::OutcomeAchieved
             | ActionKind::OutcomeDropped => {}
@@ -735,6 +738,10 @@ fn describe(action: &NewAction) -> String {
         ),
         ActionKind::OutcomeAchieved => "marked an outcome achieved".to_owned(),
         ActionKind::OutcomeDropped => "dropped an outcome".to_owned(),
+        ActionKind::TaskDone | ActionKind::TaskSkipped | ActionKind::TaskSnoozed => format!(
+            "changed task {}",
+            action.detail.as_deref().unwrap_or_default()
+        ),
         ActionKind::Owner => match action.detail.as_deref().filter(|o| !o.is_empty()) {
             Some(owner) => format!("reassigned to {owner}"),
             None => "made unassigned".to_owned(),
@@ -870,6 +877,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Flag => return app.open_form(FormKind::Flag),
         Action::Resolve => return app.open_form(FormKind::Resolve),
         Action::AddOutcome => return app.open_form(FormKind::AddOutcome),
+        Action::Reassign => return app.open_form(FormKind::Owner),
         Action::AchieveOutcome => return app.open_form(FormKind::AchieveOutcome),
         Action::DropOutcome => return app.open_form(FormKind::DropOutcome),
         Action::Qbr => {

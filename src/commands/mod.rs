@@ -91,6 +91,18 @@ pub fn run(cli: Cli) -> Result<()> {
         },
         Some(Command::Tasks(args)) => plays::tasks(&existing()?, &args, &user),
         Some(Command::Task { command }) => plays::task(&existing()?, command, &user),
+        Some(Command::BenchJournal {
+            writers,
+            lines,
+            keys,
+        }) => {
+            let result = crate::bench::run_journal(&db_path, writers, lines, keys)?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&result).map_err(|e| Error::io("stdout", e.into()))?
+            );
+            Ok(())
+        }
         Some(Command::BenchConsole { keys }) => {
             let result = crate::bench::run(&db_path, keys)?;
             println!(

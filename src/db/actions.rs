@@ -26,6 +26,11 @@ pub enum ActionKind {
     OutcomeDropped,
     /// The account's owner (CSM) from now on: detail = the new owner (empty: unassigned).
     Owner,
+    /// A task of a play done, skipped (body = why) or snoozed (until = the day): detail names
+    /// the play and step (`play#step`), the same on every laptop of a team.
+    TaskDone,
+    TaskSkipped,
+    TaskSnoozed,
 }
 
 impl ActionKind {
@@ -42,6 +47,9 @@ impl ActionKind {
             ActionKind::OutcomeAchieved => "outcome_achieved",
             ActionKind::OutcomeDropped => "outcome_dropped",
             ActionKind::Owner => "owner",
+            ActionKind::TaskDone => "task_done",
+            ActionKind::TaskSkipped => "task_skipped",
+            ActionKind::TaskSnoozed => "task_snoozed",
         }
     }
 }

@@ -170,13 +170,22 @@ fn journal_files(team: &Path) -> Result<Vec<(String, PathBuf)>> {
 pub fn sync(db: &Db, team: &Path) -> Result<SyncReport> {
     let mut report = SyncReport::default();
     let mut incoming: Vec<Line> = Vec::new();
+    // A line seen twice in one read (a copied file) goes in once.
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut positions: Vec<(String, u64, u64)> = Vec::new();
     let mut bad: Vec<(String, u64, String)> = Vec::new();
-    let known: HashMap<String, (u64, u64)> = rows(db.conn(), queries::JOURNAL_FILES, [], |r| {
-        Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?)))
-    })?
-    .into_iter()
-    .collect();
+    let read_before: Vec<(String, u64, u64, String)> =
+        rows(db.conn(), queries::JOURNAL_FILES, [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
+    let known: HashMap<String, (u64, u64)> = read_before
+        .iter()
+        .map(|(name, to, lines, _)| (name.clone(), (*to, *lines)))
+        .collect();
+    let known_at: HashMap<&str, String> = read_before
+        .iter()
+        .map(|(name, _, _, at)| (name.as_str(), at.clone()))
+        .collect();
     for (name, path) in journal_files(team)? {
         report.files += 1;
         let (mut from, mut line_no) = known.get(&name).copied().unwrap_or((0, 0));
@@ -204,7 +213,8 @@ pub fn sync(db: &Db, team: &Path) -> Result<SyncReport> {
             }
             match serde_json::from_slice::<Line>(raw) {
                 Ok(line) => match line.problem() {
-                    None => incoming.push(line),
+                    None if seen.insert(line.id.clone()) => incoming.push(line),
+                    None => {}
                     Some(why) => bad.push((name.clone(), line_no, why.to_owned())),
                 },
                 Err(e) => bad.push((name.clone(), line_no, format!("not a journal line ({e})"))),
@@ -217,11 +227,32 @@ pub fn sync(db: &Db, team: &Path) -> Result<SyncReport> {
     }
     report.applied = db.in_transaction(|conn| {
         let applied = apply(conn, &incoming)?;
-        for (name, read_to, lines) in &positions {
-            conn.execute(
-                queries::JOURNAL_SET_POSITION,
-                duckdb::params![name, *read_to as i64, *lines as i64],
-            )?;
+        if !positions.is_empty() {
+            let mut all: std::collections::BTreeMap<&str, (u64, u64)> =
+                known.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+            for (name, read_to, lines) in &positions {
+                all.insert(name, (*read_to, *lines));
+            }
+            let now = chrono::Utc::now()
+                .naive_utc()
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string();
+            conn.execute_batch(queries::JOURNAL_SET_POSITION)?;
+            let mut appender = conn.appender("journal_files")?;
+            for (name, (read_to, lines)) in all {
+                let read_at = if positions.iter().any(|p| p.0 == name) {
+                    now.clone()
+                } else {
+                    known_at.get(name).cloned().unwrap_or_else(|| now.clone())
+                };
+                appender.append_row(duckdb::params![
+                    name,
+                    read_to as i64,
+                    lines as i64,
+                    read_at
+                ])?;
+            }
+            appender.flush()?;
         }
         for (name, line, why) in &bad {
             let new: Vec<i64> = rows(
@@ -258,7 +289,20 @@ pub fn apply(conn: &Connection, lines: &[Line]) -> Result<u64> {
         }
         appender.flush()?;
     }
+    let day = |text: Option<String>| text.and_then(|t| t.parse::<chrono::NaiveDate>().ok());
+    let task_changes = rows(conn, queries::JOURNAL_TASK_CHANGES, [], |r| {
+        Ok(super::plays::RemoteTaskChange {
+            account_id: r.get(0)?,
+            step: r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+            kind: r.get(2)?,
+            reason: r.get(3)?,
+            until: day(r.get(4)?),
+            on: day(r.get(5)?).unwrap_or_default(),
+            author: r.get(6)?,
+        })
+    })?;
     conn.execute_batch(queries::JOURNAL_APPLY)?;
+    super::plays::apply_remote(conn, &task_changes)?;
     let after: i64 = conn.query_row("SELECT count(*) FROM actions", [], |r| r.get(0))?;
     Ok((after - before).max(0) as u64)
 }

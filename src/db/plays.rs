@@ -284,7 +284,9 @@ pub enum TaskChange<'a> {
 }
 
 /// Changes an open task (done, skipped or snoozed), committed before this returns; the run ends
-/// as completed when it was its last open task. Gives back the task as it was.
+/// as completed when it was its last open task. The change also travels as an action (in a
+/// team, through the journal): `task_done`, `task_skipped` or `task_snoozed`, naming the play
+/// and the step. Gives back the task as it was.
 pub fn change_task(
     db: &Db,
     task_id: i64,
@@ -309,29 +311,15 @@ pub fn change_task(
             };
             return Err(Error::Usage(format!("task {task_id} is not open: {why}")));
         }
-        match change {
-            TaskChange::Done => {
-                event(
-                    conn,
-                    task.run_id,
-                    Some(task_id),
-                    "done",
-                    None,
-                    None,
-                    on,
-                    author,
-                )?;
-                let mut touch = NewAction::new(&task.account_id, ActionKind::Touch, author);
-                touch.detail = Some(match task.kind.as_str() {
-                    "task" => "note".to_owned(),
-                    kind => kind.to_owned(),
-                });
-                touch.body = Some(format!(
-                    "{} (play {}, step {})",
-                    task.text, task.play, task.step
-                ));
-                touch.until = Some(on);
-                actions::record(conn, db.journal(), &touch)?;
+        let (kind, action_kind) = match change {
+            TaskChange::Done => ("done", ActionKind::TaskDone),
+            TaskChange::Skipped { reason } => {
+                if reason.trim().is_empty() {
+                    return Err(Error::Usage(
+                        "skipping a task needs a reason (--reason)".to_owned(),
+                    ));
+                }
+                ("skipped", ActionKind::TaskSkipped)
             }
             TaskChange::Snoozed { until } => {
                 if until <= on {
@@ -339,45 +327,132 @@ pub fn change_task(
                         "snooze the task to a day after today ({on}), not {until}"
                     )));
                 }
-                event(
-                    conn,
-                    task.run_id,
-                    Some(task_id),
-                    "snoozed",
-                    None,
-                    None,
-                    until,
-                    author,
-                )?;
-                // Still open: the run goes on.
-                return Ok(task);
+                ("snoozed", ActionKind::TaskSnoozed)
             }
-            TaskChange::Skipped { reason } => {
-                if reason.trim().is_empty() {
-                    return Err(Error::Usage(
-                        "skipping a task needs a reason (--reason)".to_owned(),
-                    ));
-                }
-                event(
-                    conn,
-                    task.run_id,
-                    Some(task_id),
-                    "skipped",
-                    None,
-                    Some(reason),
-                    on,
-                    author,
-                )?;
-            }
-        }
-        let still_open = all
-            .iter()
-            .any(|t| t.run_id == task.run_id && t.task_id != task_id && t.state == "open");
-        if !still_open {
-            end_run(conn, task.run_id, RunEnd::Completed, None, on, author)?;
+        };
+        let (reason, until) = match change {
+            TaskChange::Skipped { reason } => (Some(reason), None),
+            TaskChange::Snoozed { until } => (None, Some(until)),
+            TaskChange::Done => (None, None),
+        };
+        close(conn, &all, &task, kind, reason, until, on, author)?;
+        let mut travels = NewAction::new(&task.account_id, action_kind, author);
+        travels.detail = Some(step_key(&task.play, task.step));
+        travels.body = reason.map(str::to_owned);
+        travels.until = until;
+        actions::record(conn, db.journal(), &travels)?;
+        if kind == "done" {
+            let mut touch = NewAction::new(&task.account_id, ActionKind::Touch, author);
+            touch.detail = Some(match task.kind.as_str() {
+                "task" => "note".to_owned(),
+                kind => kind.to_owned(),
+            });
+            touch.body = Some(format!(
+                "{} (play {}, step {})",
+                task.text, task.play, task.step
+            ));
+            touch.until = Some(on);
+            actions::record(conn, db.journal(), &touch)?;
         }
         Ok(task)
     })
+}
+
+/// How a task is named across laptops, whose run and task ids differ: its play and step.
+fn step_key(play: &str, step: i64) -> String {
+    format!("{play}#{step}")
+}
+
+/// Writes a task's change as an event; a done or skipped task that was its run's last open one
+/// completes the run. A snoozed task stays open.
+#[allow(clippy::too_many_arguments)]
+fn close(
+    conn: &Connection,
+    all: &[Task],
+    task: &Task,
+    kind: &str,
+    reason: Option<&str>,
+    until: Option<NaiveDate>,
+    on: NaiveDate,
+    author: &str,
+) -> Result<()> {
+    let day = until.unwrap_or(on);
+    event(
+        conn,
+        task.run_id,
+        Some(task.task_id),
+        kind,
+        None,
+        reason,
+        day,
+        author,
+    )?;
+    if kind == "snoozed" {
+        return Ok(());
+    }
+    let still_open = all
+        .iter()
+        .any(|t| t.run_id == task.run_id && t.task_id != task.task_id && t.state == "open");
+    if !still_open {
+        end_run(conn, task.run_id, RunEnd::Completed, None, on, author)?;
+    }
+    Ok(())
+}
+
+/// A teammate's change to a task, read from the journal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteTaskChange {
+    pub account_id: String,
+    /// `play#step`, as `change_task` wrote it.
+    pub step: String,
+    /// `task_done`, `task_skipped` or `task_snoozed`.
+    pub kind: String,
+    pub reason: Option<String>,
+    pub until: Option<NaiveDate>,
+    pub on: NaiveDate,
+    pub author: String,
+}
+
+/// Applies teammates' task changes to this database's open runs of the same plays on the same
+/// accounts, where the step is still open here (inside the caller's transaction). The touch a
+/// done task logs travels as its own action.
+pub fn apply_remote(conn: &Connection, changes: &[RemoteTaskChange]) -> Result<()> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let mut all = tasks(conn)?;
+    for change in changes {
+        let Some(task) = all
+            .iter()
+            .find(|t| {
+                t.is_due()
+                    && t.account_id == change.account_id
+                    && step_key(&t.play, t.step) == change.step
+            })
+            .cloned()
+        else {
+            continue;
+        };
+        let kind = match change.kind.as_str() {
+            "task_done" => "done",
+            "task_skipped" => "skipped",
+            _ => "snoozed",
+        };
+        close(
+            conn,
+            &all,
+            &task,
+            kind,
+            change.reason.as_deref(),
+            change.until,
+            change.on,
+            &change.author,
+        )?;
+        if kind != "snoozed" {
+            all = tasks(conn)?;
+        }
+    }
+    Ok(())
 }
 
 /// How one play has done (PLAYS.md, "Play effectiveness").

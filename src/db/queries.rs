@@ -147,6 +147,7 @@ pub const ALL: &[(&str, &str)] = &[
     ("journal/problem.sql", JOURNAL_PROBLEM),
     ("journal/unpublished.sql", JOURNAL_UNPUBLISHED),
     ("journal/claim.sql", JOURNAL_CLAIM),
+    ("journal/task_changes.sql", JOURNAL_TASK_CHANGES),
     ("account_exists.sql", ACCOUNT_EXISTS),
     ("console/state.sql", CONSOLE_STATE),
     ("console/daily_usage.sql", DAILY_USAGE),
@@ -212,6 +213,7 @@ pub const JOURNAL_SET_POSITION: &str = sql!("journal/set_position.sql");
 pub const JOURNAL_PROBLEM: &str = sql!("journal/problem.sql");
 pub const JOURNAL_UNPUBLISHED: &str = sql!("journal/unpublished.sql");
 pub const JOURNAL_CLAIM: &str = sql!("journal/claim.sql");
+pub const JOURNAL_TASK_CHANGES: &str = sql!("journal/task_changes.sql");
 pub const ACCOUNT_EXISTS: &str = sql!("account_exists.sql");
 
 pub const CONSOLE_STATE: &str = sql!("console/state.sql");
