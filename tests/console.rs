@@ -733,6 +733,14 @@ fn the_team_tab_opens_a_csms_queue_and_reads_the_journal_every_few_seconds() {
     assert_eq!((rows[0].accounts, rows[0].arr), (1, 240_000.0));
     assert_eq!(rows[0].at_risk_arr, 240_000.0);
     update(&mut app, Action::Down);
+    let enter = crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Enter,
+        crossterm::event::KeyModifiers::NONE,
+    );
+    assert_eq!(
+        retain::app::keymap::action_for(enter, Screen::Team),
+        Some(Action::Open)
+    );
     update(&mut app, Action::Open);
     assert_eq!(app.screen, Screen::Queue);
     assert_eq!(app.filter.owner.as_deref(), Some("佐藤 花子"));

@@ -19,6 +19,8 @@ pub enum Context {
     Accounts,
     /// The tasks tab.
     Tasks,
+    /// The team tab.
+    Team,
     /// Every screen but the tasks tab, whose changes `u` does not undo.
     NotTasks,
 }
@@ -36,6 +38,7 @@ impl Context {
             ),
             Context::Accounts => matches!(screen, Screen::Queue | Screen::Account),
             Context::Tasks => screen == Screen::Tasks,
+            Context::Team => screen == Screen::Team,
             Context::NotTasks => screen != Screen::Tasks,
         }
     }
@@ -90,7 +93,7 @@ const fn bind_ctrl(
     }
 }
 
-use Context::{Account, Accounts, Everywhere, NotTasks, Queue, Reports, Tabs, Tasks};
+use Context::{Account, Accounts, Everywhere, NotTasks, Queue, Reports, Tabs, Tasks, Team};
 use KeyCode::{Backspace, Char, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Up};
 
 pub const KEYMAP: &[Binding] = &[
@@ -173,6 +176,14 @@ pub const KEYMAP: &[Binding] = &[
         Action::Open,
         "open the task's account",
         Some("open"),
+    ),
+    bind(
+        &[Enter, Char('l')],
+        "Enter",
+        Team,
+        Action::Open,
+        "that CSM's queue",
+        Some("their queue"),
     ),
     bind(
         &[Char('d')],
