@@ -70,6 +70,7 @@ fn dataset() -> Dataset {
                 csat: SurveyFigure { value: None, n: 0 },
                 ces: SurveyFigure { value: None, n: 0 },
                 stage: ["onboarding", "adoption", "renewal"][(i % 3) as usize].into(),
+                profile: None,
             }
         })
         .collect::<Vec<_>>();

@@ -238,7 +238,11 @@ LEFT JOIN overrides o USING (account_id);
 -- Health, band, coverage, measures, at-risk reasons and priority for every account at t.
 CREATE OR REPLACE TEMP MACRO scores(t, cutoff) AS TABLE
 WITH
-x AS MATERIALIZED (FROM account_metrics(t, cutoff)),
+x AS MATERIALIZED (
+    SELECT f.*, coalesce(ap.profile, '') AS profile
+    FROM account_metrics(t, cutoff) f
+    LEFT JOIN model_account_profile ap USING (account_id)
+),
 measured AS (
     SELECT account_id, position, name, grp, metric, weight, value,
         -- Rounded at 9 decimals so that 0.5 on a 0.2–0.8 scale scores 50, not 49.999999999.
@@ -264,7 +268,7 @@ measured AS (
                 WHEN 'outcomes_on_track' THEN x.outcomes_on_track
                 WHEN 'overdue_outcomes' THEN x.overdue_outcomes
             END AS value
-        FROM x CROSS JOIN model_measure m
+        FROM x JOIN model_measure m ON m.profile = x.profile
     )
 ),
 combined AS (
@@ -281,7 +285,9 @@ health AS (
     SELECT
         x.*,
         c.measures,
-        coalesce(c.weight_present, 0) / (SELECT sum(weight) FROM model_measure) AS coverage,
+        -- Coverage counts the weights of the profile that scored the account.
+        coalesce(c.weight_present, 0)
+            / (SELECT sum(weight) FROM model_measure m WHERE m.profile = x.profile) AS coverage,
         -- Round half away from zero, after cutting float noise (76.4999999 is 76.5).
         CASE WHEN c.weight_present > 0 THEN round(round(c.weighted / c.weight_present, 6)) END::INTEGER AS health,
         -- The first (closest) urgency step the renewal falls in.
@@ -342,7 +348,7 @@ SELECT
          ELSE 'adoption' END AS stage
 FROM health h
 CROSS JOIN model_params p
-LEFT JOIN model_band b ON h.health BETWEEN b.min AND b.max;
+LEFT JOIN model_band b ON b.profile = h.profile AND h.health BETWEEN b.min AND b.max;
 
 -- Scores at t with the trend against a week earlier (both computed by the same model).
 CREATE OR REPLACE TEMP MACRO scored(t, cutoff) AS TABLE

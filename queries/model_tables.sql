@@ -1,10 +1,14 @@
 -- The active health model as tables, so that scoring stays set-based SQL whatever the model.
 -- Rust fills them from the model file with bound parameters (`install` in src/model/score.rs).
+-- `profile` is '' for the base model, else a profile's name (HEALTH.md "Profiles"): each
+-- profile has its full set of measures and bands here.
 CREATE OR REPLACE TEMP TABLE model_measure (
     position INTEGER, name VARCHAR, grp VARCHAR, metric VARCHAR,
-    bad DOUBLE, good DOUBLE, weight DOUBLE
+    bad DOUBLE, good DOUBLE, weight DOUBLE, profile VARCHAR
 );
-CREATE OR REPLACE TEMP TABLE model_band (name VARCHAR, min INTEGER, max INTEGER);
+CREATE OR REPLACE TEMP TABLE model_band (name VARCHAR, min INTEGER, max INTEGER, profile VARCHAR);
+-- The accounts a profile scores (the first that matches); the others are scored by the base.
+CREATE OR REPLACE TEMP TABLE model_account_profile (account_id VARCHAR, profile VARCHAR);
 CREATE OR REPLACE TEMP TABLE model_urgency (within_days INTEGER, factor DOUBLE);
 CREATE OR REPLACE TEMP TABLE model_params (
     load_urgent DOUBLE, load_high DOUBLE, load_normal DOUBLE, load_low DOUBLE,

@@ -24,7 +24,8 @@ SELECT
     strftime(s.last_touch, '%Y-%m-%d'),
     s.override,
     s.nps_180d, s.nps_n, s.csat_180d, s.csat_n, s.ces_180d, s.ces_n,
-    s.stage
+    s.stage,
+    nullif(s.profile, '')
 FROM scored($1::DATE, $2::TIMESTAMP) s
 JOIN accounts a USING (account_id)
 LEFT JOIN (

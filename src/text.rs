@@ -11,7 +11,6 @@ pub fn fold(value: &str) -> String {
     normal.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The one control-character stripper for text from the data on its way to a terminal or a
 /// Whether the text holds Japanese (kana, kanji or half-width katakana): HTML marks it so that
 /// browsers pick a Japanese font, and Japanese names put the family name first.
 pub fn is_japanese(text: &str) -> bool {
@@ -20,6 +19,7 @@ pub fn is_japanese(text: &str) -> bool {
     })
 }
 
+/// The one control-character stripper for text from the data on its way to a terminal or a
 /// Markdown file: an account named `Evil\x1b]0;PWNED\x07Corp` must not retitle the window or
 /// clear the screen. Tabs and line breaks become spaces; other control characters (C0, DEL, C1)
 /// are dropped.

@@ -68,7 +68,7 @@ fn load_then_accounts_as_csv_and_json() {
     assert_eq!(
         lines.next(),
         Some(
-            "account_id,name,owner,segment,arr,health,band,trend,coverage,reasons,priority,urgency,days_to_renewal,stage"
+            "account_id,name,owner,segment,arr,health,band,trend,coverage,reasons,priority,urgency,days_to_renewal,stage,profile"
         )
     );
     assert_eq!(lines.count(), 3);

@@ -240,6 +240,7 @@ fn json_export_has_the_documented_fields() {
         "next_step_due",
         "last_touch",
         "priority",
+        "profile",
     ];
     expected.sort_unstable();
     let mut keys = keys;

@@ -140,6 +140,7 @@ pub const ALL: &[(&str, &str)] = &[
     ("snapshot_summary.sql", SNAPSHOT_SUMMARY),
     ("action_insert.sql", ACTION_INSERT),
     ("action_uid.sql", ACTION_UID),
+    ("account_profile_keys.sql", ACCOUNT_PROFILE_KEYS),
     ("activities_export.sql", ACTIVITIES_EXPORT),
     ("journal/apply.sql", JOURNAL_APPLY),
     ("journal/files.sql", JOURNAL_FILES),
@@ -206,6 +207,7 @@ pub fn model_inserts() -> [&'static str; 4] {
 
 pub const ACTION_INSERT: &str = sql!("action_insert.sql");
 pub const ACTION_UID: &str = sql!("action_uid.sql");
+pub const ACCOUNT_PROFILE_KEYS: &str = sql!("account_profile_keys.sql");
 pub const ACTIVITIES_EXPORT: &str = sql!("activities_export.sql");
 pub const JOURNAL_APPLY: &str = sql!("journal/apply.sql");
 pub const JOURNAL_FILES: &str = sql!("journal/files.sql");

@@ -90,6 +90,11 @@ pub fn metric_text(metric: &str, value: f64) -> String {
 pub struct Model {
     pub measures: Vec<Measure>,
     pub bands: Vec<Band>,
+    /// Segment scorecards (HEALTH.md "Profiles"): the first that matches an account scores it.
+    /// Left out of the fingerprint when there are none, so a model without profiles keeps its
+    /// hash (and its stored snapshots).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub profiles: Vec<Profile>,
     pub ticket_load: TicketLoad,
     pub rules: Rules,
     pub trend: Trend,
@@ -105,6 +110,33 @@ pub struct Measure {
     pub bad: f64,
     pub good: f64,
     pub weight: f64,
+}
+
+/// A scorecard for some accounts: its measures (the base model's, with its overrides; weight 0
+/// leaves a measure out) and its bands.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Profile {
+    pub name: String,
+    /// Folded (case, width, NFKC) values an account's segment / plan must be one of; empty:
+    /// the column is not part of the match.
+    pub segments: Vec<String>,
+    pub plans: Vec<String>,
+    pub measures: Vec<Measure>,
+    pub bands: Vec<Band>,
+}
+
+impl Profile {
+    /// Whether the account's segment and plan match every column the profile lists.
+    pub fn matches(&self, segment: Option<&str>, plan: Option<&str>) -> bool {
+        let one_of = |wanted: &[String], value: Option<&str>| {
+            wanted.is_empty() || value.is_some_and(|v| wanted.contains(&crate::text::fold(v)))
+        };
+        one_of(&self.segments, segment) && one_of(&self.plans, plan)
+    }
+
+    pub fn total_weight(&self) -> f64 {
+        self.measures.iter().map(|m| m.weight).sum()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -243,6 +275,8 @@ pub struct Urgency {
 struct RawModel {
     measure: Vec<Spanned<RawMeasure>>,
     band: Vec<Spanned<RawBand>>,
+    #[serde(default)]
+    profile: Vec<Spanned<RawProfile>>,
     ticket_load: TicketLoad,
     rules: Rules,
     trend: Trend,
@@ -259,6 +293,36 @@ struct RawMeasure {
     bad: f64,
     good: Spanned<f64>,
     weight: Spanned<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProfile {
+    name: Spanned<String>,
+    #[serde(rename = "match")]
+    matching: Spanned<RawMatch>,
+    #[serde(default)]
+    measure: Vec<Spanned<RawProfileMeasure>>,
+    #[serde(default)]
+    band: Vec<Spanned<RawBand>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMatch {
+    #[serde(default)]
+    segment: Vec<String>,
+    #[serde(default)]
+    plan: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProfileMeasure {
+    name: Spanned<String>,
+    bad: Option<f64>,
+    good: Option<Spanned<f64>>,
+    weight: Option<Spanned<f64>>,
 }
 
 #[derive(Deserialize)]
@@ -342,64 +406,13 @@ impl Model {
             });
         }
 
-        let mut bands: Vec<&Spanned<RawBand>> = raw.band.iter().collect();
-        if bands.is_empty() {
-            return Err(at(
-                0..0,
-                "the model needs [[band]] entries covering 0–100".to_owned(),
-            ));
-        }
-        bands.sort_by_key(|b| *b.get_ref().min.get_ref());
-        let mut expected_min = 0;
-        for band in &bands {
-            let b = band.get_ref();
-            let (min, max) = (*b.min.get_ref(), *b.max.get_ref());
-            if max < min {
-                return Err(at(
-                    b.max.span(),
-                    format!("band {:?}: max {max} is below min {min}", b.name),
-                ));
-            }
-            if min > expected_min {
-                return Err(at(
-                    b.min.span(),
-                    format!(
-                        "bands leave a gap: no band covers {expected_min}–{}",
-                        min - 1
-                    ),
-                ));
-            }
-            if min < expected_min {
-                return Err(at(
-                    b.min.span(),
-                    format!("band {:?} overlaps another band at {min}", b.name),
-                ));
-            }
-            expected_min = max + 1;
-        }
-        if expected_min != 101 {
-            let last = &bands[bands.len() - 1].get_ref().max;
-            return Err(at(
-                last.span(),
-                format!("bands must end at 100, not {}", expected_min - 1),
-            ));
-        }
-        let bands = raw
-            .band
-            .iter()
-            .map(|b| {
-                let b = b.get_ref();
-                Band {
-                    name: b.name.clone(),
-                    min: *b.min.get_ref(),
-                    max: *b.max.get_ref(),
-                }
-            })
-            .collect();
+        let bands = checked_bands(&raw.band, &at)?;
+        let profiles = checked_profiles(&raw.profile, &measures, &bands, &at)?;
 
         Ok(Model {
             measures,
             bands,
+            profiles,
             ticket_load: raw.ticket_load,
             rules: raw.rules,
             trend: raw.trend,
@@ -424,12 +437,177 @@ impl Model {
         self.bands.iter().map(|b| b.name.clone()).collect()
     }
 
+    /// The profile that scores an account of this segment and plan: the first that matches.
+    pub fn profile_for(&self, segment: Option<&str>, plan: Option<&str>) -> Option<&Profile> {
+        self.profiles.iter().find(|p| p.matches(segment, plan))
+    }
+
     pub fn band_for(&self, health: i64) -> Option<&str> {
         self.bands
             .iter()
             .find(|b| (b.min..=b.max).contains(&health))
             .map(|b| b.name.as_str())
     }
+}
+
+/// Bands cover 0–100 with no gap and no overlap (health is a whole number).
+fn checked_bands(
+    raw: &[Spanned<RawBand>],
+    at: &dyn Fn(Range<usize>, String) -> ModelError,
+) -> Result<Vec<Band>, ModelError> {
+    let mut bands: Vec<&Spanned<RawBand>> = raw.iter().collect();
+    if bands.is_empty() {
+        return Err(at(
+            0..0,
+            "the model needs [[band]] entries covering 0–100".to_owned(),
+        ));
+    }
+    bands.sort_by_key(|b| *b.get_ref().min.get_ref());
+    let mut expected_min = 0;
+    for band in &bands {
+        let b = band.get_ref();
+        let (min, max) = (*b.min.get_ref(), *b.max.get_ref());
+        if max < min {
+            return Err(at(
+                b.max.span(),
+                format!("band {:?}: max {max} is below min {min}", b.name),
+            ));
+        }
+        if min > expected_min {
+            return Err(at(
+                b.min.span(),
+                format!(
+                    "bands leave a gap: no band covers {expected_min}–{}",
+                    min - 1
+                ),
+            ));
+        }
+        if min < expected_min {
+            return Err(at(
+                b.min.span(),
+                format!("band {:?} overlaps another band at {min}", b.name),
+            ));
+        }
+        expected_min = max + 1;
+    }
+    if expected_min != 101 {
+        let last = &bands[bands.len() - 1].get_ref().max;
+        return Err(at(
+            last.span(),
+            format!("bands must end at 100, not {}", expected_min - 1),
+        ));
+    }
+    Ok(raw
+        .iter()
+        .map(|b| {
+            let b = b.get_ref();
+            Band {
+                name: b.name.clone(),
+                min: *b.min.get_ref(),
+                max: *b.max.get_ref(),
+            }
+        })
+        .collect())
+}
+
+/// HEALTH.md "Profiles": each names measures of the base model, overrides their bad, good and
+/// weight (weight 0 turns one off), and may replace the bands.
+fn checked_profiles(
+    raw: &[Spanned<RawProfile>],
+    base: &[Measure],
+    base_bands: &[Band],
+    at: &dyn Fn(Range<usize>, String) -> ModelError,
+) -> Result<Vec<Profile>, ModelError> {
+    let mut profiles: Vec<Profile> = Vec::new();
+    for spanned in raw {
+        let p = spanned.get_ref();
+        let name = p.name.get_ref().trim().to_owned();
+        if name.is_empty() {
+            return Err(at(p.name.span(), "a profile needs a name".to_owned()));
+        }
+        if profiles.iter().any(|q| q.name == name) {
+            return Err(at(
+                p.name.span(),
+                format!("profile {name:?} is defined twice"),
+            ));
+        }
+        let matching = p.matching.get_ref();
+        if matching.segment.is_empty() && matching.plan.is_empty() {
+            return Err(at(
+                p.matching.span(),
+                format!(
+                    "profile {name:?}: match needs segment = [...] and/or plan = [...] (a profile for every account is the base model)"
+                ),
+            ));
+        }
+        let mut measures = base.to_vec();
+        for over in &p.measure {
+            let o = over.get_ref();
+            let measure_name = o.name.get_ref();
+            let Some(m) = measures.iter_mut().find(|m| &m.name == measure_name) else {
+                return Err(at(
+                    o.name.span(),
+                    format!(
+                        "profile {name:?}: {measure_name:?} is not a measure of the base model ({})",
+                        base.iter()
+                            .map(|m| m.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            };
+            if let Some(bad) = o.bad {
+                m.bad = bad;
+            }
+            if let Some(good) = &o.good {
+                m.good = *good.get_ref();
+            }
+            if let Some(weight) = &o.weight {
+                if weight.get_ref().partial_cmp(&0.0) == Some(std::cmp::Ordering::Less)
+                    || weight.get_ref().is_nan()
+                {
+                    return Err(at(
+                        weight.span(),
+                        format!(
+                            "profile {name:?}, measure {measure_name:?}: weight must be ≥ 0 (0 turns it off)"
+                        ),
+                    ));
+                }
+                m.weight = *weight.get_ref();
+            }
+            if m.bad == m.good {
+                let span = o.good.as_ref().map_or(o.name.span(), |g| g.span());
+                return Err(at(
+                    span,
+                    format!("profile {name:?}, measure {measure_name:?}: bad and good must differ"),
+                ));
+            }
+        }
+        measures.retain(|m| m.weight > 0.0);
+        if measures.is_empty() {
+            return Err(at(
+                spanned.span(),
+                format!("profile {name:?} turns every measure off"),
+            ));
+        }
+        let bands = if p.band.is_empty() {
+            base_bands.to_vec()
+        } else {
+            checked_bands(&p.band, at)?
+        };
+        profiles.push(Profile {
+            name,
+            segments: matching
+                .segment
+                .iter()
+                .map(|v| crate::text::fold(v))
+                .collect(),
+            plans: matching.plan.iter().map(|v| crate::text::fold(v)).collect(),
+            measures,
+            bands,
+        });
+    }
+    Ok(profiles)
 }
 
 #[cfg(test)]

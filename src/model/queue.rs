@@ -211,10 +211,12 @@ pub fn cached_dataset(db: &Db, scope: &QueueScope) -> Result<CachedQueue> {
     let Some(kept_key) = db.meta(CACHE_KEY)?.filter(|_| exists) else {
         return Ok(CachedQueue::Missing);
     };
-    Ok(if kept_key == scope.key {
-        CachedQueue::Current(kept_dataset(db, scope, false)?)
-    } else {
-        CachedQueue::Stale(kept_dataset(db, scope, true)?)
+    // A queue kept by an older build may lack a column this one reads: it is scored again.
+    let current = kept_key == scope.key;
+    Ok(match kept_dataset(db, scope, !current) {
+        Ok(data) if current => CachedQueue::Current(data),
+        Ok(data) => CachedQueue::Stale(data),
+        Err(_) => CachedQueue::Missing,
     })
 }
 

@@ -130,6 +130,8 @@ pub struct AccountScore {
     pub ces: SurveyFigure,
     /// The lifecycle stage as of the score's date: onboarding, adoption or renewal.
     pub stage: String,
+    /// The profile of the model that scored the account; None: the base model.
+    pub profile: Option<String>,
 }
 
 impl AccountScore {
@@ -222,21 +224,49 @@ impl AccountScore {
 pub fn install(conn: &Connection, model: &Model) -> Result<()> {
     conn.execute_batch(queries::MODEL_TABLES)?;
     let [measure_sql, band_sql, urgency_sql, params_sql] = queries::model_inserts();
-    let mut insert = conn.prepare(measure_sql)?;
-    for (position, m) in model.measures.iter().enumerate() {
-        insert.execute(duckdb::params![
-            position as i64,
-            m.name,
-            m.group,
-            m.metric,
-            m.bad,
-            m.good,
-            m.weight
-        ])?;
+    let scorecards = std::iter::once(("", &model.measures, &model.bands)).chain(
+        model
+            .profiles
+            .iter()
+            .map(|p| (p.name.as_str(), &p.measures, &p.bands)),
+    );
+    let mut insert_measure = conn.prepare(measure_sql)?;
+    let mut insert_band = conn.prepare(band_sql)?;
+    for (profile, measures, bands) in scorecards {
+        for m in measures.iter() {
+            // Positions follow the base model, so a profile's explanation lists measures alike.
+            let position = model
+                .measures
+                .iter()
+                .position(|b| b.name == m.name)
+                .unwrap_or_default();
+            insert_measure.execute(duckdb::params![
+                position as i64,
+                m.name,
+                m.group,
+                m.metric,
+                m.bad,
+                m.good,
+                m.weight,
+                profile
+            ])?;
+        }
+        for b in bands.iter() {
+            insert_band.execute(duckdb::params![b.name, b.min, b.max, profile])?;
+        }
     }
-    let mut insert = conn.prepare(band_sql)?;
-    for b in &model.bands {
-        insert.execute(duckdb::params![b.name, b.min, b.max])?;
+    if !model.profiles.is_empty() {
+        let accounts: Vec<(String, Option<String>, Option<String>)> =
+            rows(conn, queries::ACCOUNT_PROFILE_KEYS, [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+        let mut appender = conn.appender("model_account_profile")?;
+        for (id, segment, plan) in &accounts {
+            if let Some(p) = model.profile_for(segment.as_deref(), plan.as_deref()) {
+                appender.append_row(duckdb::params![id, p.name])?;
+            }
+        }
+        appender.flush()?;
     }
     let mut insert = conn.prepare(urgency_sql)?;
     for u in &model.queue.urgency {
@@ -400,6 +430,7 @@ pub fn read_scores(
                 n: r.get(25)?,
             },
             stage: r.get(26)?,
+            profile: r.get(27)?,
         })
     })?;
     Ok(rows.collect::<duckdb::Result<_>>()?)

@@ -25,6 +25,7 @@ pub fn write_table(
         ("trend", Align::Right),
         ("coverage", Align::Right),
         ("stage", Align::Left),
+        ("profile", Align::Left),
         ("reasons", Align::Left),
         ("priority", Align::Right),
     ]);
@@ -40,6 +41,7 @@ pub fn write_table(
                 .unwrap_or_default(),
             format!("{:.0}%", a.coverage * 100.0),
             a.stage.clone(),
+            a.profile.clone().unwrap_or_else(|| "—".into()),
             a.reason_codes().replace(';', " "),
             group_digits(a.priority),
         ]);
@@ -65,6 +67,7 @@ pub fn write_csv(out: &mut impl Write, accounts: &[AccountScore]) -> io::Result<
         "urgency",
         "days_to_renewal",
         "stage",
+        "profile",
     ];
     crate::csv::write_safe_row(out, header)?;
     for a in accounts {
@@ -83,6 +86,7 @@ pub fn write_csv(out: &mut impl Write, accounts: &[AccountScore]) -> io::Result<
             format!("{}", a.urgency),
             a.days_to_renewal.map(|d| d.to_string()).unwrap_or_default(),
             a.stage.clone(),
+            a.profile.clone().unwrap_or_default(),
         ];
         crate::csv::write_safe_row(out, cells.iter().map(String::as_str))?;
     }
@@ -100,7 +104,7 @@ pub fn explain_text(a: &AccountScore, model: &Model, as_of: AsOf) -> String {
     );
     let band = a.band.clone().unwrap_or_else(|| "no band".into());
     out.push_str(&format!(
-        "Health {} ({band}), coverage {:.0}%{}, trend {}, stage {}\n",
+        "Health {} ({band}), coverage {:.0}%{}, trend {}, stage {}{}\n",
         a.health_text(model),
         a.coverage * 100.0,
         if a.coverage < model.confidence.low_coverage_below {
@@ -113,6 +117,11 @@ pub fn explain_text(a: &AccountScore, model: &Model, as_of: AsOf) -> String {
             a.trend_arrow(model.trend.threshold)
         )),
         a.stage,
+        match (&a.profile, model.profiles.is_empty()) {
+            (Some(p), _) => format!(", profile {}", printable(p)),
+            (None, false) => ", base model (no profile matches)".to_owned(),
+            (None, true) => String::new(),
+        },
     ));
     if let Some(o) = &a.band_override {
         out.push_str(&format!(

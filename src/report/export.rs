@@ -39,6 +39,8 @@ pub struct ActionItem {
     pub next_step_due: Option<String>,
     pub last_touch: Option<String>,
     pub priority: f64,
+    /// The model profile that scored the account; null: the base model.
+    pub profile: Option<String>,
 }
 
 impl ActionItem {
@@ -67,11 +69,12 @@ impl ActionItem {
             next_step_due: state.and_then(|s| s.next_due.map(|d| d.to_string())),
             last_touch: a.last_touch.clone(),
             priority: (a.priority * 100.0).round() / 100.0,
+            profile: a.profile.clone(),
         }
     }
 }
 
-const HEADER: [&str; 18] = [
+const HEADER: [&str; 19] = [
     "rank",
     "account_id",
     "name",
@@ -90,13 +93,14 @@ const HEADER: [&str; 18] = [
     "next_step_due",
     "last_touch",
     "priority",
+    "profile",
 ];
 
 fn opt<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map(ToString::to_string).unwrap_or_default()
 }
 
-fn cells(item: &ActionItem) -> [String; 18] {
+fn cells(item: &ActionItem) -> [String; 19] {
     [
         item.rank.to_string(),
         item.account_id.clone(),
@@ -124,6 +128,7 @@ fn cells(item: &ActionItem) -> [String; 18] {
         opt(&item.next_step_due),
         opt(&item.last_touch),
         format!("{:.2}", item.priority),
+        opt(&item.profile),
     ]
 }
 

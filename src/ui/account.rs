@@ -52,6 +52,11 @@ fn render_summary(app: &App, theme: Theme, a: &AccountScore, frame: &mut Frame, 
             )),
             a.coverage * 100.0
         )),
+        Span::raw(
+            a.profile
+                .as_ref()
+                .map_or(String::new(), |p| format!("  profile {p}")),
+        ),
         Span::styled(
             a.band_override.as_ref().map_or(String::new(), |o| {
                 format!("  CSM says {} ({})", o.band, o.author)

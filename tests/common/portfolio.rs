@@ -47,6 +47,7 @@ pub fn account(
         csat: SurveyFigure { value: None, n: 0 },
         ces: SurveyFigure { value: None, n: 0 },
         stage: "adoption".into(),
+        profile: None,
     }
 }
 
