@@ -49,6 +49,7 @@ fn run(db: &Db, as_of: &str) -> (Backtest, Vec<retain::model::score::AccountScor
         backtest::evaluate(
             &accounts,
             &churned(db, as_of, 90),
+            &std::collections::HashMap::new(),
             &bands,
             as_of,
             90,
@@ -84,9 +85,17 @@ fn churn_that_follows_a_usage_drop_is_predicted_and_shuffled_labels_are_not() {
         .map(|(_, id)| (*id).to_owned())
         .collect();
     let bands = vec!["green".to_owned(), "yellow".to_owned(), "red".to_owned()];
-    let random = backtest::evaluate(&accounts, &shuffled, &bands, "2026-08-22", 90, "x")
-        .auc
-        .unwrap();
+    let random = backtest::evaluate(
+        &accounts,
+        &shuffled,
+        &std::collections::HashMap::new(),
+        &bands,
+        "2026-08-22",
+        90,
+        "x",
+    )
+    .auc
+    .unwrap();
     assert!((random - 0.5).abs() < 0.1, "shuffled labels: {random}");
 }
 
@@ -160,4 +169,80 @@ fn the_migration_matrix_on_a_small_fixture() {
         "RED fires at health < 40 in both models"
     );
     assert_eq!((d.arr_at_risk_a, d.arr_at_risk_b), (2000.0, 2000.0));
+}
+
+/// Calibration on a hand-built set: 20 accounts with health 0, 5, …, 95 (ARR 1,000 each); the
+/// four least healthy and one more (health 50) churned. Deciles are pairs of accounts.
+#[test]
+fn calibration_bins_and_intervals_checked_by_hand() {
+    use std::collections::{HashMap, HashSet};
+    let accounts: Vec<retain::model::score::AccountScore> = (0..20)
+        .map(|i| {
+            let mut a = common::portfolio::account(
+                &format!("C-{i:02}"),
+                "c",
+                None,
+                Some(if i % 2 == 0 { "SMB" } else { "Enterprise" }),
+                Some(i * 5),
+                &[],
+            );
+            a.arr = 1000.0;
+            a
+        })
+        .collect();
+    let churned: HashSet<String> = ["C-00", "C-01", "C-02", "C-03", "C-10"]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    let nps: HashMap<String, String> = [("C-00", "detractor"), ("C-19", "promoter")]
+        .iter()
+        .map(|(a, c)| ((*a).to_owned(), (*c).to_owned()))
+        .collect();
+    let bands = vec!["green".to_owned(), "yellow".to_owned(), "red".to_owned()];
+    let b = backtest::evaluate(&accounts, &churned, &nps, &bands, "2026-08-22", 90, "x");
+    let deciles: Vec<(String, usize, usize)> = b
+        .deciles
+        .iter()
+        .map(|d| (d.label.clone(), d.accounts, d.churned))
+        .collect();
+    assert_eq!(deciles[0], ("decile 1 (health 0–5)".to_owned(), 2, 2));
+    assert_eq!(deciles[1], ("decile 2 (health 10–15)".to_owned(), 2, 2));
+    assert_eq!(deciles[5], ("decile 6 (health 50–55)".to_owned(), 2, 1));
+    assert_eq!(deciles[9], ("decile 10 (health 90–95)".to_owned(), 2, 0));
+    // Wilson 95%: 1 of 2 is 9.45%–90.55%; 0 of 2 is 0%–65.76%.
+    let (lo, hi) = b.deciles[5].interval_95.unwrap();
+    assert!(
+        (lo - 0.0945).abs() < 5e-5 && (hi - 0.9055).abs() < 5e-5,
+        "{lo} {hi}"
+    );
+    let (lo, hi) = b.deciles[9].interval_95.unwrap();
+    assert!(lo == 0.0 && (hi - 0.6576).abs() < 5e-5, "{hi}");
+    // Red is health 0–35 (8 accounts, 4 churned); the ARR per band adds up.
+    let red = b.bands.iter().find(|r| r.label == "red").unwrap();
+    assert_eq!((red.accounts, red.churned, red.arr), (8, 4, 8000.0));
+    let nps_rows: Vec<(String, usize, usize)> = b
+        .nps
+        .iter()
+        .map(|r| (r.label.clone(), r.accounts, r.churned))
+        .collect();
+    assert_eq!(
+        nps_rows,
+        [
+            ("promoter".to_owned(), 1, 0),
+            ("passive".to_owned(), 0, 0),
+            ("detractor".to_owned(), 1, 1),
+            ("no response in 180 days".to_owned(), 0, 0),
+        ]
+    );
+    // Fewer than 10 churn events in a segment: no figure, and it says why.
+    assert!(b.segments.iter().all(|s| {
+        s.auc.is_none()
+            && s.note
+                .as_deref()
+                .is_some_and(|n| n.starts_with("fewer than 10 churn events"))
+    }));
+    // Today's portfolio: the same 20 accounts; red's ARR (8,000) × 50% = 4,000 expected.
+    let estimate = backtest::churn_estimate(&b, &accounts);
+    let red = estimate.iter().find(|e| e.band == "red").unwrap();
+    assert_eq!((red.arr, red.expected_arr), (8000.0, Some(4000.0)));
 }

@@ -81,12 +81,20 @@ pub fn backtest(db: &Db, args: &BacktestArgs) -> Result<()> {
                 .collect::<Result<_>>()?,
         );
     }
+    // The estimate for today's portfolio, from the last backtest date's rates of the first model.
+    score::install(db.conn(), &models[0])?;
+    let now = score::score_accounts(db.conn(), AsOf::resolve(db, None)?)?;
+    let last = runs.last().map(|r| &r[0]);
+    let estimate = last
+        .map(|b| backtest::churn_estimate(b, &now))
+        .unwrap_or_default();
     let mut out = std::io::stdout().lock();
     let io = |e| Error::io("stdout", e);
     match args.format {
         ReportFormat::Json => {
             let flat: Vec<&Backtest> = runs.iter().flatten().collect();
-            serde_json::to_writer_pretty(&mut out, &flat)
+            let report = serde_json::json!({ "backtests": flat, "churn_estimate": estimate });
+            serde_json::to_writer_pretty(&mut out, &report)
                 .map_err(|e| Error::io("stdout", e.into()))?;
             writeln!(out).map_err(io)?;
         }
@@ -95,6 +103,12 @@ pub fn backtest(db: &Db, args: &BacktestArgs) -> Result<()> {
             for at_date in &runs {
                 writeln!(out, "{}", backtest::text(at_date, markdown)).map_err(io)?;
             }
+            writeln!(
+                out,
+                "{}",
+                backtest::estimate_text(&estimate, horizon, markdown)
+            )
+            .map_err(io)?;
             if runs.len() > 1 {
                 for (m, model) in models.iter().enumerate() {
                     let mut aucs: Vec<f64> = runs.iter().filter_map(|r| r[m].auc).collect();

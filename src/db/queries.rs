@@ -166,6 +166,7 @@ pub const ALL: &[(&str, &str)] = &[
     ("review/outcomes_achieved.sql", REVIEW_OUTCOMES_ACHIEVED),
     ("review/retention.sql", REVIEW_RETENTION),
     ("backtest_outcomes.sql", BACKTEST_OUTCOMES),
+    ("backtest_nps.sql", BACKTEST_NPS),
     ("console/remember_model.sql", REMEMBER_CONSOLE_MODEL),
     ("console/cache_key.sql", QUEUE_CACHE_KEY),
     ("console/cache_exists.sql", QUEUE_CACHE_EXISTS),
@@ -236,6 +237,7 @@ pub const REVIEW_OUTCOMES_ACHIEVED: &str = sql!("review/outcomes_achieved.sql");
 pub const REVIEW_RETENTION: &str = sql!("review/retention.sql");
 
 pub const BACKTEST_OUTCOMES: &str = sql!("backtest_outcomes.sql");
+pub const BACKTEST_NPS: &str = sql!("backtest_nps.sql");
 pub const QUEUE_CACHE_KEY: &str = sql!("console/cache_key.sql");
 pub const QUEUE_CACHE_EXISTS: &str = sql!("console/cache_exists.sql");
 pub const QUEUE_CACHE_READ: &str = sql!("console/cache_read.sql");

@@ -61,6 +61,53 @@ pub struct RateRow {
     pub accounts: usize,
     pub churned: usize,
     pub churn_rate: Option<f64>,
+    /// The Wilson 95% interval of the churn rate.
+    pub interval_95: Option<(f64, f64)>,
+    /// The ARR of these accounts at T.
+    pub arr: f64,
+}
+
+impl RateRow {
+    fn of(label: impl Into<String>, members: &[(&AccountScore, bool)]) -> RateRow {
+        let churned = members.iter().filter(|(_, c)| *c).count();
+        RateRow {
+            label: label.into(),
+            accounts: members.len(),
+            churned,
+            churn_rate: rate(churned, members.len()),
+            interval_95: wilson(churned, members.len()),
+            arr: members.iter().map(|(a, _)| a.arr).sum(),
+        }
+    }
+}
+
+/// The Wilson score interval (95%) of k successes in n: honest for small n and rates near 0.
+pub fn wilson(k: usize, n: usize) -> Option<(f64, f64)> {
+    if n == 0 {
+        return None;
+    }
+    let (k, n, z) = (k as f64, n as f64, 1.959_963_984_540_054);
+    let p = k / n;
+    let denominator = 1.0 + z * z / n;
+    let center = (p + z * z / (2.0 * n)) / denominator;
+    let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / denominator;
+    Some(((center - half).max(0.0), (center + half).min(1.0)))
+}
+
+/// Fewer churn events than this in a segment: its AUC is not a number worth reading.
+pub const MIN_SEGMENT_EVENTS: usize = 10;
+
+/// One segment's backtest: AUC (with its interval) and lift, or why there is none.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SegmentRow {
+    pub segment: String,
+    pub accounts: usize,
+    pub churned: usize,
+    pub auc: Option<f64>,
+    pub auc_95: Option<(f64, f64)>,
+    pub top_decile_lift: Option<f64>,
+    /// "fewer than 10 churn events" when the figures are left out.
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -86,6 +133,12 @@ pub struct Backtest {
     pub bands: Vec<RateRow>,
     pub top_decile_lift: Option<f64>,
     pub flags: Vec<FlagQuality>,
+    /// Calibration: churn within the horizon per health decile (tenths of the scored accounts,
+    /// from the lowest health up), with n and a 95% interval.
+    pub deciles: Vec<RateRow>,
+    /// The voice of the customer tied to revenue: per NPS category at T.
+    pub nps: Vec<RateRow>,
+    pub segments: Vec<SegmentRow>,
 }
 
 fn rate(churned: usize, n: usize) -> Option<f64> {
@@ -133,11 +186,18 @@ pub fn backtest_at(db: &Db, model: &Model, date: NaiveDate, horizon: i64) -> Res
     )?
     .into_iter()
     .collect();
+    let nps: std::collections::HashMap<String, String> =
+        rows(db.conn(), queries::BACKTEST_NPS, [&day], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
+        .into_iter()
+        .collect();
     score::install(db.conn(), model)?;
     let accounts = score::score_accounts(db.conn(), AsOf::historical(date))?;
     Ok(evaluate(
         &accounts,
         &churned,
+        &nps,
         &model.band_names(),
         &day,
         horizon,
@@ -149,6 +209,7 @@ pub fn backtest_at(db: &Db, model: &Model, date: NaiveDate, horizon: i64) -> Res
 pub fn evaluate(
     accounts: &[AccountScore],
     churned: &HashSet<String>,
+    nps_category: &std::collections::HashMap<String, String>,
     bands: &[String],
     as_of: &str,
     horizon_days: i64,
@@ -165,49 +226,80 @@ pub fn evaluate(
         .map(|(a, c)| (100.0 - a.health.unwrap_or(0) as f64, *c))
         .collect();
     let churned_total = accounts.iter().filter(|a| outcome(a)).count();
+    let all: Vec<(&AccountScore, bool)> = accounts.iter().map(|a| (a, outcome(a))).collect();
+    let members = |keep: &dyn Fn(&AccountScore) -> bool| -> Vec<(&AccountScore, bool)> {
+        all.iter().filter(|(a, _)| keep(a)).copied().collect()
+    };
     let mut band_rows: Vec<RateRow> = bands
         .iter()
-        .map(|band| {
-            let members: Vec<bool> = accounts
+        .map(|band| RateRow::of(band.clone(), &members(&|a| a.band.as_deref() == Some(band))))
+        .collect();
+    let unscored = members(&|a| a.health.is_none());
+    let unscored_churned = unscored.iter().filter(|(_, c)| *c).count();
+    band_rows.push(RateRow::of("no score", &unscored));
+    let mut by_health = with_score.clone();
+    by_health.sort_by(|a, b| {
+        a.0.health
+            .cmp(&b.0.health)
+            .then(a.0.account_id.cmp(&b.0.account_id))
+    });
+    let deciles: Vec<RateRow> = (0..10)
+        .filter_map(|d| {
+            let from = by_health.len() * d / 10;
+            let to = by_health.len() * (d + 1) / 10;
+            let part = &by_health[from..to];
+            let (low, high) = (part.first()?.0.health?, part.last()?.0.health?);
+            Some(RateRow::of(
+                format!("decile {} (health {low}–{high})", d + 1),
+                part,
+            ))
+        })
+        .collect();
+    let nps = [
+        "promoter",
+        "passive",
+        "detractor",
+        "no response in 180 days",
+    ]
+    .iter()
+    .map(|category| {
+        RateRow::of(
+            *category,
+            &members(&|a| nps_category.get(&a.account_id).map(String::as_str) == Some(category)),
+        )
+    })
+    .collect();
+    let mut segment_names: Vec<String> = accounts
+        .iter()
+        .map(|a| a.segment.clone().unwrap_or_else(|| "no segment".into()))
+        .collect();
+    segment_names.sort();
+    segment_names.dedup();
+    let segments = segment_names
+        .into_iter()
+        .map(|segment| {
+            let part = members(&|a| a.segment.as_deref().unwrap_or("no segment") == segment);
+            let churned = part.iter().filter(|(_, c)| *c).count();
+            let pairs: Vec<(f64, bool)> = part
                 .iter()
-                .filter(|a| a.band.as_deref() == Some(band))
-                .map(outcome)
+                .filter_map(|(a, c)| Some((100.0 - a.health? as f64, *c)))
                 .collect();
-            let churned = members.iter().filter(|c| **c).count();
-            RateRow {
-                label: band.clone(),
-                accounts: members.len(),
+            let enough = churned >= MIN_SEGMENT_EVENTS;
+            SegmentRow {
+                accounts: part.len(),
                 churned,
-                churn_rate: rate(churned, members.len()),
+                auc: enough.then(|| auc(&pairs)).flatten(),
+                auc_95: enough.then(|| auc_interval(&pairs)).flatten(),
+                top_decile_lift: enough.then(|| lift(&part)).flatten(),
+                note: (!enough).then(|| {
+                    format!("fewer than {MIN_SEGMENT_EVENTS} churn events ({churned}): no figure")
+                }),
+                segment,
             }
         })
         .collect();
-    let unscored: Vec<bool> = accounts
-        .iter()
-        .filter(|a| a.health.is_none())
-        .map(outcome)
-        .collect();
-    let unscored_churned = unscored.iter().filter(|c| **c).count();
-    band_rows.push(RateRow {
-        label: "no score".into(),
-        accounts: unscored.len(),
-        churned: unscored_churned,
-        churn_rate: rate(unscored_churned, unscored.len()),
-    });
     let base_rate = rate(churned_total, accounts.len());
-    let mut by_priority: Vec<&AccountScore> = accounts.iter().collect();
-    by_priority.sort_by(|a, b| {
-        b.priority
-            .total_cmp(&a.priority)
-            .then(a.account_id.cmp(&b.account_id))
-    });
-    let decile = by_priority.len().div_ceil(10);
-    let top_churned = by_priority[..decile].iter().filter(|a| outcome(a)).count();
-    let top_decile_lift = match (rate(top_churned, decile), base_rate) {
-        (Some(top), Some(base)) if base > 0.0 => Some(top / base),
-        _ => None,
-    };
-    let all: Vec<(&AccountScore, bool)> = accounts.iter().map(|a| (a, outcome(a))).collect();
+    let top_decile_lift = lift(&all);
     let mut flags = vec![quality(
         "at risk (any reason)",
         &all,
@@ -242,6 +334,27 @@ pub fn evaluate(
         bands: band_rows,
         top_decile_lift,
         flags,
+        deciles,
+        nps,
+        segments,
+    }
+}
+
+/// Top-decile lift: the churn rate of the tenth the queue puts first (by priority) over the
+/// base rate.
+fn lift(all: &[(&AccountScore, bool)]) -> Option<f64> {
+    let mut by_priority: Vec<&(&AccountScore, bool)> = all.iter().collect();
+    by_priority.sort_by(|a, b| {
+        b.0.priority
+            .total_cmp(&a.0.priority)
+            .then(a.0.account_id.cmp(&b.0.account_id))
+    });
+    let decile = by_priority.len().div_ceil(10);
+    let top_churned = by_priority[..decile].iter().filter(|p| p.1).count();
+    let churned = all.iter().filter(|p| p.1).count();
+    match (rate(top_churned, decile), rate(churned, all.len())) {
+        (Some(top), Some(base)) if base > 0.0 => Some(top / base),
+        _ => None,
     }
 }
 
@@ -333,7 +446,156 @@ pub fn text(runs: &[Backtest], markdown: bool) -> String {
     });
     out.push_str(LIFT);
     out.push('\n');
+    out.push_str(&details(first, markdown));
     out
+}
+
+fn interval(i: Option<(f64, f64)>) -> String {
+    i.map_or("—".into(), |(lo, hi)| {
+        format!("{:.1}–{:.1}%", lo * 100.0, hi * 100.0)
+    })
+}
+
+fn table(header: &[&str], rows: Vec<Vec<String>>, markdown: bool) -> String {
+    use super::table::{Align, TextTable};
+    let aligns: Vec<(&str, Align)> = header
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (*h, if i == 0 { Align::Left } else { Align::Right }))
+        .collect();
+    let mut t = TextTable::new(&aligns);
+    for row in rows {
+        t.row(row);
+    }
+    if markdown { t.markdown() } else { t.render() }
+}
+
+fn rate_rows(rows: &[RateRow]) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|r| {
+            vec![
+                r.label.clone(),
+                r.accounts.to_string(),
+                crate::format::group_digits(r.arr),
+                r.churned.to_string(),
+                pct(r.churn_rate),
+                interval(r.interval_95),
+            ]
+        })
+        .collect()
+}
+
+/// Calibration, the voice of the customer and the segments of one backtest.
+fn details(r: &Backtest, markdown: bool) -> String {
+    let header = ["", "n", "ARR", "churned", "churn rate", "95% interval"];
+    let mut out = format!(
+        "\nCalibration (model {}): churn within {} days per health decile, lowest health first\n",
+        r.model, r.horizon_days
+    );
+    out.push_str(&table(&header, rate_rows(&r.deciles), markdown));
+    out.push_str("\nChurn per band\n");
+    out.push_str(&table(&header, rate_rows(&r.bands), markdown));
+    out.push_str("\nThe voice of the customer: churn per NPS category at T (the latest response in 180 days)\n");
+    out.push_str(&table(&header, rate_rows(&r.nps), markdown));
+    out.push_str("\nPer segment\n");
+    let segments = r
+        .segments
+        .iter()
+        .map(|s| {
+            vec![
+                s.segment.clone(),
+                s.accounts.to_string(),
+                s.churned.to_string(),
+                s.note.clone().unwrap_or_else(|| num(s.auc)),
+                interval_plain(s.auc_95),
+                s.top_decile_lift.map_or("—".into(), |l| format!("{l:.2}×")),
+            ]
+        })
+        .collect();
+    out.push_str(&table(
+        &[
+            "segment",
+            "n",
+            "churned",
+            "AUC",
+            "AUC 95%",
+            "top-decile lift",
+        ],
+        segments,
+        markdown,
+    ));
+    out
+}
+
+fn interval_plain(i: Option<(f64, f64)>) -> String {
+    i.map_or("—".into(), |(lo, hi)| format!("{lo:.3}–{hi:.3}"))
+}
+
+/// The ARR expected to churn within the next horizon, by band: each band's ARR now times the
+/// band's churn rate in the backtest, with the rate's 95% interval. An estimate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChurnEstimate {
+    pub band: String,
+    pub accounts: usize,
+    pub arr: f64,
+    pub expected_arr: Option<f64>,
+    pub interval_95: Option<(f64, f64)>,
+}
+
+pub fn churn_estimate(backtest: &Backtest, now: &[AccountScore]) -> Vec<ChurnEstimate> {
+    backtest
+        .bands
+        .iter()
+        .map(|b| {
+            let members: Vec<&AccountScore> = now
+                .iter()
+                .filter(|a| match b.label.as_str() {
+                    "no score" => a.health.is_none(),
+                    band => a.band.as_deref() == Some(band),
+                })
+                .collect();
+            let arr: f64 = members.iter().map(|a| a.arr).sum();
+            ChurnEstimate {
+                band: b.label.clone(),
+                accounts: members.len(),
+                arr,
+                expected_arr: b.churn_rate.map(|r| r * arr),
+                interval_95: b.interval_95.map(|(lo, hi)| (lo * arr, hi * arr)),
+            }
+        })
+        .collect()
+}
+
+pub fn estimate_text(rows: &[ChurnEstimate], horizon: i64, markdown: bool) -> String {
+    let money = |v: f64| crate::format::group_digits(v);
+    let body = rows
+        .iter()
+        .map(|e| {
+            vec![
+                e.band.clone(),
+                e.accounts.to_string(),
+                money(e.arr),
+                e.expected_arr.map_or("—".into(), money),
+                e.interval_95.map_or("—".into(), |(lo, hi)| {
+                    format!("{}–{}", money(lo), money(hi))
+                }),
+            ]
+        })
+        .collect();
+    format!(
+        "\nEstimate: ARR expected to churn in the next {horizon} days, by band (today's ARR × the band's churn rate above)\n{}",
+        table(
+            &[
+                "band",
+                "accounts now",
+                "ARR now",
+                "expected to churn",
+                "95% interval"
+            ],
+            body,
+            markdown
+        )
+    )
 }
 
 #[cfg(test)]
