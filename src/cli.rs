@@ -390,6 +390,30 @@ pub struct BacktestArgs {
     pub format: ReportFormat,
 }
 
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    /// The model whose weights are fitted [default: the built-in model]
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+    /// Churn within this many days after a snapshot is the label
+    #[arg(long, value_name = "DAYS", default_value_t = 90)]
+    pub horizon: u32,
+    /// Days between snapshots (30d)
+    #[arg(long, value_name = "DAYS", default_value = "30d", value_parser = parse_days)]
+    pub every: u32,
+    #[arg(long, value_name = "DATE")]
+    pub train_from: Option<NaiveDate>,
+    #[arg(long, value_name = "DATE")]
+    pub train_until: Option<NaiveDate>,
+    /// The holdout's first snapshot [default: 60 days before the last with a fully observed
+    /// outcome]
+    #[arg(long, value_name = "DATE")]
+    pub holdout_from: Option<NaiveDate>,
+    /// Write the fitted model file here (commented: each weight with its holdout contribution)
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
 /// `30d` or `30` → 30.
 fn parse_days(text: &str) -> Result<u32, String> {
     text.trim_end_matches('d')
@@ -544,6 +568,9 @@ pub enum ModelCommand {
     Show,
     /// Validate a model file; errors name the line and column
     Check { file: PathBuf },
+    /// Learn the model's weights from this data's churn history, validated on a later
+    /// holdout; prints the verdict, and writes the fitted model with -o
+    Fit(FitArgs),
     /// What switching from model A to model B would do ("default" names the built-in model)
     Diff {
         a: PathBuf,

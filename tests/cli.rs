@@ -563,3 +563,16 @@ fn qbr_packet_in_markdown_and_self_contained_html() {
         assert!(!html.contains(external), "{external} in the packet");
     }
 }
+
+#[test]
+fn model_fit_refuses_without_enough_churn_events_and_says_how_many() {
+    let (_dir, db) = loaded("good");
+    let out = retain(&db, &["model", "fit"]);
+    assert_eq!(out.status.code(), Some(2), "refused, as a usage error");
+    let err = stderr(&out);
+    assert!(
+        err.contains("too few churn events to fit: 0 in training"),
+        "{err}"
+    );
+    assert!(err.contains("at least 20 in each"), "{err}");
+}

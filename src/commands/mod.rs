@@ -83,6 +83,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 Ok(())
             }
             ModelCommand::Check { file } => model::check(&file),
+            ModelCommand::Fit(args) => model::fit(&existing()?, &args),
             ModelCommand::Diff { a, b, as_of } => model::diff(&existing()?, &a, &b, as_of),
         },
         Some(Command::Plays { command }) => match command {

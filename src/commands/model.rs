@@ -154,3 +154,39 @@ pub fn diff(db: &Db, a: &Path, b: &Path, as_of: Option<NaiveDate>) -> Result<()>
     );
     Ok(())
 }
+
+pub fn fit(db: &Db, args: &crate::cli::FitArgs) -> Result<()> {
+    use crate::report::fit;
+    let model = Model::load(args.model.as_deref())?;
+    let source = match args.model.as_deref().filter(|p| *p != Path::new("default")) {
+        Some(path) => std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?,
+        None => crate::model::DEFAULT_TOML.to_owned(),
+    };
+    let freshness = db
+        .freshness()?
+        .ok_or_else(|| Error::Usage("no dated data is loaded to fit against".into()))?;
+    let windows = fit::Windows::resolve(
+        freshness,
+        i64::from(args.horizon),
+        i64::from(args.every),
+        args.train_from,
+        args.train_until,
+        args.holdout_from,
+    )?;
+    let started = Instant::now();
+    let report = fit::fit(db, &model, windows)?;
+    print!("{}", fit::text(&report));
+    eprintln!("fitted in {:.1} s", started.elapsed().as_secs_f64());
+    if let Some(path) = &args.output {
+        let text = fit::model_file(&source, &report);
+        // What is written must read back as a model: checked before it is kept.
+        Model::parse(&path.display().to_string(), &text)?;
+        crate::file::write_whole(path, |out| out.write_all(text.as_bytes()))
+            .map_err(|e| Error::io(path, e))?;
+        eprintln!(
+            "written to {} (check it with `retain model check`)",
+            path.display()
+        );
+    }
+    Ok(())
+}

@@ -174,18 +174,24 @@ pub fn default_backtest_date(db: &Db, horizon: i64) -> Result<NaiveDate> {
     Ok(freshness - chrono::Duration::days(horizon))
 }
 
-/// Scores as of `date` with `model` (installing it) and checks them against churn within the
-/// horizon.
-pub fn backtest_at(db: &Db, model: &Model, date: NaiveDate, horizon: i64) -> Result<Backtest> {
+/// The accounts in the portfolio at `date` that churned within `horizon` days after it.
+pub fn churned_within(db: &Db, date: NaiveDate, horizon: i64) -> Result<HashSet<String>> {
     let day = date.format("%Y-%m-%d").to_string();
-    let churned: HashSet<String> = rows(
+    Ok(rows(
         db.conn(),
         queries::BACKTEST_OUTCOMES,
         duckdb::params![day, horizon],
         |r| r.get(0),
     )?
     .into_iter()
-    .collect();
+    .collect())
+}
+
+/// Scores as of `date` with `model` (installing it) and checks them against churn within the
+/// horizon.
+pub fn backtest_at(db: &Db, model: &Model, date: NaiveDate, horizon: i64) -> Result<Backtest> {
+    let day = date.format("%Y-%m-%d").to_string();
+    let churned = churned_within(db, date, horizon)?;
     let nps: std::collections::HashMap<String, String> =
         rows(db.conn(), queries::BACKTEST_NPS, [&day], |r| {
             Ok((r.get(0)?, r.get(1)?))

@@ -3,6 +3,7 @@ pub mod activities;
 pub mod backtest;
 pub mod digest;
 pub mod export;
+pub mod fit;
 pub mod html;
 pub mod model_diff;
 pub mod qbr;
