@@ -274,6 +274,7 @@ fn model_report(db: &Db, scoring: &Scoring) -> Result<ModelReport> {
         backtest,
         previous,
         plays,
+        last_fit: db.meta(crate::report::fit::LAST_FIT)?,
     })
 }
 

@@ -555,7 +555,7 @@ screen_snapshots! {
             retain::db::plays::PlayStats { play: "Red health recovery".into(), trigger: "RED".into(), started: 14, completed: 9, cleared: 3, judged: 12, churned_90: 2, without_judged: 20, without_churned_90: 7 },
             retain::db::plays::PlayStats { play: "Gone dark".into(), trigger: "GONE_DARK".into(), started: 4, completed: 1, cleared: 2, judged: 0, churned_90: 0, without_judged: 0, without_churned_90: 0 },
         ];
-        update(app, Action::ModelReportLoaded(Box::new(retain::app::ModelReport { backtest, previous, plays })));
+        update(app, Action::ModelReportLoaded(Box::new(retain::app::ModelReport { backtest, previous, plays, last_fit: Some("2026-12-02, holdout AUC 0.834 → 0.841, gain +0.007 (95%: +0.004 to +0.010): better".into()) })));
     };
     renewals_screen: |db, app| {
         update(app, Action::ShowRenewals);

@@ -180,3 +180,17 @@ fn profiles_are_checked_with_line_and_column() {
     let typo = error("[[profile]]\nname = \"x\"\nmatch = { segmnet = [\"A\"] }\n");
     assert!(typo.contains("unknown field `segmnet`"), "{typo}");
 }
+
+#[test]
+fn the_model_tab_lists_each_profile_and_what_it_changes() {
+    let app = retain::app::App::new(model(), "alice", "2026-11-23".parse().unwrap(), "t.duckdb");
+    let rows: Vec<String> = app.model_rows().into_iter().map(|(_, text)| text).collect();
+    assert!(
+        rows.contains(&"profile smb: segment smb; utilization 0.2–0.8 ×30, recency off".to_owned()),
+        "{rows:#?}"
+    );
+    assert!(
+        rows.contains(&"profile enterprise: segment enterprise and plan business, enterprise; the base measures; its own bands".to_owned()),
+        "{rows:#?}"
+    );
+}

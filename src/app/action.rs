@@ -178,6 +178,8 @@ pub struct ModelReport {
     pub previous: Option<(String, ModelDiff)>,
     /// How each play has done.
     pub plays: Vec<PlayStats>,
+    /// The verdict of the last `retain model fit` on this database, with its date.
+    pub last_fit: Option<String>,
 }
 
 /// An action this session wrote, which `u` can cancel.

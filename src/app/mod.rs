@@ -605,6 +605,51 @@ impl App {
             .map(|b| format!("{} {}–{}", b.name, b.min, b.max))
             .collect();
         rows.push((Tone::Plain, format!("bands: {}", bands.join(" · "))));
+        for p in &model.profiles {
+            let mut matching = Vec::new();
+            if !p.segments.is_empty() {
+                matching.push(format!("segment {}", p.segments.join(", ")));
+            }
+            if !p.plans.is_empty() {
+                matching.push(format!("plan {}", p.plans.join(", ")));
+            }
+            let changed: Vec<String> = model
+                .measures
+                .iter()
+                .filter_map(
+                    |base| match p.measures.iter().find(|m| m.name == base.name) {
+                        None => Some(format!("{} off", base.name)),
+                        Some(m) if m != base => {
+                            Some(format!("{} {}–{} ×{}", m.name, m.bad, m.good, m.weight))
+                        }
+                        Some(_) => None,
+                    },
+                )
+                .collect();
+            rows.push((
+                Tone::Plain,
+                format!(
+                    "profile {}: {}; {}{}",
+                    p.name,
+                    matching.join(" and "),
+                    if changed.is_empty() {
+                        "the base measures".to_owned()
+                    } else {
+                        changed.join(", ")
+                    },
+                    if p.bands == model.bands {
+                        ""
+                    } else {
+                        "; its own bands"
+                    }
+                ),
+            ));
+        }
+        if let Some(report) = &self.model_report
+            && let Some(fit) = &report.last_fit
+        {
+            rows.push((Tone::Plain, format!("last fit: {fit}")));
+        }
         rows.push((Tone::Plain, String::new()));
         let Some(report) = &self.model_report else {
             rows.push((

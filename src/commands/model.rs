@@ -176,6 +176,8 @@ pub fn fit(db: &Db, args: &crate::cli::FitArgs) -> Result<()> {
     let started = Instant::now();
     let report = fit::fit(db, &model, windows)?;
     print!("{}", fit::text(&report));
+    let today = chrono::Utc::now().date_naive();
+    db.set_meta(fit::LAST_FIT, Some(&fit::summary(&report, today)))?;
     eprintln!("fitted in {:.1} s", started.elapsed().as_secs_f64());
     if let Some(path) = &args.output {
         let text = fit::model_file(&source, &report);

@@ -23,6 +23,8 @@ pub const GRID: [f64; 8] = [0.0, 5.0, 10.0, 15.0, 20.0, 25.0, 30.0, 40.0];
 /// Fewer churn events than this in training or holdout: no fit.
 pub const MIN_EVENTS: usize = 20;
 const RESAMPLES: usize = 500;
+/// The meta key under which the last fit's verdict is kept, for the Model tab.
+pub const LAST_FIT: &str = "last_fit";
 
 /// One account at one snapshot date: its measures' scores (in model order) and whether it
 /// churned within the horizon after the date.
@@ -273,6 +275,24 @@ pub fn fit(db: &Db, model: &Model, windows: Windows) -> Result<FitReport> {
         fitted_weights: fitted,
         windows,
     })
+}
+
+/// One line for the Model tab: when, the holdout AUCs, the gain and the verdict.
+pub fn summary(r: &FitReport, today: NaiveDate) -> String {
+    let auc = |v: Option<f64>| v.map_or("—".into(), |v| format!("{v:.3}"));
+    let gain = r.gain.map_or(String::new(), |(g, lo, hi)| {
+        format!(", gain {g:+.3} (95%: {lo:+.3} to {hi:+.3})")
+    });
+    format!(
+        "{today}, holdout AUC {} → {}{gain}: {}",
+        auc(r.holdout_auc.0),
+        auc(r.holdout_auc.1),
+        if r.better {
+            "better"
+        } else {
+            "no evidence, keep the current model"
+        }
+    )
 }
 
 pub fn text(r: &FitReport) -> String {
