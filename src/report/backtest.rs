@@ -139,6 +139,8 @@ pub struct Backtest {
     /// The voice of the customer tied to revenue: per NPS category at T.
     pub nps: Vec<RateRow>,
     pub segments: Vec<SegmentRow>,
+    /// The same per profile, when the model has profiles ("base model" for the others).
+    pub profiles: Vec<SegmentRow>,
 }
 
 fn rate(churned: usize, n: usize) -> Option<f64> {
@@ -275,35 +277,16 @@ pub fn evaluate(
         )
     })
     .collect();
-    let mut segment_names: Vec<String> = accounts
-        .iter()
-        .map(|a| a.segment.clone().unwrap_or_else(|| "no segment".into()))
-        .collect();
-    segment_names.sort();
-    segment_names.dedup();
-    let segments = segment_names
-        .into_iter()
-        .map(|segment| {
-            let part = members(&|a| a.segment.as_deref().unwrap_or("no segment") == segment);
-            let churned = part.iter().filter(|(_, c)| *c).count();
-            let pairs: Vec<(f64, bool)> = part
-                .iter()
-                .filter_map(|(a, c)| Some((100.0 - a.health? as f64, *c)))
-                .collect();
-            let enough = churned >= MIN_SEGMENT_EVENTS;
-            SegmentRow {
-                accounts: part.len(),
-                churned,
-                auc: enough.then(|| auc(&pairs)).flatten(),
-                auc_95: enough.then(|| auc_interval(&pairs)).flatten(),
-                top_decile_lift: enough.then(|| lift(&part)).flatten(),
-                note: (!enough).then(|| {
-                    format!("fewer than {MIN_SEGMENT_EVENTS} churn events ({churned}): no figure")
-                }),
-                segment,
-            }
+    let segments = groups(&all, |a| {
+        a.segment.clone().unwrap_or_else(|| "no segment".into())
+    });
+    let profiles = if accounts.iter().any(|a| a.profile.is_some()) {
+        groups(&all, |a| {
+            a.profile.clone().unwrap_or_else(|| "base model".into())
         })
-        .collect();
+    } else {
+        Vec::new()
+    };
     let base_rate = rate(churned_total, accounts.len());
     let top_decile_lift = lift(&all);
     let mut flags = vec![quality(
@@ -343,7 +326,43 @@ pub fn evaluate(
         deciles,
         nps,
         segments,
+        profiles,
     }
+}
+
+/// AUC, its interval and lift per group of accounts (segment or profile); a group with fewer
+/// than `MIN_SEGMENT_EVENTS` churn events says so instead.
+fn groups(all: &[(&AccountScore, bool)], key: impl Fn(&AccountScore) -> String) -> Vec<SegmentRow> {
+    let mut names: Vec<String> = all.iter().map(|(a, _)| key(a)).collect();
+    names.sort();
+    names.dedup();
+    names
+        .into_iter()
+        .map(|name| {
+            let part: Vec<(&AccountScore, bool)> = all
+                .iter()
+                .filter(|(a, _)| key(a) == name)
+                .copied()
+                .collect();
+            let churned = part.iter().filter(|(_, c)| *c).count();
+            let pairs: Vec<(f64, bool)> = part
+                .iter()
+                .filter_map(|(a, c)| Some((100.0 - a.health? as f64, *c)))
+                .collect();
+            let enough = churned >= MIN_SEGMENT_EVENTS;
+            SegmentRow {
+                accounts: part.len(),
+                churned,
+                auc: enough.then(|| auc(&pairs)).flatten(),
+                auc_95: enough.then(|| auc_interval(&pairs)).flatten(),
+                top_decile_lift: enough.then(|| lift(&part)).flatten(),
+                note: (!enough).then(|| {
+                    format!("fewer than {MIN_SEGMENT_EVENTS} churn events ({churned}): no figure")
+                }),
+                segment: name,
+            }
+        })
+        .collect()
 }
 
 /// Top-decile lift: the churn rate of the tenth the queue puts first (by priority) over the
@@ -503,33 +522,33 @@ fn details(r: &Backtest, markdown: bool) -> String {
     out.push_str(&table(&header, rate_rows(&r.bands), markdown));
     out.push_str("\nThe voice of the customer: churn per NPS category at T (the latest response in 180 days)\n");
     out.push_str(&table(&header, rate_rows(&r.nps), markdown));
-    out.push_str("\nPer segment\n");
-    let segments = r
-        .segments
-        .iter()
-        .map(|s| {
-            vec![
-                s.segment.clone(),
-                s.accounts.to_string(),
-                s.churned.to_string(),
-                s.note.clone().unwrap_or_else(|| num(s.auc)),
-                interval_plain(s.auc_95),
-                s.top_decile_lift.map_or("—".into(), |l| format!("{l:.2}×")),
-            ]
-        })
-        .collect();
-    out.push_str(&table(
-        &[
-            "segment",
-            "n",
-            "churned",
-            "AUC",
-            "AUC 95%",
-            "top-decile lift",
-        ],
-        segments,
-        markdown,
-    ));
+    for (title, rows, first) in [
+        ("Per segment", &r.segments, "segment"),
+        ("Per profile", &r.profiles, "profile"),
+    ] {
+        if rows.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n{title}\n"));
+        let body = rows
+            .iter()
+            .map(|s| {
+                vec![
+                    s.segment.clone(),
+                    s.accounts.to_string(),
+                    s.churned.to_string(),
+                    s.note.clone().unwrap_or_else(|| num(s.auc)),
+                    interval_plain(s.auc_95),
+                    s.top_decile_lift.map_or("—".into(), |l| format!("{l:.2}×")),
+                ]
+            })
+            .collect();
+        out.push_str(&table(
+            &[first, "n", "churned", "AUC", "AUC 95%", "top-decile lift"],
+            body,
+            markdown,
+        ));
+    }
     out
 }
 
