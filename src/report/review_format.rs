@@ -28,6 +28,22 @@ pub fn write(out: &mut impl Write, review: &Review, format: ReviewFormat) -> io:
     }
 }
 
+/// One NPS category's row: accounts and ARR now, and the churn of its accounts in history.
+fn nps_cells(c: &super::review::NpsCategory) -> Vec<String> {
+    vec![
+        c.category.clone(),
+        c.accounts.to_string(),
+        group_digits(c.arr),
+        group_digits(c.arr_at_risk),
+        c.history_churn_rate.map_or("—".into(), |r| {
+            format!("{:.1}% of {}", r * 100.0, c.history_accounts)
+        }),
+        c.history_interval_95.map_or("—".into(), |(lo, hi)| {
+            format!("{:.1}–{:.1}%", lo * 100.0, hi * 100.0)
+        }),
+    ]
+}
+
 /// A week-over-week change as people read it: "+1,200", "−3", "±0".
 pub fn delta(now: f64, before: f64) -> String {
     let d = now - before;
@@ -129,6 +145,23 @@ pub fn markdown(r: &Review) -> String {
             ]
         }),
     ));
+    if !r.nps.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n### The voice of the customer (NPS category now; churn within 90 days in history)\n"
+        );
+        s.push_str(&md_table(
+            &[
+                ("category", Left),
+                ("accounts", Right),
+                ("ARR", Right),
+                ("ARR at risk", Right),
+                ("churned in history", Right),
+                ("95% interval", Right),
+            ],
+            r.nps.iter().map(nps_cells),
+        ));
+    }
     let _ = writeln!(s, "\n## Agenda");
     for item in &r.agenda {
         let _ = writeln!(s, "\n### {} ({})\n", item.title, item.entries.len());
@@ -299,7 +332,25 @@ pub fn html(r: &Review) -> String {
             value(v.week_ago)
         );
     }
-    s.push_str("</table><h3>12-week portfolio health</h3>");
+    s.push_str("</table>");
+    if !r.nps.is_empty() {
+        s.push_str("<h3>The voice of the customer (NPS category now; churn within 90 days in history)</h3><table><tr><th>category</th><th>accounts</th><th>ARR</th><th>ARR at risk</th><th>churned in history</th><th>95% interval</th></tr>");
+        for c in &r.nps {
+            let cells = nps_cells(c);
+            let _ = write!(
+                s,
+                "<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+                esc(&cells[0]),
+                cells[1],
+                cells[2],
+                cells[3],
+                cells[4],
+                cells[5]
+            );
+        }
+        s.push_str("</table>");
+    }
+    s.push_str("<h3>12-week portfolio health</h3>");
     let weeks: Vec<(String, Option<f64>)> = r
         .weekly
         .iter()

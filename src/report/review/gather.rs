@@ -11,6 +11,8 @@ use crate::model::queue::console_state;
 use crate::model::score::{self, AsOf};
 
 const HISTORY_WEEKS: u32 = 12;
+/// The churn horizon of the history the review's NPS section reports.
+const HORIZON: i64 = 90;
 
 pub fn build_review(
     db: &Db,
@@ -67,6 +69,18 @@ pub fn build_review(
         [as_of.date_param(), as_of.cutoff_param()],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
+    let nps_now: std::collections::HashMap<String, String> =
+        rows(conn, queries::BACKTEST_NPS, [&date], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
+        .into_iter()
+        .collect();
+    // What each category churned in history: the default backtest (a horizon back from the
+    // data's freshness), or nothing when the data is too short for one.
+    let nps_history = crate::report::backtest::default_backtest_date(db, HORIZON)
+        .and_then(|t| crate::report::backtest::backtest_at(db, model, t, HORIZON))
+        .map(|b| b.nps)
+        .unwrap_or_default();
     let console = console_state(conn)?;
     let mut review = super::build(&ReviewInput {
         model,
@@ -82,6 +96,8 @@ pub fn build_review(
         weekly,
         retention,
         outcomes_achieved,
+        nps_now,
+        nps_history,
     });
     add_plays(&mut review, &crate::db::plays::tasks(conn)?, today);
     review.plays = crate::db::plays::effectiveness(conn, today)?;

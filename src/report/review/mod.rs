@@ -33,6 +33,9 @@ pub struct ReviewInput<'a> {
     pub retention: Vec<RetentionPeriod>,
     /// (account_id, title, day) of the outcomes achieved in the review's week.
     pub outcomes_achieved: Vec<(String, String, String)>,
+    /// Each account's NPS category now, and the churn per category in the default backtest.
+    pub nps_now: HashMap<String, String>,
+    pub nps_history: Vec<crate::report::backtest::RateRow>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -94,6 +97,19 @@ impl RetentionPeriod {
     }
 }
 
+/// The voice of the customer tied to revenue: one NPS category's accounts and ARR now, and the
+/// churn within the backtest's horizon of the whole portfolio's accounts in it then.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NpsCategory {
+    pub category: String,
+    pub accounts: usize,
+    pub arr: f64,
+    pub arr_at_risk: f64,
+    pub history_accounts: usize,
+    pub history_churn_rate: Option<f64>,
+    pub history_interval_95: Option<(f64, f64)>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RenewalMonth {
     pub month: String,
@@ -120,6 +136,7 @@ pub struct Review {
     pub retention: Vec<RetentionPeriod>,
     /// How each play has done (filled from the database).
     pub plays: Vec<crate::db::plays::PlayStats>,
+    pub nps: Vec<NpsCategory>,
 }
 
 fn entry(a: &AccountScore, fact: String) -> Entry {
@@ -492,6 +509,25 @@ pub fn build(input: &ReviewInput) -> Review {
             .map(|a| entry(a, format!("coverage {:.0}%", a.coverage * 100.0)))
             .collect(),
         plays: Vec::new(),
+        nps: input
+            .nps_history
+            .iter()
+            .map(|h| {
+                let members: Vec<&&AccountScore> = now
+                    .iter()
+                    .filter(|a| input.nps_now.get(&a.account_id) == Some(&h.label))
+                    .collect();
+                NpsCategory {
+                    category: h.label.clone(),
+                    accounts: members.len(),
+                    arr: members.iter().map(|a| a.arr).sum(),
+                    arr_at_risk: members.iter().filter(|a| a.at_risk()).map(|a| a.arr).sum(),
+                    history_accounts: h.accounts,
+                    history_churn_rate: h.churn_rate,
+                    history_interval_95: h.interval_95,
+                }
+            })
+            .collect(),
         weekly: input.weekly.clone(),
         renewals: renewals_by_month(&now, input.today, 6),
         retention: input.retention.clone(),
