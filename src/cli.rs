@@ -409,9 +409,18 @@ pub struct FitArgs {
     /// outcome]
     #[arg(long, value_name = "DATE")]
     pub holdout_from: Option<NaiveDate>,
+    /// Also fit each segment's own weights: a profile per segment with enough churn events
+    /// whose holdout says it is better
+    #[arg(long, value_enum)]
+    pub by: Option<FitBy>,
     /// Write the fitted model file here (commented: each weight with its holdout contribution)
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FitBy {
+    Segment,
 }
 
 /// `30d` or `30` → 30.

@@ -16,7 +16,11 @@ fn examples(seed: u64, n: usize, planted: bool) -> Vec<Example> {
             } else {
                 rng.chance(0.1)
             };
-            Example { scores, churned }
+            Example {
+                scores,
+                churned,
+                segment: None,
+            }
         })
         .collect()
 }

@@ -174,13 +174,14 @@ pub fn fit(db: &Db, args: &crate::cli::FitArgs) -> Result<()> {
         args.holdout_from,
     )?;
     let started = Instant::now();
-    let report = fit::fit(db, &model, windows)?;
+    let (report, segments) = fit::fit(db, &model, windows, args.by.is_some())?;
     print!("{}", fit::text(&report));
+    print!("{}", fit::segments_text(&segments));
     let today = chrono::Utc::now().date_naive();
     db.set_meta(fit::LAST_FIT, Some(&fit::summary(&report, today)))?;
     eprintln!("fitted in {:.1} s", started.elapsed().as_secs_f64());
     if let Some(path) = &args.output {
-        let text = fit::model_file(&source, &report);
+        let text = fit::model_file(&source, &report, &segments);
         // What is written must read back as a model: checked before it is kept.
         Model::parse(&path.display().to_string(), &text)?;
         crate::file::write_whole(path, |out| out.write_all(text.as_bytes()))

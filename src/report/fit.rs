@@ -32,6 +32,8 @@ pub const LAST_FIT: &str = "last_fit";
 pub struct Example {
     pub scores: Vec<Option<f64>>,
     pub churned: bool,
+    /// The account's segment, for `--by segment`.
+    pub segment: Option<String>,
 }
 
 /// Health under `weights`: the weighted mean of the measures present (None: none present or
@@ -186,6 +188,7 @@ pub fn examples(db: &Db, model: &Model, dates: &[NaiveDate], horizon: i64) -> Re
             out.push(Example {
                 scores,
                 churned: churned.contains(&a.account_id),
+                segment: a.segment.clone(),
             });
         }
     }
@@ -223,31 +226,75 @@ impl FitReport {
     }
 }
 
-/// Fits the weights on the training window and judges them on the holdout.
-pub fn fit(db: &Db, model: &Model, windows: Windows) -> Result<FitReport> {
+/// A fit of one segment's own weights (`--by segment`): its report, or why there is none.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SegmentFit {
+    pub segment: String,
+    pub report: std::result::Result<FitReport, String>,
+}
+
+/// Fits the weights on the training window and judges them on the holdout; with `by_segment`,
+/// also one fit per segment that has enough churn events in both windows.
+pub fn fit(
+    db: &Db,
+    model: &Model,
+    windows: Windows,
+    by_segment: bool,
+) -> Result<(FitReport, Vec<SegmentFit>)> {
     let train_dates = windows.dates(windows.train_from, windows.train_until);
     let holdout_dates = windows.dates(windows.holdout_from, windows.holdout_until);
     let train = examples(db, model, &train_dates, windows.horizon)?;
     let holdout = examples(db, model, &holdout_dates, windows.horizon)?;
-    let events = |set: &[Example]| set.iter().filter(|e| e.churned).count();
-    let (train_events, holdout_events) = (events(&train), events(&holdout));
+    let dates = (train_dates.len(), holdout_dates.len());
+    let all_train: Vec<&Example> = train.iter().collect();
+    let all_holdout: Vec<&Example> = holdout.iter().collect();
+    let overall = fit_examples(model, &windows, dates, &all_train, &all_holdout)?;
+    let mut segments: Vec<String> = train.iter().filter_map(|e| e.segment.clone()).collect();
+    segments.sort();
+    segments.dedup();
+    let per_segment = if by_segment {
+        segments
+            .into_iter()
+            .map(|segment| {
+                let in_segment = |e: &&Example| e.segment.as_deref() == Some(segment.as_str());
+                let seg_train: Vec<&Example> = train.iter().filter(in_segment).collect();
+                let seg_holdout: Vec<&Example> = holdout.iter().filter(in_segment).collect();
+                let report = fit_examples(model, &windows, dates, &seg_train, &seg_holdout)
+                    .map_err(|e| e.to_string());
+                SegmentFit { segment, report }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok((overall, per_segment))
+}
+
+fn fit_examples(
+    model: &Model,
+    windows: &Windows,
+    (training_dates, holdout_dates): (usize, usize),
+    train: &[&Example],
+    holdout: &[&Example],
+) -> Result<FitReport> {
+    let windows = windows.clone();
+    let events = |set: &[&Example]| set.iter().filter(|e| e.churned).count();
+    let (train_events, holdout_events) = (events(train), events(holdout));
     if train_events < MIN_EVENTS || holdout_events < MIN_EVENTS {
         return Err(Error::Usage(format!(
             "too few churn events to fit: {train_events} in training ({} snapshots, {}–{}), {holdout_events} in the holdout ({} snapshots, {}–{}); at least {MIN_EVENTS} in each (a longer window, or --every 15d, gives more)",
-            train_dates.len(),
+            training_dates,
             windows.train_from,
             windows.train_until,
-            holdout_dates.len(),
+            holdout_dates,
             windows.holdout_from,
             windows.holdout_until
         )));
     }
-    let train_refs: Vec<&Example> = train.iter().collect();
-    let holdout_refs: Vec<&Example> = holdout.iter().collect();
     let start: Vec<f64> = model.measures.iter().map(|m| m.weight).collect();
-    let fitted = fit_weights(&start, &train_refs);
-    let gain = paired_gain(&start, &fitted, &holdout_refs);
-    let fitted_holdout = auc_of(&fitted, &holdout_refs);
+    let fitted = fit_weights(&start, train);
+    let gain = paired_gain(&start, &fitted, holdout);
+    let fitted_holdout = auc_of(&fitted, holdout);
     let contributions = (0..fitted.len())
         .map(|i| {
             if fitted[i] == 0.0 {
@@ -255,19 +302,19 @@ pub fn fit(db: &Db, model: &Model, windows: Windows) -> Result<FitReport> {
             }
             let mut without = fitted.clone();
             without[i] = 0.0;
-            Some(fitted_holdout? - auc_of(&without, &holdout_refs)?)
+            Some(fitted_holdout? - auc_of(&without, holdout)?)
         })
         .collect();
     Ok(FitReport {
-        training_dates: train_dates.len(),
-        holdout_dates: holdout_dates.len(),
+        training_dates,
+        holdout_dates,
         training_examples: train.len(),
         training_events: train_events,
         holdout_examples: holdout.len(),
         holdout_events,
         measures: model.measures.iter().map(|m| m.name.clone()).collect(),
-        train_auc: (auc_of(&start, &train_refs), auc_of(&fitted, &train_refs)),
-        holdout_auc: (auc_of(&start, &holdout_refs), fitted_holdout),
+        train_auc: (auc_of(&start, train), auc_of(&fitted, train)),
+        holdout_auc: (auc_of(&start, holdout), fitted_holdout),
         better: gain.is_some_and(|(_, lo, _)| lo > 0.0),
         gain,
         contributions,
@@ -293,6 +340,21 @@ pub fn summary(r: &FitReport, today: NaiveDate) -> String {
             "no evidence, keep the current model"
         }
     )
+}
+
+/// The per-segment fits of `--by segment`, after the overall one.
+pub fn segments_text(fits: &[SegmentFit]) -> String {
+    let mut out = String::new();
+    for fit in fits {
+        match &fit.report {
+            Ok(r) => {
+                out.push_str(&format!("\nSegment {}\n", fit.segment));
+                out.push_str(&text(r));
+            }
+            Err(why) => out.push_str(&format!("\nSegment {}: no profile ({why})\n", fit.segment)),
+        }
+    }
+    out
 }
 
 pub fn text(r: &FitReport) -> String {
@@ -345,7 +407,7 @@ pub fn text(r: &FitReport) -> String {
 /// The fitted model as a file `model check`, `backtest --vs` and `model diff` accept: the
 /// starting model's text with each weight replaced and commented with its holdout
 /// contribution; a measure the fit turned off is commented out whole.
-pub fn model_file(source: &str, r: &FitReport) -> String {
+pub fn model_file(source: &str, r: &FitReport, segments: &[SegmentFit]) -> String {
     let mut out = format!(
         "# Fitted by `retain model fit` on {}–{} (holdout {}–{}): holdout AUC {} → {}.\n# Verdict: {}\n",
         r.windows.train_from,
@@ -397,6 +459,35 @@ pub fn model_file(source: &str, r: &FitReport) -> String {
         if block.contains("\n\n") {
             out.push('\n');
             out.push_str(rest);
+        }
+    }
+    // One profile per segment whose own fit the holdout found better.
+    for fit in segments {
+        let Ok(seg) = &fit.report else { continue };
+        if !seg.better {
+            continue;
+        }
+        out.push_str(&format!(
+            "\n# Fitted on the {} accounts alone: holdout AUC {} → {}.\n[[profile]]\nname = {:?}\nmatch = {{ segment = [{:?}] }}\n",
+            fit.segment,
+            seg.holdout_auc.0.map_or("—".into(), |v| format!("{v:.3}")),
+            seg.holdout_auc.1.map_or("—".into(), |v| format!("{v:.3}")),
+            fit.segment.to_lowercase(),
+            fit.segment
+        ));
+        for (i, name) in seg.measures.iter().enumerate() {
+            if r.fitted_weights[i] == 0.0 && seg.fitted_weights[i] != 0.0 {
+                // A profile overrides measures of the file's base model; this one is off there.
+                out.push_str(&format!(
+                    "# {name}: weight {} for this segment, but the overall fit turned it off\n",
+                    seg.fitted_weights[i]
+                ));
+            } else if seg.fitted_weights[i] != r.fitted_weights[i] {
+                out.push_str(&format!(
+                    "[[profile.measure]]\nname = {name:?}\nweight = {}\n",
+                    seg.fitted_weights[i]
+                ));
+            }
         }
     }
     out
