@@ -62,9 +62,14 @@ fn value(v: Option<f64>) -> String {
     v.map_or("—".into(), |v| format!("{v:.1}"))
 }
 
+/// Health and band, and the model profile that scored it when one did: "58 yellow (smb)".
 fn health(e: &Entry) -> String {
+    let profile = e
+        .profile
+        .as_ref()
+        .map_or(String::new(), |p| format!(" ({p})"));
     match (&e.health, &e.band) {
-        (Some(h), Some(b)) => format!("{h} {b}"),
+        (Some(h), Some(b)) => format!("{h} {b}{profile}"),
         _ => "—".into(),
     }
 }

@@ -62,6 +62,9 @@ pub struct Entry {
     pub arr: f64,
     pub health: Option<i64>,
     pub band: Option<String>,
+    /// The model profile that scored the account, when one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
     pub fact: String,
     /// The plays running on the account, and how many of their tasks are overdue.
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -147,6 +150,7 @@ fn entry(a: &AccountScore, fact: String) -> Entry {
         arr: a.arr,
         health: a.health,
         band: a.band.clone(),
+        profile: a.profile.clone(),
         fact,
         plays: String::new(),
     }
