@@ -940,3 +940,25 @@ mod properties {
         }
     }
 }
+
+/// `retain explain` scores one account: the row must be the full score's row, for every account.
+#[test]
+fn one_account_scored_alone_equals_its_row_of_the_full_score() {
+    let db = common::scoring_db();
+    load_dir(&db, &fixture("good"), false).unwrap();
+    for as_of in [
+        AsOf::resolve(&db, None).unwrap(),
+        AsOf::historical("2026-10-01".parse().unwrap()),
+    ] {
+        let all = score::score_accounts(db.conn(), as_of).unwrap();
+        assert!(!all.is_empty());
+        for a in &all {
+            let alone = score::score_account(db.conn(), as_of, &a.account_id).unwrap();
+            assert_eq!(alone.as_ref(), Some(a), "{}", a.account_id);
+        }
+        assert_eq!(
+            score::score_account(db.conn(), as_of, "NOPE").unwrap(),
+            None
+        );
+    }
+}

@@ -41,17 +41,14 @@ pub fn list(db: &Db, args: &AccountsArgs, user: &str) -> Result<()> {
 pub fn explain(db: &Db, args: &ExplainArgs) -> Result<()> {
     let account_id = resolve_account(db, &args.account_id)?;
     let (model, as_of) = prepare_scoring(db, &args.scoring)?;
-    let accounts = score::score_accounts(db.conn(), as_of)?;
-    let account = accounts
-        .iter()
-        .find(|a| a.account_id == account_id)
-        .ok_or_else(|| {
-            Error::NotFound(format!(
-                "no account {:?} in the portfolio as of {}",
-                args.account_id, as_of.date
-            ))
-        })?;
-    print!("{}", explain_text(account, &model, as_of));
+    // One account scored, not the portfolio: the same row the full score gives (tested).
+    let account = score::score_account(db.conn(), as_of, &account_id)?.ok_or_else(|| {
+        Error::NotFound(format!(
+            "no account {:?} in the portfolio as of {}",
+            args.account_id, as_of.date
+        ))
+    })?;
+    print!("{}", explain_text(&account, &model, as_of));
     Ok(())
 }
 

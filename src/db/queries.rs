@@ -135,6 +135,7 @@ pub const ALL: &[(&str, &str)] = &[
     ("model_tables.sql", MODEL_TABLES),
     ("model_insert.sql", MODEL_INSERT),
     ("scored_accounts.sql", SCORED_ACCOUNTS),
+    ("scored_account.sql", SCORED_ACCOUNT),
     ("snapshot.sql", SNAPSHOT),
     ("snapshot_dates.sql", SNAPSHOT_DATES),
     ("snapshot_summary.sql", SNAPSHOT_SUMMARY),
@@ -189,6 +190,7 @@ pub const HEALTH: &str = sql!("health.sql");
 pub const MODEL_TABLES: &str = sql!("model_tables.sql");
 pub const MODEL_INSERT: &str = sql!("model_insert.sql");
 pub const SCORED_ACCOUNTS: &str = sql!("scored_accounts.sql");
+pub const SCORED_ACCOUNT: &str = sql!("scored_account.sql");
 pub const SNAPSHOT: &str = sql!("snapshot.sql");
 pub const SNAPSHOT_DATES: &str = sql!("snapshot_dates.sql");
 pub const SNAPSHOT_SUMMARY: &str = sql!("snapshot_summary.sql");

@@ -380,6 +380,21 @@ pub fn score_accounts(conn: &Connection, as_of: AsOf) -> Result<Vec<AccountScore
     read_scores(&mut stmt, &[&as_of.date_param(), &as_of.cutoff_param()])
 }
 
+/// One account scored as `score_accounts` scores it (None when it is not in the portfolio at
+/// `as_of`), without scoring the others.
+pub fn score_account(
+    conn: &Connection,
+    as_of: AsOf,
+    account_id: &str,
+) -> Result<Option<AccountScore>> {
+    let mut stmt = conn.prepare(queries::SCORED_ACCOUNT)?;
+    Ok(read_scores(
+        &mut stmt,
+        &[&as_of.date_param(), &as_of.cutoff_param(), &account_id],
+    )?
+    .pop())
+}
+
 /// Scores every account into the console's `queue_cache` table, replacing what it held.
 pub fn store_queue(conn: &Connection, as_of: AsOf) -> Result<()> {
     let sql = queries::fill(
