@@ -70,7 +70,10 @@ FROM marked;
 
 -- Every metric of HEALTH.md for every account in the portfolio at t, plus the facts the
 -- at-risk rules quote. Metrics are DOUBLE so that measures can read any of them.
-CREATE OR REPLACE TEMP MACRO account_metrics(t, cutoff) AS TABLE
+-- `one` (an account_id) limits every scan to that account, for `retain explain`; what HEALTH.md
+-- asks of the whole data ("usage loaded at all", "a feature column at all") is still read over
+-- every account.
+CREATE OR REPLACE TEMP MACRO account_metrics(t, cutoff, one := NULL) AS TABLE
 WITH
 day_end AS (SELECT CAST(t + 1 AS TIMESTAMP) AS e),
 usage_agg AS (
@@ -84,12 +87,19 @@ usage_agg AS (
         max(d) AS last_use
     FROM (
         SELECT account_id, user_id, occurred_at::DATE AS d, feature, count
-        FROM usage WHERE occurred_at < (SELECT e FROM day_end)
+        FROM usage WHERE occurred_at < (SELECT e FROM day_end) AND (one IS NULL OR account_id = one)
     )
     GROUP BY account_id
 ),
+-- One row: from the aggregate when every account is scored, else from the whole table.
 usage_known AS (
-    SELECT count(*) > 0 AS loaded, coalesce(bool_or(any_feature), false) AS features FROM usage_agg
+    SELECT bool_or(loaded) AS loaded, bool_or(features) AS features FROM (
+        SELECT count(*) > 0 AS loaded, coalesce(bool_or(any_feature), false) AS features
+        FROM usage_agg WHERE one IS NULL
+        UNION ALL
+        SELECT count(*) > 0, coalesce(bool_or(feature IS NOT NULL), false) FROM usage
+        WHERE one IS NOT NULL AND occurred_at < (SELECT e FROM day_end)
+    )
 ),
 ticket_agg AS (
     SELECT
@@ -103,11 +113,18 @@ ticket_agg AS (
             FILTER (WHERE is_open AND priority IN ('urgent', 'high')) AS oldest_escalation
     FROM (
         SELECT *, closed_at IS NULL OR closed_at >= (SELECT e FROM day_end) AS is_open
-        FROM tickets WHERE opened_at < (SELECT e FROM day_end)
+        FROM tickets WHERE opened_at < (SELECT e FROM day_end) AND (one IS NULL OR account_id = one)
     ), model_params p
     GROUP BY account_id
 ),
-tickets_known AS (SELECT count(*) > 0 AS loaded FROM ticket_agg),
+tickets_known AS (
+    SELECT bool_or(loaded) AS loaded FROM (
+        SELECT count(*) > 0 AS loaded FROM ticket_agg WHERE one IS NULL
+        UNION ALL
+        SELECT count(*) > 0 FROM tickets
+        WHERE one IS NOT NULL AND opened_at < (SELECT e FROM day_end)
+    )
+),
 survey_agg AS (
     SELECT
         account_id,
@@ -124,14 +141,16 @@ survey_agg AS (
             WHERE kind = 'nps' AND score <= p.detractor_max_score AND d > t - p.detractor_within_days
         ) AS detractor
     FROM (
-        SELECT *, responded_at::DATE AS d FROM surveys WHERE responded_at < (SELECT e FROM day_end)
+        SELECT *, responded_at::DATE AS d FROM surveys
+        WHERE responded_at < (SELECT e FROM day_end) AND (one IS NULL OR account_id = one)
     ), model_params p
     GROUP BY account_id
 ),
 touches AS (
     SELECT account_id, max(d) AS last_touch
     FROM (
-        SELECT account_id, occurred_at::DATE AS d FROM activities WHERE occurred_at < (SELECT e FROM day_end)
+        SELECT account_id, occurred_at::DATE AS d FROM activities
+        WHERE occurred_at < (SELECT e FROM day_end) AND (one IS NULL OR account_id = one)
         UNION ALL
         -- A touch may be dated back (yesterday's call), never after it was logged.
         SELECT account_id, least(coalesce(until_date, created_at::DATE), created_at::DATE)
@@ -221,7 +240,7 @@ SELECT
     tc.last_touch,
     f.flag,
     o.override
-FROM portfolio(t) a
+FROM (SELECT * FROM portfolio(t) WHERE one IS NULL OR account_id = one) a
 CROSS JOIN usage_known uk
 CROSS JOIN tickets_known tk
 LEFT JOIN usage_agg u USING (account_id)
@@ -236,11 +255,11 @@ LEFT JOIN overrides o USING (account_id);
 
 
 -- Health, band, coverage, measures, at-risk reasons and priority for every account at t.
-CREATE OR REPLACE TEMP MACRO scores(t, cutoff) AS TABLE
+CREATE OR REPLACE TEMP MACRO scores(t, cutoff, one := NULL) AS TABLE
 WITH
 x AS MATERIALIZED (
     SELECT f.*, coalesce(ap.profile, '') AS profile
-    FROM account_metrics(t, cutoff) f
+    FROM account_metrics(t, cutoff, one := one) f
     LEFT JOIN model_account_profile ap USING (account_id)
 ),
 measured AS (
@@ -351,7 +370,8 @@ CROSS JOIN model_params p
 LEFT JOIN model_band b ON b.profile = h.profile AND h.health BETWEEN b.min AND b.max;
 
 -- Scores at t with the trend against a week earlier (both computed by the same model).
-CREATE OR REPLACE TEMP MACRO scored(t, cutoff) AS TABLE
+CREATE OR REPLACE TEMP MACRO scored(t, cutoff, one := NULL) AS TABLE
     SELECT cur.*, prev.health AS health_week_ago, cur.health - prev.health AS trend
-    FROM scores(t, cutoff) cur
-    LEFT JOIN (SELECT account_id, health FROM scores(t - 7, CAST(t - 6 AS TIMESTAMP))) prev USING (account_id);
+    FROM scores(t, cutoff, one := one) cur
+    LEFT JOIN (SELECT account_id, health FROM scores(t - 7, CAST(t - 6 AS TIMESTAMP), one := one)) prev
+        USING (account_id);

@@ -25,7 +25,7 @@ SELECT
     s.nps_180d, s.nps_n, s.csat_180d, s.csat_n, s.ces_180d, s.ces_n,
     s.stage,
     nullif(s.profile, '')
-FROM scored($1::DATE, $2::TIMESTAMP) s
+FROM scored($1::DATE, $2::TIMESTAMP, one := $3::VARCHAR) s
 JOIN accounts a USING (account_id)
 LEFT JOIN (
     SELECT account_id, arg_max(detail, {'at': created_at, 'uid': uid}) AS owner
