@@ -131,13 +131,11 @@ fn press(
     timings
 }
 
-pub fn run(db_path: &Path, keypresses: usize) -> Result<ConsoleBench> {
-    let started = Instant::now();
-    let db = Db::open(db_path)?;
+/// The console as the benchmarks drive it: the default model, a 160×48 test terminal.
+fn console(db: &Db) -> (App, Terminal<TestBackend>, Theme) {
     let today = chrono::Utc::now().date_naive();
     let mut app = App::new(Model::default_model(), "bench", today, &db.display_path());
-    let mut terminal = drawn(Terminal::new(TestBackend::new(160, 48)));
-    let theme = Theme { color: true };
+    let terminal = drawn(Terminal::new(TestBackend::new(160, 48)));
     app::update(
         &mut app,
         Action::Resize {
@@ -145,6 +143,13 @@ pub fn run(db_path: &Path, keypresses: usize) -> Result<ConsoleBench> {
             height: 48,
         },
     );
+    (app, terminal, Theme { color: true })
+}
+
+pub fn run(db_path: &Path, keypresses: usize) -> Result<ConsoleBench> {
+    let started = Instant::now();
+    let db = Db::open(db_path)?;
+    let (mut app, mut terminal, theme) = console(&db);
     drawn(terminal.draw(|f| ui::render(&app, theme, f)));
     let first_frame = started.elapsed();
     let model_hash = app.model.hash();
@@ -318,19 +323,9 @@ pub fn run_journal(
             "no accounts: load data first".to_owned(),
         ));
     }
-    let today = chrono::Utc::now().date_naive();
-    let mut app = App::new(Model::default_model(), "bench", today, &db.display_path());
-    let mut terminal = drawn(Terminal::new(TestBackend::new(160, 48)));
-    let theme = Theme { color: true };
-    app::update(
-        &mut app,
-        Action::Resize {
-            width: 160,
-            height: 48,
-        },
-    );
+    let (mut app, mut terminal, theme) = console(&db);
     score::install(db.conn(), &app.model)?;
-    let data = queue::load_dataset(&db, &app.model.hash(), today)?;
+    let data = queue::load_dataset(&db, &app.model.hash(), app.today)?;
     app::update(&mut app, Action::Loaded(Box::new(data)));
     drop(db);
 

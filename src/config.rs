@@ -8,14 +8,18 @@ use crate::error::{Error, ModelError, Result};
 
 const TEAM_DIR: &str = "team_dir";
 
-pub fn config_path() -> PathBuf {
+/// `$XDG_CONFIG_HOME/retain`, else `~/.config/retain`: the configuration and the playbook.
+pub fn config_dir() -> PathBuf {
     std::env::var_os("XDG_CONFIG_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
         .unwrap_or_else(|| PathBuf::from("."))
         .join("retain")
-        .join("config.toml")
+}
+
+pub fn config_path() -> PathBuf {
+    config_dir().join("config.toml")
 }
 
 /// The file's table, or an empty one when there is no file; a broken file is an error at its

@@ -306,13 +306,7 @@ impl Playbook {
 
 /// `$XDG_CONFIG_HOME/retain/plays.toml`, else `~/.config/retain/plays.toml`.
 fn config_file() -> PathBuf {
-    std::env::var_os("XDG_CONFIG_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
-        .unwrap_or_else(|| PathBuf::from("."))
-        .join("retain")
-        .join("plays.toml")
+    crate::config::config_dir().join("plays.toml")
 }
 
 /// Every `{field}` of a text names a known field; the error gives the byte offset in the
