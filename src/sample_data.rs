@@ -25,6 +25,14 @@ const FILES: &[(&str, &[u8])] = &[
         "activities.csv.gz",
         include_bytes!("../sample-data/activities.csv.gz"),
     ),
+    (
+        "outcomes.csv.gz",
+        include_bytes!("../sample-data/outcomes.csv.gz"),
+    ),
+    (
+        "contacts.csv.gz",
+        include_bytes!("../sample-data/contacts.csv.gz"),
+    ),
 ];
 
 const SAMPLE_KEY: &str = "showing_sample_data";
@@ -57,4 +65,18 @@ pub fn load_if_empty(db: &Db) -> Result<bool> {
 /// A load of the user's own data replaces the sample.
 pub fn forget(db: &Db) -> Result<()> {
     db.set_meta(SAMPLE_KEY, None)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_embedded_set_has_a_file_for_every_contract_table() {
+        for table in crate::contract::TABLES {
+            let file = format!("{}.csv.gz", table.name);
+            assert!(
+                super::FILES.iter().any(|(name, _)| *name == file),
+                "the first start would not load {file}"
+            );
+        }
+    }
 }
