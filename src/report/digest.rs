@@ -175,38 +175,31 @@ impl Digest {
 
 /// Markdown: headings and bullets, as chat tools and mail clients paste them.
 pub fn markdown(d: &Digest) -> String {
-    let mut s = format!("## {}\n", printable(&d.title()));
-    for (title, lines) in d.sections() {
-        let _ = write!(s, "\n**{title}** ({})\n", lines.len());
-        if lines.is_empty() {
-            s.push_str("- none\n");
-        }
-        for l in lines {
-            let _ = writeln!(
-                s,
-                "- **{}** ({}, {}): {}",
-                printable(&l.name),
-                printable(&l.account_id),
-                printable(l.owner.as_deref().unwrap_or("unassigned")),
-                printable(&l.text)
-            );
-        }
-    }
-    s
+    render(d, true)
 }
 
 /// Plain text: for mail clients that show Markdown as typed.
 pub fn text(d: &Digest) -> String {
-    let mut s = format!("{}\n", printable(&d.title()));
+    render(d, false)
+}
+
+/// The one layout of both forms; Markdown adds its heading, bold and bullet marks.
+fn render(d: &Digest, markdown: bool) -> String {
+    let (heading, bold, bullet) = if markdown {
+        ("## ", "**", "- ")
+    } else {
+        ("", "", "  ")
+    };
+    let mut s = format!("{heading}{}\n", printable(&d.title()));
     for (title, lines) in d.sections() {
-        let _ = write!(s, "\n{title} ({})\n", lines.len());
+        let _ = write!(s, "\n{bold}{title}{bold} ({})\n", lines.len());
         if lines.is_empty() {
-            s.push_str("  none\n");
+            let _ = writeln!(s, "{bullet}none");
         }
         for l in lines {
             let _ = writeln!(
                 s,
-                "  {} ({}, {}): {}",
+                "{bullet}{bold}{}{bold} ({}, {}): {}",
                 printable(&l.name),
                 printable(&l.account_id),
                 printable(l.owner.as_deref().unwrap_or("unassigned")),

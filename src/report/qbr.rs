@@ -63,15 +63,13 @@ pub fn gather(
     today: NaiveDate,
 ) -> Result<QbrPacket> {
     let conn = db.conn();
-    let account = score::score_accounts(conn, as_of)?
-        .into_iter()
-        .find(|a| a.account_id == account_id)
-        .ok_or_else(|| {
-            Error::NotFound(format!(
-                "no account {account_id:?} in the portfolio as of {}",
-                as_of.date
-            ))
-        })?;
+    // One account scored, not the portfolio (the same row as the full score's).
+    let account = score::score_account(conn, as_of, account_id)?.ok_or_else(|| {
+        Error::NotFound(format!(
+            "no account {account_id:?} in the portfolio as of {}",
+            as_of.date
+        ))
+    })?;
     score::ensure_history(db, model, as_of, WEEKS)?;
     let date = as_of.date.format("%Y-%m-%d").to_string();
     let weekly_health = rows(
