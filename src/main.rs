@@ -15,7 +15,11 @@ fn main() {
         } else {
             ""
         };
-        eprintln!("{clear}retain: {e}");
+        // File names and values in a message come from the data: no control character reaches
+        // the terminal, but the message keeps its lines.
+        let message = e.to_string();
+        let lines: Vec<_> = message.lines().map(retain::text::printable).collect();
+        eprintln!("{clear}retain: {}", lines.join("\n"));
         std::process::exit(e.exit_code());
     }
 }

@@ -954,3 +954,264 @@ fn a_fifo_named_like_a_table_is_refused_not_waited_on() {
         "usage.csv: is not a regular file (a FIFO, socket or device); name a data file"
     );
 }
+
+// Part-file folders (DATA.md): a table may be a folder of parts, as warehouses unload.
+
+/// The good set with `table.csv` replaced by a folder of parts, each (path, content).
+fn dataset_with_parts(table: &str, parts: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = dataset_with(&[]);
+    std::fs::remove_file(dir.path().join(format!("{table}.csv"))).unwrap();
+    for (path, content) in parts {
+        let path = dir.path().join(table).join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+    dir
+}
+
+const USAGE_ROWS: &str = "SELECT account_id, user_id, occurred_at::VARCHAR, feature, count::VARCHAR FROM usage ORDER BY ALL";
+
+fn good_usage() -> Vec<Vec<String>> {
+    let db = Db::open_in_memory().unwrap();
+    load_dir(&db, &fixture("good"), false).unwrap();
+    rows_as_text(&db, USAGE_ROWS)
+}
+
+#[test]
+fn hive_partitioned_parquet_parts_load_as_one_table() {
+    let dir = dataset_with(&[]);
+    let usage = dir.path().join("usage.csv");
+    let parts = dir.path().join("usage");
+    // DuckDB writes the unload: one folder per day, the day column kept out of the files.
+    let writer = Db::open_in_memory().unwrap();
+    writer
+        .conn()
+        .execute_batch(&format!(
+            "COPY (SELECT *, left(occurred_at, 10) AS date FROM read_csv('{}', all_varchar = true))
+             TO '{}' (FORMAT parquet, PARTITION_BY (date))",
+            usage.display(),
+            parts.display()
+        ))
+        .unwrap();
+    std::fs::remove_file(&usage).unwrap();
+    std::fs::write(parts.join("_SUCCESS"), "").unwrap();
+    let days = std::fs::read_dir(&parts).unwrap().count() - 1;
+    assert!(days >= 3, "{days} partitions");
+
+    let db = Db::open_in_memory().unwrap();
+    let summary = load_dir(&db, dir.path(), false).unwrap();
+    let table = summary.tables.iter().find(|t| t.table == "usage").unwrap();
+    assert_eq!(
+        table.file.as_deref(),
+        Some(format!("usage/ ({days} parts)").as_str())
+    );
+    assert_eq!(table.ignored_columns, ["date"]);
+    assert_eq!(rows_as_text(&db, USAGE_ROWS), good_usage());
+}
+
+#[test]
+fn csv_gz_and_csv_parts_mix_and_an_empty_part_adds_nothing() {
+    let dir = dataset_with(&[]);
+    let text = std::fs::read_to_string(dir.path().join("usage.csv")).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let rows: Vec<&str> = lines.collect();
+    let first = format!("{header}\n{}\n", rows[..2].join("\n"));
+    let second = format!("{header}\n{}\n", rows[2..].join("\n"));
+    let parts = dir.path().join("usage");
+    std::fs::create_dir(&parts).unwrap();
+    std::fs::write(parts.join("part-00001.csv"), second).unwrap();
+    std::fs::write(parts.join("part-00002.csv"), "").unwrap();
+    std::fs::write(parts.join(".part-00001.csv.crc"), "checksum").unwrap();
+    let plain = parts.join("first.csv");
+    std::fs::write(&plain, first).unwrap();
+    let writer = Db::open_in_memory().unwrap();
+    writer
+        .conn()
+        .execute_batch(&format!(
+            "COPY (SELECT * FROM read_csv('{}', all_varchar = true))
+             TO '{}' (FORMAT csv, HEADER, COMPRESSION gzip)",
+            plain.display(),
+            parts.join("part-00000.csv.gz").display()
+        ))
+        .unwrap();
+    std::fs::remove_file(&plain).unwrap();
+    std::fs::remove_file(dir.path().join("usage.csv")).unwrap();
+
+    let db = Db::open_in_memory().unwrap();
+    let summary = load_dir(&db, dir.path(), false).unwrap();
+    let table = summary.tables.iter().find(|t| t.table == "usage").unwrap();
+    assert_eq!(table.file.as_deref(), Some("usage/ (2 parts)"));
+    assert_eq!(rows_as_text(&db, USAGE_ROWS), good_usage());
+}
+
+#[test]
+fn a_partition_folder_fills_the_contract_column_its_parts_lack() {
+    let dir = dataset_with_parts(
+        "usage",
+        &[
+            (
+                "account_id=A-1/part-0.csv",
+                "user_id,occurred_at,feature,count\nu1,2026-11-20T09:00:00Z,dashboards,3\nu2,2026-11-19 14:03:00,reports,\n",
+            ),
+            (
+                "account_id=A-2/part-0.csv",
+                "user_id,occurred_at,feature,count\nu9,2026-11-18,exports,2\n",
+            ),
+            (
+                "account_id=A-3/part-0.csv",
+                "user_id,occurred_at,feature,count\nu5,2026-10-01T08:00:00+09:00,,1\n",
+            ),
+        ],
+    );
+    let text = std::fs::read_to_string(fixture("good/usage.csv")).unwrap();
+    let extra: Vec<&str> = text.lines().skip(5).collect();
+    // The good set's usage beyond its first four rows goes in one more partition.
+    let mut rest = String::from("account_id,user_id,occurred_at,feature,count\n");
+    for line in &extra {
+        rest.push_str(line);
+        rest.push('\n');
+    }
+    std::fs::write(dir.path().join("usage/rest.csv"), rest).unwrap();
+    let db = Db::open_in_memory().unwrap();
+    load_dir(&db, dir.path(), false).unwrap();
+    assert_eq!(rows_as_text(&db, USAGE_ROWS), good_usage());
+}
+
+#[test]
+fn a_part_missing_a_column_is_named_and_nothing_loads() {
+    let db = Db::open_in_memory().unwrap();
+    load_dir(&db, &fixture("good"), false).unwrap();
+    let before = fingerprint(&db);
+    let dir = dataset_with_parts(
+        "usage",
+        &[
+            (
+                "part-0.csv",
+                "account_id,user_id,occurred_at\nA-1,u1,2026-11-20T09:00:00Z\n",
+            ),
+            (
+                "part-1.csv",
+                "account_id,occurred_at\nA-1,2026-11-20T09:00:00Z\n",
+            ),
+        ],
+    );
+    let error = load_dir(&db, dir.path(), false).unwrap_err().to_string();
+    assert_eq!(
+        error,
+        "usage/part-1.csv:1: missing required column user_id (rule: usage needs account_id, user_id, occurred_at)"
+    );
+    assert_eq!(fingerprint(&db), before);
+}
+
+#[test]
+fn a_bad_row_in_a_part_is_named_by_its_part_and_line() {
+    let db = Db::open_in_memory().unwrap();
+    load_dir(&db, &fixture("good"), false).unwrap();
+    let before = fingerprint(&db);
+    let dir = dataset_with_parts(
+        "usage",
+        &[
+            (
+                "date=2026-11-19/part-0.csv",
+                "account_id,user_id,occurred_at\nA-1,u1,2026-11-19T09:00:00Z\n",
+            ),
+            (
+                "date=2026-11-20/part-0.csv",
+                "account_id,user_id,occurred_at,count\nA-1,u1,2026-11-20T09:00:00Z,1\nA-1,u2,2026-11-20T10:00:00Z,2.5\n",
+            ),
+        ],
+    );
+    let error = load_dir(&db, dir.path(), false).unwrap_err().to_string();
+    assert_eq!(
+        error,
+        format!(
+            "usage/date=2026-11-20/part-0.csv: 1 row breaks the data contract; nothing was loaded\n  usage/date=2026-11-20/part-0.csv:3:4: count must be a whole number (found \"2.5\"){SKIP_HINT}"
+        )
+    );
+    assert_eq!(fingerprint(&db), before);
+}
+
+#[test]
+fn a_key_repeated_across_parts_breaks_uniqueness_at_the_later_part() {
+    let db = Db::open_in_memory().unwrap();
+    load_dir(&db, &fixture("good"), false).unwrap();
+    let before = fingerprint(&db);
+    let header = "ticket_id,account_id,opened_at,closed_at,priority,subject";
+    let dir = dataset_with_parts(
+        "tickets",
+        &[
+            (
+                "part-0.csv",
+                &format!(
+                    "{header}\n4411,A-1,2026-11-01T10:00:00Z,,urgent,one\n4412,A-2,2026-10-01T10:00:00Z,,normal,two\n"
+                ),
+            ),
+            (
+                "part-1.csv",
+                &format!(
+                    "{header}\n4413,A-2,2026-10-03T10:00:00Z,,low,three\n4411,A-1,2026-11-02T10:00:00Z,,low,again\n"
+                ),
+            ),
+        ],
+    );
+    let error = load_dir(&db, dir.path(), false).unwrap_err().to_string();
+    assert_eq!(
+        error,
+        format!(
+            "tickets/ (2 parts): 1 row breaks the data contract; nothing was loaded\n  tickets/part-1.csv:3:1: ticket_id must be unique (repeats an earlier row) (found \"4411\"){SKIP_HINT}"
+        )
+    );
+    assert_eq!(fingerprint(&db), before);
+
+    // Set aside with --skip-bad-rows, the later row goes to the rejects file by its part.
+    let summary = load_dir(&db, dir.path(), true).unwrap();
+    let tickets = summary
+        .tables
+        .iter()
+        .find(|t| t.table == "tickets")
+        .unwrap();
+    assert_eq!((tickets.rows, tickets.rejected), (3, 1));
+    let rejects = std::fs::read_to_string(summary.rejects_file.unwrap()).unwrap();
+    assert!(
+        rejects.contains("tickets,tickets/part-1.csv,3,ticket_id"),
+        "{rejects}"
+    );
+}
+
+#[test]
+fn a_folder_and_a_file_for_one_table_is_an_error() {
+    let db = Db::open_in_memory().unwrap();
+    let dir = dataset_with(&[]);
+    std::fs::create_dir(dir.path().join("usage")).unwrap();
+    std::fs::copy(
+        fixture("good/usage.csv"),
+        dir.path().join("usage/part-0.csv"),
+    )
+    .unwrap();
+    let error = load_dir(&db, dir.path(), false).unwrap_err().to_string();
+    assert_eq!(
+        error,
+        format!(
+            "{}: both the folder usage/ and usage.csv are present; keep one file per table",
+            dir.path().display()
+        )
+    );
+}
+
+#[test]
+fn a_folder_without_parts_and_a_stray_file_in_one_are_errors() {
+    let db = Db::open_in_memory().unwrap();
+    let dir = dataset_with_parts("usage", &[("_SUCCESS", "")]);
+    let error = load_dir(&db, dir.path(), false).unwrap_err().to_string();
+    assert_eq!(
+        error,
+        "usage/: holds no part with rows (rule: a table's folder holds .csv, .csv.gz or .parquet parts)"
+    );
+    let dir = dataset_with_parts("usage", &[("part-0.json", "{}")]);
+    let error = load_dir(&db, dir.path(), false).unwrap_err().to_string();
+    assert_eq!(
+        error,
+        "usage/part-0.json: is not a part file (rule: a table's folder holds .csv, .csv.gz or .parquet parts)"
+    );
+}

@@ -69,10 +69,13 @@ fn print_progress(event: LoadEvent) {
     let interactive = std::io::stderr().is_terminal();
     let mut err = std::io::stderr();
     let _ = match event {
+        // A folder's parts are read one after another on the same line.
         LoadEvent::Staging { table, file } if interactive => {
-            write!(err, "  {table:<10} reading {file} …")
+            write!(err, "\r\x1b[2K  {table:<10} reading {} …", printable(file))
         }
-        LoadEvent::Staging { table, file } => writeln!(err, "{table}: reading {file}"),
+        LoadEvent::Staging { table, file } => {
+            writeln!(err, "{table}: reading {}", printable(file))
+        }
         LoadEvent::Staged {
             table,
             rows,
@@ -102,7 +105,9 @@ fn load_table(tables: &[load::TableSummary]) -> String {
     for t in tables {
         table.row(vec![
             t.table.to_owned(),
-            t.file.clone().unwrap_or_else(|| "—".to_owned()),
+            t.file
+                .as_deref()
+                .map_or_else(|| "—".to_owned(), |f| printable(f).into_owned()),
             group_digits(t.rows as f64),
             group_digits(t.orphans as f64),
             group_digits(t.rejected as f64),

@@ -43,6 +43,9 @@ pub const CLEAR_TABLE: &str = sql!("load/clear_table.sql");
 pub const CLEAR_LOAD_INFO: &str = sql!("load/clear_load_info.sql");
 pub const CREATE_STAGE: &str = sql!("load/create_stage.sql");
 pub const DROP_STAGE: &str = sql!("load/drop_stage.sql");
+pub const FIRST_PART: &str = sql!("load/first_part.sql");
+pub const APPEND_PART: &str = sql!("load/append_part.sql");
+pub const STAGE_ROWS: &str = sql!("load/stage_rows.sql");
 pub const PRUNE_STAGE: &str = sql!("load/prune_stage.sql");
 pub const RESET_READER_REJECTS: &str = sql!("load/reset_reader_rejects.sql");
 pub const READER_REJECTS: &str = sql!("load/reader_rejects.sql");
@@ -84,6 +87,9 @@ pub const ALL: &[(&str, &str)] = &[
     ("load/clear_load_info.sql", CLEAR_LOAD_INFO),
     ("load/create_stage.sql", CREATE_STAGE),
     ("load/drop_stage.sql", DROP_STAGE),
+    ("load/first_part.sql", FIRST_PART),
+    ("load/append_part.sql", APPEND_PART),
+    ("load/stage_rows.sql", STAGE_ROWS),
     ("load/prune_stage.sql", PRUNE_STAGE),
     ("load/reset_reader_rejects.sql", RESET_READER_REJECTS),
     ("load/reader_rejects.sql", READER_REJECTS),

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::rejects::write_rejects_if_any;
-use super::source::{TABLES, inspect};
+use super::source::{Input, TABLES, inspect};
 use super::{
     LoadEvent, LoadOptions, LoadSummary, drop_stages, known_accounts, record_load,
     refuse_gutted_tables, stage_all, summarise,
@@ -74,10 +74,10 @@ pub fn merge(
             .iter()
             .find(|t| t.contract.name == imported.table)
             .expect("adapters produce contract tables");
-        let mut source = inspect(db, spec, imported.path, TextEncoding::Utf8)?;
+        let mut source = inspect(db, spec, imported.path, TextEncoding::Utf8, None)?;
         source.file = imported.label;
         source.origins = Some(imported.origins);
-        sources.push(source);
+        sources.push(Input::file(source));
     }
     // Accounts first, as in a load: the other tables are checked against them.
     sources.sort_by_key(|s| {

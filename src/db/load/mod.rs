@@ -5,6 +5,7 @@
 //! sets the offenders aside) are the input tables replaced, in one transaction.
 
 mod merge;
+mod parts;
 mod rejects;
 mod source;
 mod stage;
@@ -14,7 +15,7 @@ use std::time::{Duration, Instant};
 
 pub use merge::{Examples, ImportedTable, MergeSummary, RowOrigins, merge};
 use rejects::write_rejects_if_any;
-use source::{Source, TABLES, file_error, find_files, inspect};
+use source::{Input, TABLES, file_error, find_files, open};
 use stage::{Staged, stage};
 
 use super::csv_file::TextEncoding;
@@ -69,9 +70,9 @@ pub fn load(
     on_event: &mut dyn FnMut(LoadEvent),
 ) -> Result<LoadSummary> {
     let start = Instant::now();
-    let sources: Vec<Source> = find_files(dir)?
+    let sources: Vec<Input> = find_files(dir)?
         .into_iter()
-        .map(|(spec, path)| inspect(db, spec, path, options.encoding))
+        .map(|(spec, found)| open(db, spec, found, options.encoding))
         .collect::<Result<_>>()?;
     drop_stages(db);
     let staged = stage_all(db, &sources, options, on_event);
@@ -127,7 +128,7 @@ pub fn load(
 
 fn record_load(
     conn: &duckdb::Connection,
-    source: &Source,
+    source: &Input,
     staged: &Staged,
     rows_in_table: u64,
 ) -> Result<()> {
@@ -135,7 +136,7 @@ fn record_load(
         queries::RECORD_LOAD,
         duckdb::params![
             source.spec.contract.name,
-            source.file,
+            source.label,
             rows_in_table,
             staged.orphans,
             staged.rejected.len() as u64,
@@ -150,7 +151,7 @@ fn record_load(
 /// loading the rest would empty the portfolio with exit 0. Refused; the rejects file, already
 /// written, lists them.
 fn refuse_gutted_tables(
-    sources: &[Source],
+    sources: &[Input],
     staged: &[Staged],
     rejects_file: Option<&Path>,
 ) -> Result<()> {
@@ -163,7 +164,7 @@ fn refuse_gutted_tables(
                 format!("; they are listed, with reasons, in {}", p.display())
             });
             return Err(LoadError::File {
-                file: source.file.clone(),
+                file: source.label.clone(),
                 message: format!(
                     "{rejected} of {total} rows break the data contract, too many to set aside \
                      (rule: --skip-bad-rows skips a few bad rows, never most of a table{}); \
@@ -179,7 +180,7 @@ fn refuse_gutted_tables(
 
 /// One summary line per named table; a table without a source read nothing.
 fn summarise(
-    sources: &[Source],
+    sources: &[Input],
     staged: &[Staged],
     tables: impl Iterator<Item = &'static str>,
 ) -> Vec<TableSummary> {
@@ -188,7 +189,7 @@ fn summarise(
             |table| match sources.iter().position(|s| s.spec.contract.name == table) {
                 Some(i) => TableSummary {
                     table,
-                    file: Some(sources[i].file.clone()),
+                    file: Some(sources[i].label.clone()),
                     rows: staged[i].loaded,
                     orphans: staged[i].orphans,
                     rejected: staged[i].rejected.len() as u64,
@@ -220,33 +221,42 @@ fn known_accounts(accounts_staged: bool) -> &'static str {
 /// Stages left by a failed (or killed) load hold nothing anyone needs.
 fn drop_stages(db: &Db) {
     for spec in TABLES {
-        let stage = format!("stage_{}", spec.contract.name);
-        // A stage that is not there (it became the table) is not an error.
-        let _ = db
-            .conn()
-            .execute_batch(&queries::fill(queries::DROP_STAGE, &[("stage", &stage)]));
+        for stage in [
+            format!("stage_{}", spec.contract.name),
+            format!("stage_{}_part", spec.contract.name),
+        ] {
+            // A stage that is not there (it became the table) is not an error.
+            let _ = db
+                .conn()
+                .execute_batch(&queries::fill(queries::DROP_STAGE, &[("stage", &stage)]));
+        }
     }
 }
 
 fn stage_all(
     db: &Db,
-    sources: &[Source],
+    sources: &[Input],
     options: &LoadOptions,
     on_event: &mut dyn FnMut(LoadEvent),
 ) -> Result<Vec<Staged>> {
     let mut staged = Vec::new();
+    let accounts = known_accounts(sources.iter().any(|s| s.spec.contract.name == "accounts"));
     for source in sources {
-        on_event(LoadEvent::Staging {
-            table: source.spec.contract.name,
-            file: &source.file,
-        });
         let started = Instant::now();
-        let accounts = known_accounts(sources.iter().any(|s| s.spec.contract.name == "accounts"));
-        let outcome = stage(db, source, options.skip_bad_rows, accounts)?;
+        let outcome = match source.parts.as_slice() {
+            [file] if !file.is_part => {
+                on_event(LoadEvent::Staging {
+                    table: source.spec.contract.name,
+                    file: &file.file,
+                });
+                stage(db, file, options.skip_bad_rows, accounts)?
+            }
+            _ => parts::stage_parts(db, source, options.skip_bad_rows, accounts, on_event)?,
+        };
         let read = outcome.loaded + outcome.orphans + outcome.rejected.len() as u64;
         if source.spec.contract.name == "accounts" && read == 0 {
             return Err(file_error(
-                &source.file,
+                &source.label,
                 "has no rows (rule: accounts needs at least one account)",
             ));
         }

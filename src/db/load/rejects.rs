@@ -3,13 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
-use super::source::Source;
+use super::source::Input;
 use super::stage::Staged;
 use crate::error::{Error, Result};
 
 pub(super) fn write_rejects_if_any(
     path: &Path,
-    sources: &[Source],
+    sources: &[Input],
     staged: &[Staged],
 ) -> Result<Option<PathBuf>> {
     if staged.iter().all(|s| s.rejected.is_empty()) {
@@ -20,7 +20,7 @@ pub(super) fn write_rejects_if_any(
 }
 
 /// The rows set aside by `--skip-bad-rows`, each with where it was and why.
-pub(super) fn write_rejects(path: &Path, sources: &[Source], staged: &[Staged]) -> Result<()> {
+pub(super) fn write_rejects(path: &Path, sources: &[Input], staged: &[Staged]) -> Result<()> {
     crate::file::write_whole(path, |mut out| {
         crate::csv::write_safe_row(
             &mut out,

@@ -77,14 +77,51 @@ pub(super) const TABLES: &[TableSpec] = &[
     },
 ];
 
+/// Where a table's rows are: one file, or a folder of part files as warehouses unload them.
+pub(super) enum Found {
+    File(PathBuf),
+    Parts(PathBuf),
+}
+
+/// A table's input: its file, or every part of its folder, in path order.
+pub(super) struct Input {
+    pub(super) spec: &'static TableSpec,
+    /// The file's name, or the folder's with the number of parts ("usage/ (64 parts)").
+    pub(super) label: String,
+    /// Columns outside the contract, each once however many parts carry it.
+    pub(super) ignored: Vec<String>,
+    pub(super) parts: Vec<Source>,
+}
+
+impl Input {
+    pub(super) fn file(source: Source) -> Input {
+        Input {
+            spec: source.spec,
+            label: source.file.clone(),
+            ignored: source.ignored.clone(),
+            parts: vec![source],
+        }
+    }
+
+    pub(super) fn stage_table(&self) -> String {
+        format!("stage_{}", self.spec.contract.name)
+    }
+}
+
 /// A file found for a table, and how its columns map onto the contract.
 pub(super) struct Source {
     pub(super) spec: &'static TableSpec,
     pub(super) path: PathBuf,
+    /// The name errors give: the file's, or a part's path from the data folder.
     pub(super) file: String,
     pub(super) format: Format,
     /// For each contract column, its 0-based position in the file.
     pub(super) positions: Vec<Option<usize>>,
+    /// For each contract column the file lacks, a value its part's folder names
+    /// (`feature=reports/`).
+    pub(super) partition_values: Vec<Option<String>>,
+    /// Whether this is one part of a folder (staged apart, then appended to the table's stage).
+    pub(super) is_part: bool,
     pub(super) ignored: Vec<String>,
     /// A UTF-8 copy of a file in another encoding, read instead of `path`'s original.
     pub(super) _transcoded: Option<tempfile::TempDir>,
@@ -103,8 +140,9 @@ pub(super) enum Format {
     },
 }
 
-/// Finds each table's file in `dir`: `<table>.csv`, `.csv.gz` or `.parquet`, any case.
-pub(super) fn find_files(dir: &Path) -> Result<Vec<(&'static TableSpec, PathBuf)>> {
+/// Finds each table's file in `dir`: `<table>.csv`, `.csv.gz` or `.parquet`, any case, or a
+/// folder named `<table>` holding its parts.
+pub(super) fn find_files(dir: &Path) -> Result<Vec<(&'static TableSpec, Found)>> {
     let entries = std::fs::read_dir(dir).map_err(|_| LoadError::NoFolder(dir.to_path_buf()))?;
     let mut names: Vec<(String, PathBuf)> = entries
         .filter_map(|e| e.ok())
@@ -113,34 +151,174 @@ pub(super) fn find_files(dir: &Path) -> Result<Vec<(&'static TableSpec, PathBuf)
     names.sort();
     let mut found = Vec::new();
     for spec in TABLES {
+        let table = spec.contract.name;
         let candidates: Vec<&(String, PathBuf)> = names
             .iter()
-            .filter(|(n, _)| {
-                [".csv", ".csv.gz", ".parquet"]
-                    .iter()
-                    .any(|ext| *n == format!("{}{ext}", spec.contract.name))
+            .filter(|(n, path)| {
+                (*n == table && path.is_dir())
+                    || [".csv", ".csv.gz", ".parquet"]
+                        .iter()
+                        .any(|ext| *n == format!("{table}{ext}"))
             })
             .collect();
         match candidates.as_slice() {
-            [] if spec.contract.name == "accounts" => {
+            [] if table == "accounts" => {
                 return Err(LoadError::NoAccounts {
                     dir: dir.to_path_buf(),
                 }
                 .into());
             }
             [] => {}
-            [(_, path)] => found.push((spec, path.clone())),
+            [(name, path)] if *name == table => found.push((spec, Found::Parts(path.clone()))),
+            [(_, path)] => found.push((spec, Found::File(path.clone()))),
             [first, second, ..] => {
+                let shown = |name: &str| {
+                    if name == table {
+                        format!("the folder {name}/")
+                    } else {
+                        name.to_owned()
+                    }
+                };
                 return Err(LoadError::Ambiguous {
                     dir: dir.to_path_buf(),
-                    first: first.0.clone(),
-                    second: second.0.clone(),
+                    first: shown(&first.0),
+                    second: shown(&second.0),
                 }
                 .into());
             }
         }
     }
     Ok(found)
+}
+
+/// Opens a table's input: its one file, or each part of its folder.
+pub(super) fn open(
+    db: &Db,
+    spec: &'static TableSpec,
+    found: Found,
+    encoding: TextEncoding,
+) -> Result<Input> {
+    match found {
+        Found::File(path) => Ok(Input::file(inspect(db, spec, path, encoding, None)?)),
+        Found::Parts(folder) => {
+            let folder_name = folder
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let mut paths = Vec::new();
+            part_files(&folder, &mut paths).map_err(|e| Error::io(&folder, e))?;
+            paths.sort();
+            let mut parts = Vec::new();
+            let mut ignored: Vec<String> = Vec::new();
+            for path in paths {
+                let relative = path.strip_prefix(&folder).unwrap_or(&path);
+                let label = format!("{folder_name}/{}", relative.to_string_lossy());
+                if !has_data_extension(&path) {
+                    return Err(file_error(
+                        &label,
+                        "is not a part file (rule: a table's folder holds .csv, .csv.gz or .parquet parts)",
+                    ));
+                }
+                // Unloads write empty parts for empty slices; they hold no rows to read.
+                if csv_file::is_empty(&path).map_err(|e| Error::io(&path, e))? {
+                    continue;
+                }
+                let part = inspect(db, spec, path.clone(), encoding, Some((label, relative)))?;
+                for column in &part.ignored {
+                    if !ignored.contains(column) {
+                        ignored.push(column.clone());
+                    }
+                }
+                parts.push(part);
+            }
+            if parts.is_empty() {
+                return Err(file_error(
+                    &format!("{folder_name}/"),
+                    "holds no part with rows (rule: a table's folder holds .csv, .csv.gz or .parquet parts)",
+                ));
+            }
+            let noun = if parts.len() == 1 { "part" } else { "parts" };
+            Ok(Input {
+                spec,
+                label: format!("{folder_name}/ ({} {noun})", parts.len()),
+                ignored,
+                parts,
+            })
+        }
+    }
+}
+
+fn has_data_extension(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    [".csv", ".csv.gz", ".parquet"]
+        .iter()
+        .any(|ext| name.ends_with(ext))
+}
+
+/// Every file under `folder`, at any depth, but for the markers and checksums warehouses
+/// write beside their parts (`_SUCCESS`, `_committed_…`, `.part-0.crc`).
+fn part_files(folder: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(folder)? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('_') || name.starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            part_files(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// The `name=value` folders on a part's path (hive partitions), names trimmed and
+/// lower-cased, values percent-decoded as Spark writes them.
+fn partitions(relative: &Path) -> Vec<(String, String)> {
+    let Some(parent) = relative.parent() else {
+        return Vec::new();
+    };
+    parent
+        .components()
+        .filter_map(|c| {
+            let segment = c.as_os_str().to_string_lossy();
+            let (name, value) = segment.split_once('=')?;
+            // Spark's name for a NULL partition value; an empty value is NULL to the stage.
+            let value = match value {
+                "__HIVE_DEFAULT_PARTITION__" => String::new(),
+                value => percent_decode(value),
+            };
+            Some((name.trim().to_lowercase(), value))
+        })
+        .collect()
+}
+
+fn percent_decode(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 pub(super) fn file_error(file: &str, message: impl Into<String>) -> Error {
@@ -157,11 +335,18 @@ pub(super) fn inspect(
     spec: &'static TableSpec,
     path: PathBuf,
     encoding: TextEncoding,
+    part: Option<(String, &Path)>,
 ) -> Result<Source> {
-    let file = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let is_part = part.is_some();
+    let (file, partitions) = match part {
+        Some((label, relative)) => (label, partitions(relative)),
+        None => (
+            path.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            Vec::new(),
+        ),
+    };
     if path.is_dir() {
         return Err(file_error(&file, "is a directory, not a file"));
     }
@@ -260,12 +445,24 @@ pub(super) fn inspect(
             None => ignored.push(raw_name.trim().to_owned()),
         }
     }
+    // Partition folders are columns too: one the file lacks takes the folder's value.
+    let mut partition_values = vec![None; spec.contract.columns.len()];
+    for (name, value) in partitions {
+        match spec.contract.columns.iter().position(|c| c.name == name) {
+            Some(i) if positions[i].is_none() => partition_values[i] = Some(value),
+            _ => {
+                if !ignored.contains(&name) {
+                    ignored.push(name);
+                }
+            }
+        }
+    }
     if let Some(missing) = spec
         .contract
         .columns
         .iter()
-        .zip(&positions)
-        .find(|(c, p)| c.required && p.is_none())
+        .zip(positions.iter().zip(&partition_values))
+        .find(|(c, (p, v))| c.required && p.is_none() && v.is_none())
     {
         let required: Vec<&str> = spec
             .contract
@@ -288,6 +485,8 @@ pub(super) fn inspect(
         file,
         format,
         positions,
+        partition_values,
+        is_part,
         ignored,
         _transcoded: transcoded,
         origins: None,
@@ -306,20 +505,26 @@ impl Source {
                 format!(
                     "read_csv(?, header = false, skip = 1, delim = '{}', quote = '\"', escape = '\"', \
                      auto_detect = false, max_line_size = {}, columns = {{{}}}, \
-                     store_rejects = {store_rejects})",
+                     store_rejects = {store_rejects}, hive_partitioning = false)",
                     *delimiter as char,
                     csv_file::MAX_RECORD_BYTES,
                     columns.join(", ")
                 )
             }
-            Format::Parquet { .. } => "read_parquet(?)".to_owned(),
+            // Partitions come from the part's own path (see `partitions`), the same for CSV.
+            Format::Parquet { .. } => "read_parquet(?, hive_partitioning = false)".to_owned(),
         }
     }
 
-    /// The SQL for one contract column: the file's column as text, or NULL when it is absent.
+    /// The SQL for one contract column: the file's column as text, its partition folder's
+    /// value, or NULL when it is absent.
     pub(super) fn column_sql(&self, index: usize) -> String {
         match (self.positions[index], &self.format) {
-            (None, _) => "NULL::VARCHAR".to_owned(),
+            (None, _) => match &self.partition_values[index] {
+                // A folder name is data: a SQL string literal, its quotes doubled.
+                Some(value) => format!("'{}'::VARCHAR", value.replace('\'', "''")),
+                None => "NULL::VARCHAR".to_owned(),
+            },
             (Some(p), Format::Csv { .. }) => format!("c{p}"),
             (Some(p), Format::Parquet { quoted_names }) => {
                 format!("CAST({} AS VARCHAR)", quoted_names[p])
@@ -327,8 +532,13 @@ impl Source {
         }
     }
 
+    /// A part is staged apart, then appended to its table's stage.
     pub(super) fn stage_table(&self) -> String {
-        format!("stage_{}", self.spec.contract.name)
+        if self.is_part {
+            format!("stage_{}_part", self.spec.contract.name)
+        } else {
+            format!("stage_{}", self.spec.contract.name)
+        }
     }
 
     pub(super) fn column_index(&self, column: &str) -> usize {

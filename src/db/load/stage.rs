@@ -15,6 +15,8 @@ pub(super) struct Staged {
     pub(super) orphans: u64,
     /// Rows set aside (only with --skip-bad-rows).
     pub(super) rejected: Vec<Problem>,
+    /// The lines of rows the CSV reader could not split (set aside with --skip-bad-rows).
+    pub(super) unreadable_lines: Vec<u64>,
 }
 
 pub(super) fn first_line(e: &duckdb::Error) -> String {
@@ -155,52 +157,14 @@ pub(super) fn stage(
     } else {
         SHOWN_PROBLEMS as i64
     };
-    let mut rows = Vec::new();
-    if problems > 0 {
-        let mut stmt = conn.prepare(&queries::fill(
-            queries::STAGE_PROBLEMS,
-            &[("stage", &stage)],
-        ))?;
-        let found = stmt.query_map([limit], |r| {
-            Ok((
-                r.get::<_, u64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        })?;
-        for row in found {
-            let (rowid, column, rule, value) = row?;
-            rows.push((
-                rowid,
-                Problem {
-                    file: source.file.clone(),
-                    line: rowid + 1,
-                    column_index: source.column_index(&column),
-                    column,
-                    rule,
-                    value,
-                    record: None,
-                    hint: None,
-                },
-            ));
-        }
-        if source.origins.is_some() {
-            for (rowid, problem) in rows.iter_mut() {
-                source.trace(*rowid, problem);
-            }
-        } else if source.is_csv() {
-            let skipped: Vec<u64> = unreadable.iter().map(|p| p.line).collect();
-            let rowids: Vec<u64> = rows.iter().map(|(r, _)| *r).collect();
-            let located = csv_file::locate_records(&source.path, &rowids, &skipped)
-                .map_err(|e| Error::io(&source.path, e))?;
-            for ((_, problem), (line, record)) in rows.iter_mut().zip(located) {
-                problem.line = line;
-                problem.record = Some(record);
-            }
-        }
-    }
-    let mut listed: Vec<Problem> = rows.into_iter().map(|(_, p)| p).chain(unreadable).collect();
+    let skipped: Vec<u64> = unreadable.iter().map(|p| p.line).collect();
+    let rows = if problems > 0 {
+        broken_rows(db, &stage, limit)?
+    } else {
+        Vec::new()
+    };
+    let rows = place(source, rows, &skipped)?;
+    let mut listed: Vec<Problem> = rows.into_iter().chain(unreadable).collect();
     listed.sort_by_key(|p| p.line);
     if !skip_bad_rows && problems > 0 {
         return Err(LoadError::Rules {
@@ -216,7 +180,65 @@ pub(super) fn stage(
         rules_column,
         orphans,
         rejected: listed,
+        unreadable_lines: skipped,
     })
+}
+
+/// A row of a stage that breaks a rule: its rowid, and the column, rule and value.
+pub(super) type BrokenRow = (u64, String, String, String);
+
+/// The rows of a stage that break a rule, in stage order, at most `limit`.
+pub(super) fn broken_rows(db: &Db, stage: &str, limit: i64) -> Result<Vec<BrokenRow>> {
+    let mut stmt = db
+        .conn()
+        .prepare(&queries::fill(queries::STAGE_PROBLEMS, &[("stage", stage)]))?;
+    let found = stmt.query_map([limit], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+    })?;
+    Ok(found.collect::<Result<_, _>>()?)
+}
+
+/// Where each broken row of `source` is: its file's line and record (rowids count the records
+/// the reader kept, so the `skipped` lines it set aside are stepped over), or, for an import,
+/// the vendor's file and line.
+pub(super) fn place(
+    source: &Source,
+    rows: Vec<BrokenRow>,
+    skipped: &[u64],
+) -> Result<Vec<Problem>> {
+    let mut rows: Vec<(u64, Problem)> = rows
+        .into_iter()
+        .map(|(rowid, column, rule, value)| {
+            let problem = Problem {
+                file: source.file.clone(),
+                line: rowid + 1,
+                column_index: source.column_index(&column),
+                column,
+                rule,
+                value,
+                record: None,
+                hint: None,
+            };
+            (rowid, problem)
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    if source.origins.is_some() {
+        for (rowid, problem) in rows.iter_mut() {
+            source.trace(*rowid, problem);
+        }
+    } else if source.is_csv() {
+        let rowids: Vec<u64> = rows.iter().map(|(r, _)| *r).collect();
+        let located = csv_file::locate_records(&source.path, &rowids, skipped)
+            .map_err(|e| Error::io(&source.path, e))?;
+        for ((_, problem), (line, record)) in rows.iter_mut().zip(located) {
+            problem.line = line;
+            problem.record = Some(record);
+        }
+    }
+    Ok(rows.into_iter().map(|(_, p)| p).collect())
 }
 
 /// Stages a CSV without the full stage's per-row rules, when the table has such a path and
@@ -237,11 +259,8 @@ pub(super) fn stage_typed(db: &Db, source: &Source) -> Result<bool> {
         .contract
         .columns
         .iter()
-        .zip(&source.positions)
-        .map(|(column, position)| {
-            let sql = position.map_or_else(|| "NULL::VARCHAR".to_owned(), |p| format!("c{p}"));
-            (column.name, sql)
-        })
+        .enumerate()
+        .map(|(i, column)| (column.name, source.column_sql(i)))
         .collect();
     fills.push(("source", source.reader_sql(false)));
     fills.push(("stage", stage.clone()));
