@@ -81,6 +81,7 @@ fn dataset() -> Dataset {
         as_of: "2026-11-20".parse().unwrap(),
         freshness: None,
         updating: false,
+        key: String::new(),
     }
 }
 

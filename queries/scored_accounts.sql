@@ -2,4 +2,4 @@
 -- accounts first, then by priority, then by account_id. $1 = t, $2 = the cutoff for console
 -- actions.
 SELECT * FROM scored_rows($1::DATE, $2::TIMESTAMP)
-ORDER BY len(reasons) > 0 DESC, priority DESC, account_id
+ORDER BY queue_rank(reasons, priority, account_id)

@@ -10,13 +10,15 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use serde::Serialize;
 
-use crate::app::{self, Action, App, keymap};
-use crate::db::Db;
+use crate::app::{self, Action, App, Effect, keymap};
+use crate::db::actions::{ActionKind, NewAction};
+use crate::db::{Db, queries};
 use crate::error::Result;
 use crate::model::Model;
 use crate::model::queue;
 use crate::model::score;
 use crate::ui::{self, theme::Theme};
+use crate::worker::{Scoring, Worker};
 
 #[derive(Debug, Serialize)]
 pub struct ConsoleBench {
@@ -27,6 +29,15 @@ pub struct ConsoleBench {
     pub first_queue_frame_ms: f64,
     /// A second start: open the database again and draw the queue kept by the first.
     pub kept_queue_frame_ms: f64,
+    /// A touch logged (as the worker writes it) until the queue shows its account re-scored:
+    /// the re-score of that account, its new place, and the frame. Over `actions` touches on
+    /// accounts across the queue; they are taken back afterwards.
+    pub actions: usize,
+    pub action_to_queue_frame_p50_ms: f64,
+    pub action_to_queue_frame_max_ms: f64,
+    /// Of that, from the action saved (the worker's first reply) to the frame: the re-score
+    /// of the account (`queue::refresh`) and its new place on screen.
+    pub rescore_p50_ms: f64,
     pub keypresses: usize,
     pub key_to_frame_p50_ms: f64,
     pub key_to_frame_p99_ms: f64,
@@ -47,6 +58,77 @@ pub struct ConsoleBench {
     pub tasks_key_to_frame_p99_ms: f64,
     pub tasks_key_to_frame_max_ms: f64,
     pub peak_rss_mb: Option<f64>,
+}
+
+const BENCH_AUTHOR: &str = "retain bench-console";
+
+/// Touches logged through the console's own worker on accounts across the queue, each timed
+/// from the key's effect until the queue on screen shows its account re-scored (sorted), with
+/// the worker's part (sorted). The touches are taken back and the kept queue forgotten (its
+/// rows hold them), whatever happened.
+fn act(
+    db_path: &Path,
+    app: &mut App,
+    terminal: &mut Terminal<TestBackend>,
+    theme: Theme,
+) -> Result<(Vec<f64>, Vec<f64>)> {
+    const ACTIONS: usize = 20;
+    let (replies, inbox) = std::sync::mpsc::channel();
+    let scoring = Scoring {
+        model: app.model.clone(),
+        team: None,
+        playbook: crate::plays::Playbook::default_playbook(),
+        previous: None,
+    };
+    let worker = Worker::spawn(db_path.to_path_buf(), scoring, replies);
+    let mut frames = Vec::new();
+    let mut rescores = Vec::new();
+    let count = app.accounts().len();
+    let mut measured = Ok(());
+    for i in 0..ACTIONS.min(count) {
+        let account_id = app.accounts()[i * count / ACTIONS].account_id.clone();
+        let mut touch = NewAction::new(&account_id, ActionKind::Touch, BENCH_AUTHOR);
+        touch.detail = Some("call".to_owned());
+        let started = Instant::now();
+        worker.perform(Effect::Record(touch), app);
+        let mut saved_at = None;
+        loop {
+            match inbox.recv() {
+                Ok(action @ Action::Saved { .. }) => {
+                    saved_at = Some(Instant::now());
+                    app::update(app, action);
+                }
+                Ok(action @ Action::Rescored(_)) => {
+                    app::update(app, action);
+                    break;
+                }
+                Ok(Action::Failed(e)) => measured = Err(crate::error::Error::Usage(e)),
+                Ok(other) => {
+                    app::update(app, other);
+                }
+                Err(_) => break,
+            }
+            if measured.is_err() {
+                break;
+            }
+        }
+        drawn(terminal.draw(|f| ui::render(app, theme, f)));
+        frames.push(ms(started.elapsed()));
+        if let Some(saved_at) = saved_at {
+            rescores.push(ms(saved_at.elapsed()));
+        }
+        if measured.is_err() {
+            break;
+        }
+    }
+    worker.finish();
+    let db = Db::open(db_path)?;
+    db.conn().execute(queries::FORGET_AUTHOR, [BENCH_AUTHOR])?;
+    queue::forget_kept(&db)?;
+    measured?;
+    frames.sort_by(f64::total_cmp);
+    rescores.sort_by(f64::total_cmp);
+    Ok((frames, rescores))
 }
 
 /// The p-th quantile of sorted timings.
@@ -174,6 +256,10 @@ pub fn run(db_path: &Path, keypresses: usize) -> Result<ConsoleBench> {
     app::update(&mut app, Action::Loaded(Box::new(kept)));
     drawn(terminal.draw(|f| ui::render(&app, theme, f)));
     let kept_queue_frame = restarted.elapsed();
+    // The worker opens the database for each request, as in the console.
+    drop(db);
+    let (action_frames, rescores) = act(db_path, &mut app, &mut terminal, theme)?;
+    let db = Db::open(db_path)?;
 
     let mut by_key: Vec<(String, f64)> = Vec::with_capacity(keypresses);
     let mut timings = press(
@@ -240,6 +326,10 @@ pub fn run(db_path: &Path, keypresses: usize) -> Result<ConsoleBench> {
         first_frame_ms: ms(first_frame),
         first_queue_frame_ms: ms(first_queue_frame),
         kept_queue_frame_ms: ms(kept_queue_frame),
+        actions: action_frames.len(),
+        action_to_queue_frame_p50_ms: quantile(&action_frames, 0.5),
+        action_to_queue_frame_max_ms: action_frames.last().copied().unwrap_or(0.0),
+        rescore_p50_ms: quantile(&rescores, 0.5),
         keypresses,
         key_to_frame_p50_ms: at(0.5),
         key_to_frame_p99_ms: at(0.99),

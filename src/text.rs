@@ -7,6 +7,17 @@ use unicode_normalization::UnicodeNormalization;
 /// The one text normaliser: NFKC turns full-width `ＡＣＭＥ` into `ACME` and half-width `ｱｸﾒ`
 /// into `アクメ`; then lower case and single spaces.
 pub fn fold(value: &str) -> String {
+    // ASCII is its own NFKC form: lower-casing and joining words is all that is left to do.
+    if value.is_ascii() {
+        let mut folded = String::with_capacity(value.len());
+        for word in value.split_whitespace() {
+            if !folded.is_empty() {
+                folded.push(' ');
+            }
+            folded.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+        }
+        return folded;
+    }
     let normal: String = value.nfkc().collect::<String>().to_lowercase();
     normal.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -2,8 +2,9 @@
 //! a key press never waits on DuckDB, and sends every answer back as an `Action`.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Sender};
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 use chrono::NaiveDate;
 
@@ -13,7 +14,7 @@ use crate::db::plays::{self, TaskChange};
 use crate::db::{Db, console, queries};
 use crate::error::{Error, Result};
 use crate::model::Model;
-use crate::model::queue::{self, CachedQueue, QueueScope};
+use crate::model::queue::{self, CachedQueue, QueueScope, Refresh, Rescore};
 use crate::model::score::{self, AsOf};
 use crate::report::backtest::{backtest_at, default_backtest_date};
 use crate::report::export::{self, ActionItem, ExportFormat};
@@ -26,13 +27,20 @@ enum Request {
     Reload {
         today: NaiveDate,
     },
+    Refresh {
+        today: NaiveDate,
+    },
     Detail {
         account_id: String,
         as_of: NaiveDate,
         /// The success plan's countdowns and marks count from today.
         today: NaiveDate,
     },
-    Record(NewAction),
+    /// Record the action, then re-score its account: one open of the database for both.
+    Record {
+        action: NewAction,
+        today: NaiveDate,
+    },
     Review {
         today: NaiveDate,
     },
@@ -63,20 +71,6 @@ enum Request {
     },
 }
 
-impl Request {
-    /// Whether the request scores accounts, and so needs the console's model installed.
-    fn scores(&self) -> bool {
-        matches!(
-            self,
-            Request::Reload { .. }
-                | Request::Review { .. }
-                | Request::ModelReport
-                | Request::Tasks { .. }
-                | Request::Qbr { .. }
-        )
-    }
-}
-
 /// What the worker needs to score as the console does.
 pub struct Scoring {
     pub model: Model,
@@ -94,15 +88,43 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// Starts the thread. It opens the file for each request and closes it after, so that
-    /// other retain commands (export, review, a second console) can use the database while
-    /// the console is open.
+    /// Starts the thread. It keeps the file open while requests come and closes it after
+    /// `LINGER` without one, so that other retain commands (export, review, a second console),
+    /// which wait up to 5 s for the file, can use it while the console is open; an action
+    /// right after another does not pay for opening it again.
     pub fn spawn(db_path: PathBuf, scoring: Scoring, replies: Sender<Action>) -> Worker {
+        const LINGER: Duration = Duration::from_secs(1);
         let (requests, inbox) = mpsc::channel::<Request>();
         let handle = std::thread::spawn(move || {
-            while let Ok(request) = inbox.recv() {
-                let reply = serve(&db_path, &scoring, request, &replies)
-                    .unwrap_or_else(|e| Action::Failed(e.to_string()));
+            let mut open: Option<Db> = None;
+            loop {
+                let request = match inbox.recv_timeout(LINGER) {
+                    Ok(request) => request,
+                    Err(RecvTimeoutError::Timeout) => {
+                        open = None;
+                        match inbox.recv() {
+                            Ok(request) => request,
+                            Err(_) => break,
+                        }
+                    }
+                    Err(RecvTimeoutError::Disconnected) => break,
+                };
+                let db = match open.take() {
+                    Some(db) => Ok(db),
+                    None => open_for(&db_path, &scoring),
+                };
+                let reply = match db {
+                    Ok(db) => {
+                        let reply = serve(&db, &scoring, request, &replies);
+                        // After a failure the next request starts from a fresh connection.
+                        if reply.is_ok() {
+                            open = Some(db);
+                        }
+                        reply
+                    }
+                    Err(e) => Err(e),
+                };
+                let reply = reply.unwrap_or_else(|e| Action::Failed(e.to_string()));
                 if replies.send(reply).is_err() {
                     break;
                 }
@@ -116,9 +138,13 @@ impl Worker {
         let request = match effect {
             Effect::Quit => return,
             Effect::Reload => Request::Reload { today: app.today },
+            Effect::Refresh => Request::Refresh { today: app.today },
             Effect::LoadReview => Request::Review { today: app.today },
             Effect::LoadModelReport => Request::ModelReport,
-            Effect::Record(action) => Request::Record(action),
+            Effect::Record(action) => Request::Record {
+                action,
+                today: app.today,
+            },
             Effect::Export(items) => Request::Export {
                 items,
                 today: app.today,
@@ -164,37 +190,41 @@ impl Worker {
     }
 }
 
-fn serve(
-    db_path: &Path,
-    scoring: &Scoring,
-    request: Request,
-    replies: &Sender<Action>,
-) -> Result<Action> {
+/// The database as the console scores it: its team folder and model installed.
+fn open_for(db_path: &Path, scoring: &Scoring) -> Result<Db> {
     let db = Db::open(db_path)?.with_team(scoring.team.as_deref())?;
-    if request.scores() {
-        score::install(db.conn(), &scoring.model)?;
-    }
+    score::install(db.conn(), &scoring.model)?;
+    Ok(db)
+}
+
+fn serve(db: &Db, scoring: &Scoring, request: Request, replies: &Sender<Action>) -> Result<Action> {
     match request {
-        Request::Reload { today } => reload(&db, &scoring.model, today, replies),
+        Request::Reload { today } => reload(db, &scoring.model, today, replies),
+        Request::Refresh { today } => refresh(db, &scoring.model, today, replies),
         Request::Detail {
             account_id,
             as_of,
             today,
-        } => console::load_detail(db.conn(), as_of, today, &account_id)
-            .map(|d| Action::DetailLoaded(Box::new(d))),
-        Request::Review { today } => AsOf::resolve(&db, None)
-            .and_then(|as_of| build_review(&db, &scoring.model, as_of, None, today))
+        } => {
+            let detail = console::load_detail(db.conn(), as_of, today, &account_id)?;
+            let scored = queue::kept_account(db, &account_id)?;
+            Ok(Action::DetailLoaded(Box::new(detail), scored.map(Box::new)))
+        }
+        Request::Review { today } => AsOf::resolve(db, None)
+            .and_then(|as_of| build_review(db, &scoring.model, as_of, None, today))
             .map(|r| Action::ReviewLoaded(Box::new(r))),
         Request::ModelReport => {
-            model_report(&db, scoring).map(|r| Action::ModelReportLoaded(Box::new(r)))
+            model_report(db, scoring).map(|r| Action::ModelReportLoaded(Box::new(r)))
         }
-        Request::Record(action) => {
-            actions::record(db.conn(), db.journal(), &action).map(|id| Action::Saved { id, action })
+        Request::Record { action, today } => {
+            let id = actions::record(db.conn(), db.journal(), &action)?;
+            let _ = replies.send(Action::Saved { id, action });
+            refresh(db, &scoring.model, today, replies)
         }
         Request::Tasks { today } => {
-            let as_of = AsOf::resolve(&db, None)?;
+            let as_of = AsOf::resolve(db, None)?;
             let scores = score::score_accounts(db.conn(), as_of)?;
-            crate::plays::runs::sync(&db, &scoring.playbook, &scores, as_of.date, today)?;
+            crate::plays::runs::sync(db, &scoring.playbook, &scores, as_of.date, today)?;
             plays::tasks(db.conn()).map(|t| Action::TasksLoaded(Box::new(t)))
         }
         Request::CloseTask {
@@ -207,15 +237,18 @@ fn serve(
                 Some(reason) => TaskChange::Skipped { reason },
                 None => TaskChange::Done,
             };
-            plays::change_task(&db, task_id, change, today, &author)
-                .map(|task| Action::TaskClosed(Box::new(task), skip_reason.is_none()))
+            let task = plays::change_task(db, task_id, change, today, &author)?;
+            let done = skip_reason.is_none();
+            let _ = replies.send(Action::TaskClosed(Box::new(task), done));
+            // A done task is a touch, which moves its account's recency.
+            refresh(db, &scoring.model, today, replies)
         }
         Request::SnoozeTask {
             task_id,
             until,
             today,
             author,
-        } => plays::change_task(&db, task_id, TaskChange::Snoozed { until }, today, &author)
+        } => plays::change_task(db, task_id, TaskChange::Snoozed { until }, today, &author)
             .map(|task| Action::TaskSnoozed(Box::new(task), until)),
         Request::Export { items, today } => std::env::current_dir()
             .map_err(|e| Error::io(".", e))
@@ -223,13 +256,13 @@ fn serve(
             .map(|path| Action::Written(format!("exported the queue to {}", path.display()))),
         Request::Sync => match (&scoring.team, db.journal()) {
             (Some(team), Some(_)) => {
-                crate::db::journal::sync(&db, team).map(|report| Action::Synced(Box::new(report)))
+                crate::db::journal::sync(db, team).map(|report| Action::Synced(Box::new(report)))
             }
             _ => Ok(Action::Synced(Box::default())),
         },
         Request::Qbr { account_id, today } => {
-            let as_of = AsOf::resolve(&db, None)?;
-            let packet = qbr::gather(&db, &scoring.model, as_of, &account_id, today)?;
+            let as_of = AsOf::resolve(db, None)?;
+            let packet = qbr::gather(db, &scoring.model, as_of, &account_id, today)?;
             let dir = std::env::current_dir().map_err(|e| Error::io(".", e))?;
             let stem = format!("retain-qbr-{}-{today}", file_safe(&account_id));
             keep_numbered(&dir, &stem, "html", |out| {
@@ -237,6 +270,17 @@ fn serve(
             })
             .map(|path| Action::Written(format!("wrote the QBR packet to {}", path.display())))
         }
+    }
+}
+
+/// After actions: the accounts acted on, re-scored (everything, when more than actions
+/// changed since the queue was kept).
+fn refresh(db: &Db, model: &Model, today: NaiveDate, replies: &Sender<Action>) -> Result<Action> {
+    let scope = QueueScope::read(db, &model.hash(), today)?;
+    match queue::refresh(db, &scope)? {
+        Refresh::Rescored(rescore) => Ok(Action::Rescored(Box::new(rescore))),
+        Refresh::Current => Ok(Action::Rescored(Box::new(Rescore::unchanged(&scope)))),
+        Refresh::Full => reload(db, model, today, replies),
     }
 }
 

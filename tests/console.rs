@@ -194,7 +194,8 @@ fn logging_a_touch_with_japanese_text_records_an_action() {
             action: action.clone(),
         },
     );
-    assert_eq!(effects, [Effect::Reload]);
+    // The worker re-scores the account after recording it, unasked.
+    assert!(effects.is_empty(), "{effects:?}");
     assert_eq!(
         app.message,
         Some((Level::Success, "saved: logged a email on A-1".into()))
@@ -387,9 +388,14 @@ fn the_walk_keeps_its_account_through_an_action_and_ends_when_left() {
             action: action.clone(),
         },
     );
-    assert!(effects.contains(&Effect::Reload));
-    let rescored = queue::load_dataset(&db, &Model::default_model().hash(), today()).unwrap();
-    update(&mut app, Action::Loaded(Box::new(rescored)));
+    assert!(!effects.contains(&Effect::Reload), "{effects:?}");
+    // What the worker does after recording: re-score the account acted on.
+    let scope = queue::QueueScope::read(&db, &Model::default_model().hash(), today()).unwrap();
+    let queue::Refresh::Rescored(rescore) = queue::refresh(&db, &scope).unwrap() else {
+        panic!("only an action changed: the acted-on account is re-scored");
+    };
+    assert_eq!(rescore.changed, ["A-1"]);
+    update(&mut app, Action::Rescored(Box::new(rescore)));
     assert_eq!(
         app.selected_account().unwrap().account_id,
         "A-1",
@@ -522,7 +528,8 @@ screen_snapshots! {
         let id = app.selected_account().unwrap().account_id.clone();
         let as_of = app.data.as_ref().unwrap().as_of;
         let detail = console::load_detail(db.conn(), as_of, today(), &id).unwrap();
-        update(app, Action::DetailLoaded(Box::new(detail)));
+        let scored = queue::kept_account(db, &id).unwrap().map(Box::new);
+        update(app, Action::DetailLoaded(Box::new(detail), scored));
     };
     japanese_account_screen: |db, app| {
         while app.selected_account().unwrap().account_id != "A-2" {
@@ -531,7 +538,8 @@ screen_snapshots! {
         update(app, Action::Open);
         let as_of = app.data.as_ref().unwrap().as_of;
         let detail = console::load_detail(db.conn(), as_of, today(), "A-2").unwrap();
-        update(app, Action::DetailLoaded(Box::new(detail)));
+        let scored = queue::kept_account(db, "A-2").unwrap().map(Box::new);
+        update(app, Action::DetailLoaded(Box::new(detail), scored));
     };
     help_screen: |_, app| { update(app, Action::Help); };
     team_screen: |db, app| {
@@ -762,9 +770,143 @@ fn the_team_tab_opens_a_csms_queue_and_reads_the_journal_every_few_seconds() {
         ..Default::default()
     };
     let effects = update(&mut app, Action::Synced(Box::new(news)));
-    assert_eq!(effects, [Effect::Reload]);
+    assert_eq!(effects, [Effect::Refresh]);
     assert_eq!(
         app.message.as_ref().map(|m| m.1.as_str()),
         Some("2 actions from the team")
+    );
+}
+
+/// The kept queue brought up to date one action at a time (`queue::refresh`, applied to the
+/// console's copy) is exactly the live queue a full score gives: the same accounts in the same
+/// order with the same fields, and the same console state, after any sequence of actions.
+#[test]
+fn a_rescore_after_actions_equals_a_full_score() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    use retain::db::actions::{self, NewAction};
+    use retain::model::score::{self, AsOf};
+
+    let db = common::scoring_db();
+    retain::sample_data::load_if_empty(&db).unwrap();
+    let hash = Model::default_model().hash();
+    let as_of = AsOf::resolve(&db, None).unwrap();
+    let step = (0u8..9, 0usize..40, 0i64..40, any::<prop::sample::Index>());
+    let mut runner = TestRunner::new(Config::with_cases(6));
+    runner
+        .run(&prop::collection::vec(step, 1..6), |steps| {
+            let mut data = queue::load_dataset(&db, &hash, today()).unwrap();
+            let mut recorded = Vec::new();
+            for (kind, pick, days, undo) in steps {
+                let account = &data.accounts[pick % data.accounts.len()];
+                let id = account.account_id.clone();
+                let mut action = NewAction::new(&id, ActionKind::Touch, "alice");
+                match kind {
+                    0 => {
+                        action.detail = Some("call".into());
+                        action.until = Some(as_of.date - chrono::Days::new(days as u64));
+                    }
+                    1 => {
+                        action.kind = ActionKind::Flag;
+                        action.body = Some("予算が凍結された".into());
+                        action.until = (days % 2 == 0).then(|| as_of.date + chrono::Days::new(30));
+                    }
+                    2 => {
+                        action.kind = ActionKind::Override;
+                        action.detail = Some(if days % 2 == 0 { "red" } else { "green" }.into());
+                    }
+                    3 => {
+                        action.kind = ActionKind::Resolve;
+                        action.reasons = Some(account.reason_codes());
+                    }
+                    4 => {
+                        action.kind = ActionKind::Snooze;
+                        action.until = Some(today() + chrono::Days::new(7));
+                    }
+                    5 => {
+                        action.kind = ActionKind::NextStep;
+                        action.body = Some("QBR".into());
+                        action.until = Some(today() + chrono::Days::new(days as u64));
+                    }
+                    6 if !recorded.is_empty() => {
+                        let (undone_id, undone_account): &(i64, String) = undo.get(&recorded);
+                        action = NewAction::new(undone_account, ActionKind::Undo, "alice");
+                        action.undoes = Some(*undone_id);
+                    }
+                    7 => {
+                        action.kind = ActionKind::Owner;
+                        action.detail = Some("佐藤 花子".into());
+                    }
+                    _ => {
+                        action.kind = ActionKind::OutcomeAdd;
+                        action.detail = Some("business".into());
+                        action.body = Some("請求処理を自動化".into());
+                        action.until = Some(as_of.date - chrono::Days::new(days as u64));
+                    }
+                }
+                let action_id = actions::record(db.conn(), None, &action).unwrap();
+                if action.kind != ActionKind::Undo {
+                    recorded.push((action_id, action.account_id.clone()));
+                }
+                let scope = queue::QueueScope::read(&db, &hash, today()).unwrap();
+                let queue::Refresh::Rescored(rescore) = queue::refresh(&db, &scope).unwrap() else {
+                    panic!("only actions changed: a re-score");
+                };
+                prop_assert_eq!(&rescore.changed, &vec![action.account_id.clone()]);
+                data.apply(rescore);
+                let mut live = score::score_accounts(db.conn(), as_of).unwrap();
+                for account in &mut live {
+                    account.measures.clear();
+                }
+                prop_assert_eq!(data.accounts.len(), live.len());
+                for (kept, full) in data.accounts.iter().zip(&live) {
+                    prop_assert_eq!(kept, full);
+                }
+                prop_assert_eq!(&data.console, &queue::console_state(db.conn()).unwrap());
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+/// A re-score reads the input tables' part of the score from the copy kept with the queue,
+/// not from the tables (which at 100,000 accounts hold 50 million usage rows).
+#[test]
+fn a_rescore_reads_the_kept_metrics_not_the_input_tables() {
+    use retain::db::actions::{self, NewAction};
+
+    let db = good_db();
+    let hash = Model::default_model().hash();
+    queue::load_dataset(&db, &hash, today()).unwrap();
+    let active = |a: &retain::model::score::AccountScore| {
+        let m = a.measures.iter().find(|m| m.metric == "utilization");
+        m.and_then(|m| m.value)
+    };
+    let before = active(&queue::kept_account(&db, "A-1").unwrap().unwrap());
+    // Behind the console's back (no load, so the kept queue's key still holds): more users.
+    db.conn()
+        .execute_batch(
+            "INSERT INTO usage SELECT u.* REPLACE ('extra-' || i || u.user_id AS user_id)
+             FROM usage u, range(5) r(i) WHERE u.account_id = 'A-1'",
+        )
+        .unwrap();
+    let mut touch = NewAction::new("A-1", ActionKind::Touch, "alice");
+    touch.detail = Some("call".into());
+    actions::record(db.conn(), None, &touch).unwrap();
+    let scope = queue::QueueScope::read(&db, &hash, today()).unwrap();
+    let queue::Refresh::Rescored(rescore) = queue::refresh(&db, &scope).unwrap() else {
+        panic!("a re-score");
+    };
+    assert_eq!(rescore.changed, ["A-1"]);
+    let after = active(&queue::kept_account(&db, "A-1").unwrap().unwrap());
+    assert_eq!(after, before, "the utilization comes from the kept metrics");
+    let as_of = retain::model::score::AsOf::resolve(&db, None).unwrap();
+    let live = retain::model::score::score_account(db.conn(), as_of, "A-1")
+        .unwrap()
+        .unwrap();
+    assert!(
+        active(&live) > before,
+        "scored from the tables, more users: {:?} vs {before:?}",
+        active(&live)
     );
 }

@@ -6,7 +6,8 @@ use chrono::NaiveDate;
 use crate::db::actions::NewAction;
 use crate::db::console::AccountDetail;
 use crate::db::plays::{PlayStats, Task};
-use crate::model::queue::Dataset;
+use crate::model::queue::{Dataset, Rescore};
+use crate::model::score::AccountScore;
 use crate::report::backtest::Backtest;
 use crate::report::export::ActionItem;
 use crate::report::model_diff::ModelDiff;
@@ -119,7 +120,11 @@ pub enum Action {
     },
     /// From the worker:
     Loaded(Box<Dataset>),
-    DetailLoaded(Box<AccountDetail>),
+    /// The accounts acted on, scored again (see `queue::refresh`).
+    Rescored(Box<Rescore>),
+    /// An account's history, and its row of the kept queue with the measures the queue is
+    /// read without.
+    DetailLoaded(Box<AccountDetail>, Option<Box<AccountScore>>),
     ReviewLoaded(Box<Review>),
     ModelReportLoaded(Box<ModelReport>),
     TasksLoaded(Box<Vec<Task>>),
@@ -166,6 +171,9 @@ pub enum Effect {
         until: NaiveDate,
     },
     Reload,
+    /// After actions: re-score the accounts acted on (everything when more than actions
+    /// changed).
+    Refresh,
     Quit,
 }
 

@@ -17,7 +17,7 @@ use crate::db::console::AccountDetail;
 use crate::db::plays::Task;
 use crate::model::Model;
 use crate::model::filter::{AccountFilter, AccountIndex};
-use crate::model::queue::{ConsoleState, Dataset, SortKey};
+use crate::model::queue::{ConsoleState, Dataset, Rescore, SortKey};
 use crate::model::score::AccountScore;
 use crate::report::review::Review;
 use form::TextInput;
@@ -338,11 +338,8 @@ impl App {
             format!("{what}: {} — {}", task.account, task.text),
         );
         self.tasks_pending = true;
-        let mut effects = vec![Effect::LoadTasks];
-        if done {
-            effects.push(Effect::Reload);
-        }
-        effects
+        // The worker re-scores the account (a done task is a touch) and sends it next.
+        vec![Effect::LoadTasks]
     }
 
     fn undo(&mut self) -> Vec<Effect> {
@@ -404,22 +401,18 @@ impl App {
             });
         }
         self.refilter();
-        self.reload_everything()
+        // The worker re-scores the account and sends it next.
+        self.reread_screen()
     }
 
-    /// After actions changed (this CSM's, or the team's from the journal): score the queue
-    /// again, and read again what the screen shows.
-    fn reload_everything(&mut self) -> Vec<Effect> {
+    /// After actions changed (this CSM's, or the team's): read again what the screen shows
+    /// besides the queue.
+    fn reread_screen(&mut self) -> Vec<Effect> {
         self.review = None;
-        let mut effects = vec![Effect::Reload];
+        let mut effects = Vec::new();
         if matches!(self.screen, Screen::Review | Screen::Renewals) && !self.review_pending {
             self.review_pending = true;
             effects.push(Effect::LoadReview);
-        }
-        if self.screen == Screen::Account
-            && let Some(id) = self.selected_account().map(|a| a.account_id.clone())
-        {
-            effects.push(Effect::LoadDetail(id));
         }
         if self.screen == Screen::Tasks && !self.tasks_pending {
             self.tasks_pending = true;
@@ -483,17 +476,75 @@ impl App {
     }
 
     /// The data the worker loaded: indexed once, then shown in the current sort and filters.
+    /// Re-scored accounts from the worker: applied to the queue they were computed from, the
+    /// place kept; any other queue (another program re-scored the kept one) is read again.
+    fn rescored(&mut self, rescore: Rescore) -> Vec<Effect> {
+        let Some(data) = self.data.as_mut() else {
+            return vec![Effect::Reload];
+        };
+        if data.key != rescore.from_key {
+            return vec![Effect::Reload];
+        }
+        if rescore.changed.is_empty() {
+            return Vec::new();
+        }
+        let keep = self.selected_id();
+        let Some(mut data) = self.data.take() else {
+            return Vec::new();
+        };
+        // Only the moved accounts' entries change: at 100,000 accounts, rebuilding the filter's
+        // index took longer than the re-score.
+        let moves = data.apply(rescore);
+        self.index.apply(&moves, &data.accounts);
+        for &position in moves.removed.iter().rev() {
+            self.hidden.remove(position);
+        }
+        for &position in &moves.inserted {
+            self.hidden
+                .insert(position, data.hides(position, self.today));
+        }
+        self.data = Some(data);
+        self.sort_keeping(keep);
+        self.detail_effects()
+    }
+
+    /// The account screen's history and measures, read again for the account on screen.
+    fn detail_effects(&self) -> Vec<Effect> {
+        match self.selected_account() {
+            Some(a) if self.screen == Screen::Account => {
+                vec![Effect::LoadDetail(a.account_id.clone())]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The account on screen's history, and its measures (the queue holds accounts without).
+    fn detail_loaded(&mut self, detail: AccountDetail, scored: Option<AccountScore>) {
+        let Some(&i) = self.view.get(self.selected) else {
+            return;
+        };
+        let Some(data) = self.data.as_mut() else {
+            return;
+        };
+        if data.accounts[i].account_id != detail.account_id {
+            return;
+        }
+        if let Some(scored) = scored.filter(|s| s.account_id == detail.account_id) {
+            data.accounts[i].measures = scored.measures;
+        }
+        self.detail = Some(detail);
+    }
+
     fn loaded(&mut self, data: Dataset) {
         let keep = self.selected_id();
+        self.put_on_screen(data, keep);
+    }
+
+    /// Puts a queue on screen, on the account `keep` when it is still there.
+    fn put_on_screen(&mut self, data: Dataset, keep: Option<String>) {
         self.index = AccountIndex::build(&data.accounts);
-        self.hidden = data
-            .accounts
-            .iter()
-            .map(|a| {
-                data.console
-                    .get(&a.account_id)
-                    .is_some_and(|s| s.hides(a, self.today))
-            })
+        self.hidden = (0..data.accounts.len())
+            .map(|i| data.hides(i, self.today))
             .collect();
         self.data = Some(data);
         self.sort_keeping(keep);
@@ -800,7 +851,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         action,
         Action::Resize { .. }
             | Action::Loaded(_)
-            | Action::DetailLoaded(_)
+            | Action::Rescored(_)
+            | Action::DetailLoaded(..)
             | Action::ReviewLoaded(_)
             | Action::ModelReportLoaded(_)
             | Action::TasksLoaded(_)
@@ -945,20 +997,17 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Loaded(data) => {
             app.loaded(*data);
             app.refresh_tasks();
+            // The queue is read without measures: the account on screen reads its own again.
+            let mut effects = app.detail_effects();
             // The plays start from the live score: once scores are in, bring them up to date.
             if app.tasks.is_none() && !app.tasks_pending {
                 app.tasks_pending = true;
-                return vec![Effect::LoadTasks];
+                effects.push(Effect::LoadTasks);
             }
+            return effects;
         }
-        Action::DetailLoaded(detail) => {
-            if app
-                .selected_account()
-                .is_some_and(|a| a.account_id == detail.account_id)
-            {
-                app.detail = Some(*detail);
-            }
-        }
+        Action::Rescored(rescore) => return app.rescored(*rescore),
+        Action::DetailLoaded(detail, scored) => app.detail_loaded(*detail, scored.map(|s| *s)),
         Action::ReviewLoaded(review) => {
             app.review_pending = false;
             app.review = Some(*review);
@@ -1017,7 +1066,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                         ),
                     );
                 }
-                return app.reload_everything();
+                // The team's actions: re-score the accounts they touched.
+                let mut effects = vec![Effect::Refresh];
+                effects.extend(app.reread_screen());
+                return effects;
             }
         }
         Action::Failed(problem) => {

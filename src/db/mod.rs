@@ -67,6 +67,8 @@ impl Db {
         // The scoring macros read the model tables, which exist once a model is installed
         // (`model::score::install`): scoring without a model fails loudly.
         db.conn.execute_batch(queries::HEALTH)?;
+        db.conn.execute_batch(queries::METRICS_SOURCE)?;
+        db.conn.execute_batch(queries::HEALTH_SCORES)?;
         Ok(db)
     }
 

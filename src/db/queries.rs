@@ -138,6 +138,7 @@ pub const ALL: &[(&str, &str)] = &[
     ("load/problems.sql", STAGE_PROBLEMS),
     ("freshness.sql", FRESHNESS),
     ("health.sql", HEALTH),
+    ("health_scores.sql", HEALTH_SCORES),
     ("model_tables.sql", MODEL_TABLES),
     ("model_insert.sql", MODEL_INSERT),
     ("scored_accounts.sql", SCORED_ACCOUNTS),
@@ -179,6 +180,15 @@ pub const ALL: &[(&str, &str)] = &[
     ("console/cache_exists.sql", QUEUE_CACHE_EXISTS),
     ("console/cache_read.sql", QUEUE_CACHE_READ),
     ("console/cache_store.sql", QUEUE_CACHE_STORE),
+    ("console/cache_forget.sql", QUEUE_CACHE_FORGET),
+    ("console/cache_rescore.sql", QUEUE_CACHE_RESCORE),
+    ("console/cache_changed.sql", QUEUE_CACHE_CHANGED),
+    ("console/cache_account.sql", QUEUE_CACHE_ACCOUNT),
+    ("console/changed_accounts.sql", CHANGED_ACCOUNTS),
+    ("console/forget_author.sql", FORGET_AUTHOR),
+    ("console/kept_metrics_store.sql", KEPT_METRICS_STORE),
+    ("console/kept_metrics_source.sql", KEPT_METRICS_SOURCE),
+    ("metrics_source.sql", METRICS_SOURCE),
 ];
 
 /// Fills `{{name}}` placeholders. Only identifiers and fragments the program generates are
@@ -193,6 +203,7 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
 }
 
 pub const HEALTH: &str = sql!("health.sql");
+pub const HEALTH_SCORES: &str = sql!("health_scores.sql");
 pub const MODEL_TABLES: &str = sql!("model_tables.sql");
 pub const MODEL_INSERT: &str = sql!("model_insert.sql");
 pub const SCORED_ACCOUNTS: &str = sql!("scored_accounts.sql");
@@ -250,4 +261,13 @@ pub const QUEUE_CACHE_KEY: &str = sql!("console/cache_key.sql");
 pub const QUEUE_CACHE_EXISTS: &str = sql!("console/cache_exists.sql");
 pub const QUEUE_CACHE_READ: &str = sql!("console/cache_read.sql");
 pub const QUEUE_CACHE_STORE: &str = sql!("console/cache_store.sql");
+pub const QUEUE_CACHE_FORGET: &str = sql!("console/cache_forget.sql");
+pub const QUEUE_CACHE_RESCORE: &str = sql!("console/cache_rescore.sql");
+pub const QUEUE_CACHE_CHANGED: &str = sql!("console/cache_changed.sql");
+pub const QUEUE_CACHE_ACCOUNT: &str = sql!("console/cache_account.sql");
+pub const CHANGED_ACCOUNTS: &str = sql!("console/changed_accounts.sql");
+pub const FORGET_AUTHOR: &str = sql!("console/forget_author.sql");
+pub const KEPT_METRICS_STORE: &str = sql!("console/kept_metrics_store.sql");
+pub const KEPT_METRICS_SOURCE: &str = sql!("console/kept_metrics_source.sql");
+pub const METRICS_SOURCE: &str = sql!("metrics_source.sql");
 pub const REMEMBER_CONSOLE_MODEL: &str = sql!("console/remember_model.sql");

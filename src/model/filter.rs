@@ -2,6 +2,8 @@
 //! select accounts with it, under one rule: values compare after `text::fold` (case, width,
 //! NFKC), so `alice`, `Alice` and `ＡＬＩＣＥ` are the same owner everywhere.
 
+use std::collections::HashMap;
+
 use super::score::AccountScore;
 use crate::text::fold;
 
@@ -71,33 +73,119 @@ pub struct AccountIndex {
     codes: Vec<String>,
 }
 
+/// One account's entry in the index.
+struct Entry {
+    search: String,
+    at_risk: bool,
+    owner: Option<u32>,
+    band: Option<u32>,
+    segment: Option<u32>,
+    reasons: u64,
+}
+
+/// Texts already folded while building, by their text as loaded.
+#[derive(Default)]
+struct Seen<'a> {
+    values: HashMap<&'a str, u32>,
+    codes: HashMap<&'a str, usize>,
+}
+
+/// Where a re-score moved accounts in the queue (`Dataset::apply`): the old positions that
+/// left and the new positions that came in, each ascending.
+#[derive(Debug, Default, PartialEq)]
+pub struct Moves {
+    pub removed: Vec<usize>,
+    pub inserted: Vec<usize>,
+}
+
 impl AccountIndex {
     pub fn build(accounts: &[AccountScore]) -> AccountIndex {
         let mut index = AccountIndex::default();
+        // Owners, bands, segments and reason codes repeat across 100,000 accounts: each
+        // distinct text is folded once.
+        let mut seen = Seen::default();
         for a in accounts {
-            index.search.push(search_key(a));
-            index.at_risk.push(a.at_risk());
-            let owner = a.owner.as_deref().map(|v| index.value_id(v));
-            let band = a.band.as_deref().map(|v| index.value_id(v));
-            let segment = a.segment.as_deref().map(|v| index.value_id(v));
-            index.owner.push(owner);
-            index.band.push(band);
-            index.segment.push(segment);
-            let mut bits = 0u64;
-            for r in &a.reasons {
-                let code = fold(&r.code);
-                let k = match index.codes.iter().position(|c| *c == code) {
-                    Some(k) => k,
-                    None => {
-                        index.codes.push(code);
-                        index.codes.len() - 1
-                    }
-                };
-                bits |= 1u64 << (k % 64);
-            }
-            index.reasons.push(bits);
+            let entry = index.entry(a, &mut seen);
+            index.insert(index.search.len(), entry);
         }
         index
+    }
+
+    /// The index after `Dataset::apply` moved accounts: the entries at `moves.removed` (old
+    /// positions) leave, and the accounts now at `moves.inserted` come in.
+    pub fn apply(&mut self, moves: &Moves, accounts: &[AccountScore]) {
+        for &position in moves.removed.iter().rev() {
+            self.search.remove(position);
+            self.at_risk.remove(position);
+            self.owner.remove(position);
+            self.band.remove(position);
+            self.segment.remove(position);
+            self.reasons.remove(position);
+        }
+        let mut seen = Seen::default();
+        for &position in &moves.inserted {
+            let entry = self.entry(&accounts[position], &mut seen);
+            self.insert(position, entry);
+        }
+    }
+
+    fn entry<'a>(&mut self, a: &'a AccountScore, seen: &mut Seen<'a>) -> Entry {
+        let mut reasons = 0u64;
+        for r in &a.reasons {
+            let k = match seen.codes.get(r.code.as_str()) {
+                Some(&k) => k,
+                None => {
+                    let code = fold(&r.code);
+                    let k = match self.codes.iter().position(|c| *c == code) {
+                        Some(k) => k,
+                        None => {
+                            self.codes.push(code);
+                            self.codes.len() - 1
+                        }
+                    };
+                    seen.codes.insert(r.code.as_str(), k);
+                    k
+                }
+            };
+            reasons |= 1u64 << (k % 64);
+        }
+        Entry {
+            search: search_key(a),
+            at_risk: a.at_risk(),
+            owner: a
+                .owner
+                .as_deref()
+                .map(|v| self.known_id(&mut seen.values, v)),
+            band: a
+                .band
+                .as_deref()
+                .map(|v| self.known_id(&mut seen.values, v)),
+            segment: a
+                .segment
+                .as_deref()
+                .map(|v| self.known_id(&mut seen.values, v)),
+            reasons,
+        }
+    }
+
+    fn insert(&mut self, position: usize, entry: Entry) {
+        self.search.insert(position, entry.search);
+        self.at_risk.insert(position, entry.at_risk);
+        self.owner.insert(position, entry.owner);
+        self.band.insert(position, entry.band);
+        self.segment.insert(position, entry.segment);
+        self.reasons.insert(position, entry.reasons);
+    }
+
+    fn known_id<'a>(&mut self, seen: &mut HashMap<&'a str, u32>, value: &'a str) -> u32 {
+        match seen.get(value) {
+            Some(&id) => id,
+            None => {
+                let id = self.value_id(value);
+                seen.insert(value, id);
+                id
+            }
+        }
     }
 
     fn value_id(&mut self, value: &str) -> u32 {

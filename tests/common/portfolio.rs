@@ -60,5 +60,6 @@ pub fn dataset(accounts: Vec<AccountScore>) -> Dataset {
         as_of: "2026-11-20".parse().unwrap(),
         freshness: "2026-11-20".parse().ok(),
         updating: false,
+        key: String::new(),
     }
 }

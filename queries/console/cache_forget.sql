@@ -1,0 +1,4 @@
+-- The kept queue's rows of the accounts acted on after $1 (an action_id), before they are
+-- scored again.
+DELETE FROM queue_cache
+WHERE account_id IN (SELECT account_id FROM actions WHERE action_id > $1)
