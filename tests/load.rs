@@ -1215,3 +1215,79 @@ fn a_folder_without_parts_and_a_stray_file_in_one_are_errors() {
         "usage/part-0.json: is not a part file (rule: a table's folder holds .csv, .csv.gz or .parquet parts)"
     );
 }
+
+/// docs/warehouse.md's DuckDB roll-up, read from the document so that the two cannot differ.
+fn rollup_sql() -> String {
+    let doc = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/warehouse.md"),
+    )
+    .unwrap();
+    let after = doc.split("<!-- rollup:duckdb -->").nth(1).unwrap();
+    let block = after.split("```sql").nth(1).unwrap();
+    block.split("```").next().unwrap().to_owned()
+}
+
+/// The roll-up keeps what HEALTH.md reads (users, events and features per day): raw events,
+/// one row each at a time of their UTC day, and the same events rolled up by the documented
+/// query and unloaded as hive-partitioned Parquet parts, load to identical scores.
+#[test]
+fn scores_from_rolled_up_usage_equal_scores_from_raw_events() {
+    use retain::model::score::{self, AsOf};
+
+    let source = common::scoring_db();
+    retain::sample_data::load_if_empty(&source).unwrap();
+    // Each loaded row of `count` events becomes that many events, spread over its day.
+    source
+        .conn()
+        .execute_batch(
+            "CREATE TABLE events AS
+             SELECT account_id, user_id, feature,
+                 CAST(occurred_at AS DATE)
+                     + to_seconds(hash(account_id, user_id, occurred_at, i) % 86400) AS event_time
+             FROM usage, range(count) r(i)",
+        )
+        .unwrap();
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let dataset = || {
+        let dir = tempfile::tempdir().unwrap();
+        for entry in std::fs::read_dir(&sample).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            if name.ends_with(".csv.gz") && !name.starts_with("usage") {
+                std::fs::copy(sample.join(&name), dir.path().join(&name)).unwrap();
+            }
+        }
+        dir
+    };
+    let (raw, rolled) = (dataset(), dataset());
+    source
+        .conn()
+        .execute_batch(&format!(
+            "COPY (SELECT account_id, user_id, event_time AS occurred_at, feature FROM events)
+                 TO '{}' (FORMAT parquet);
+             COPY (SELECT *, occurred_at AS date FROM ({}))
+                 TO '{}' (FORMAT parquet, PARTITION_BY (date));",
+            raw.path().join("usage.parquet").display(),
+            rollup_sql(),
+            rolled.path().join("usage").display()
+        ))
+        .unwrap();
+    let scores = |dir: &std::path::Path| {
+        let db = common::scoring_db();
+        let summary = load_dir(&db, dir, false).unwrap();
+        let usage = summary.tables.iter().find(|t| t.table == "usage").unwrap();
+        let live = AsOf::resolve(&db, None).unwrap();
+        let earlier = AsOf::historical(live.date - chrono::Days::new(45));
+        let scored = [live, earlier].map(|as_of| score::score_accounts(db.conn(), as_of).unwrap());
+        (usage.rows, scored)
+    };
+    let (raw_rows, from_raw) = scores(raw.path());
+    let (rolled_rows, from_rolled) = scores(rolled.path());
+    assert!(
+        rolled_rows * 3 < raw_rows,
+        "the roll-up is smaller: {rolled_rows} rows for {raw_rows} events"
+    );
+    assert_eq!(from_raw[0].len(), 275);
+    for (raw, rolled) in from_raw.iter().zip(&from_rolled) {
+        assert_eq!(raw, rolled);
+    }
+}

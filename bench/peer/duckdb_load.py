@@ -6,6 +6,9 @@ queries/migrations/ (001_initial.sql, 006_outcomes_contacts.sql), read by DuckDB
 with CREATE TABLE ... AS. No validation, no orphan check, no primary keys, no error reporting:
 only what DuckDB itself must do to get the data in.
 
+A table given as a folder of Parquet parts (`usage/bucket=7/data_0.parquet`) is read with one
+read_parquet over every part, its columns cast to the same types.
+
 usage: duckdb_load.py DATA_DIR DB_FILE
 """
 import os
@@ -63,6 +66,16 @@ def main():
         sys.exit(f"{db_file} exists; the benchmark loads into a fresh file")
     con = duckdb.connect(db_file)
     for table, columns in TABLES.items():
+        folder = os.path.join(data_dir, table)
+        if os.path.isdir(folder):
+            casts = ", ".join(f'CAST("{name}" AS {kind}) AS "{name}"' for name, kind in columns.items())
+            con.execute(
+                f"CREATE TABLE {table} AS SELECT {casts} FROM read_parquet(?, hive_partitioning = false)",
+                [os.path.join(folder, "**", "*.parquet")],
+            )
+            rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            print(f"{table}: {rows} rows", file=sys.stderr)
+            continue
         path = source(data_dir, table)
         if path is None:
             continue

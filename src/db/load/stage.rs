@@ -241,18 +241,16 @@ pub(super) fn place(
     Ok(rows.into_iter().map(|(_, p)| p).collect())
 }
 
-/// Stages a CSV without the full stage's per-row rules, when the table has such a path and
-/// the file is clean: true when that worked and no row needs the full stage's rules. False leaves the
-/// full stage to do everything, with its file:line:column reports; a clean file's rows are
-/// the same either way. The typed stage gets the (empty) rules column only when the table has
-/// a key to mark repeats in.
+/// Stages a file (CSV, or Parquet read as text like the full stage reads it) without the full
+/// stage's per-row rules, when the table has such a path and the file is clean: true when that
+/// worked and no row needs the full stage's rules. False leaves the full stage to do
+/// everything, with its file:line:column reports; a clean file's rows are the same either way.
+/// The typed stage gets the (empty) rules column only when the table has a key to mark repeats
+/// in.
 pub(super) fn stage_typed(db: &Db, source: &Source) -> Result<bool> {
     let Some(typed) = &source.spec.typed else {
         return Ok(false);
     };
-    if !source.is_csv() {
-        return Ok(false);
-    }
     let stage = source.stage_table();
     let mut fills: Vec<(&str, String)> = source
         .spec
@@ -266,11 +264,16 @@ pub(super) fn stage_typed(db: &Db, source: &Source) -> Result<bool> {
     fills.push(("stage", stage.clone()));
     let fills: Vec<(&str, &str)> = fills.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let create = queries::fill(typed.stage_sql, &fills);
-    if db
-        .conn()
-        .execute(&create, [source.path.to_string_lossy()])
-        .is_err()
-    {
+    let unordered = source.spec.contract.unique_key.is_none();
+    if unordered {
+        db.conn()
+            .execute_batch("SET preserve_insertion_order = false")?;
+    }
+    let created = db.conn().execute(&create, [source.path.to_string_lossy()]);
+    if unordered {
+        db.conn().execute_batch("RESET preserve_insertion_order")?;
+    }
+    if created.is_err() {
         return Ok(false);
     }
     let stage_fill = [("stage", stage.as_str())];
