@@ -91,14 +91,19 @@ usage_agg AS (
     )
     GROUP BY account_id
 ),
--- One row: from the aggregate when every account is scored, else from the whole table.
+-- One row: from the aggregate when every account is scored, else from the whole table, where
+-- the first row found answers (LIMIT 1 stops the scan).
 usage_known AS (
     SELECT bool_or(loaded) AS loaded, bool_or(features) AS features FROM (
         SELECT count(*) > 0 AS loaded, coalesce(bool_or(any_feature), false) AS features
         FROM usage_agg WHERE one IS NULL
         UNION ALL
-        SELECT count(*) > 0, coalesce(bool_or(feature IS NOT NULL), false) FROM usage
-        WHERE one IS NOT NULL AND occurred_at < (SELECT e FROM day_end)
+        SELECT
+            (SELECT count(*) > 0 FROM (SELECT 1 FROM usage
+                WHERE one IS NOT NULL AND occurred_at < (SELECT e FROM day_end) LIMIT 1)),
+            (SELECT count(*) > 0 FROM (SELECT 1 FROM usage
+                WHERE one IS NOT NULL AND occurred_at < (SELECT e FROM day_end)
+                  AND feature IS NOT NULL LIMIT 1))
     )
 ),
 ticket_agg AS (
@@ -121,8 +126,8 @@ tickets_known AS (
     SELECT bool_or(loaded) AS loaded FROM (
         SELECT count(*) > 0 AS loaded FROM ticket_agg WHERE one IS NULL
         UNION ALL
-        SELECT count(*) > 0 FROM tickets
-        WHERE one IS NOT NULL AND opened_at < (SELECT e FROM day_end)
+        SELECT count(*) > 0 FROM (SELECT 1 FROM tickets
+            WHERE one IS NOT NULL AND opened_at < (SELECT e FROM day_end) LIMIT 1)
     )
 ),
 survey_agg AS (
