@@ -223,7 +223,13 @@ fn serve(db: &Db, scoring: &Scoring, request: Request, replies: &Sender<Action>)
         }
         Request::Tasks { today } => {
             let as_of = AsOf::resolve(db, None)?;
-            let scores = score::score_accounts(db.conn(), as_of)?;
+            // The kept queue is the live score once the console has it: scoring the portfolio
+            // again here held every action behind it for seconds at 100,000 accounts.
+            let scope = QueueScope::read(db, &scoring.model.hash(), today)?;
+            let scores = match queue::current_scores(db, &scope)? {
+                Some(scores) => scores,
+                None => score::score_accounts(db.conn(), as_of)?,
+            };
             crate::plays::runs::sync(db, &scoring.playbook, &scores, as_of.date, today)?;
             plays::tasks(db.conn()).map(|t| Action::TasksLoaded(Box::new(t)))
         }

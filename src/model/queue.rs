@@ -400,6 +400,16 @@ pub fn refresh(db: &Db, scope: &QueueScope) -> Result<Refresh> {
     }))
 }
 
+/// Every account's score as the kept queue holds it (without measures), when it is the live
+/// score; None when it is not.
+pub fn current_scores(db: &Db, scope: &QueueScope) -> Result<Option<Vec<AccountScore>>> {
+    if kept_key(db)?.as_deref() != Some(scope.key.as_str()) {
+        return Ok(None);
+    }
+    let mut stmt = db.conn().prepare(queries::QUEUE_CACHE_READ)?;
+    Ok(Some(score::read_scores(&mut stmt, &[])?))
+}
+
 /// Forgets the kept queue: the next start scores every account.
 pub fn forget_kept(db: &Db) -> Result<()> {
     db.set_meta(CACHE_KEY, None)
