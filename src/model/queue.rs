@@ -291,11 +291,15 @@ impl QueueScope {
 /// The queue as the console kept it (under `key`), with the console's state.
 fn kept_dataset(db: &Db, scope: &QueueScope, key: String) -> Result<Dataset> {
     let mut stmt = db.conn().prepare(queries::QUEUE_CACHE_READ)?;
-    let accounts = score::read_scores(&mut stmt, &[])?;
+    let mut accounts = score::read_scores(&mut stmt, &[])?;
+    // In Rust rather than in the query: a tenth of the time at 100,000 accounts.
+    accounts.sort_by(queue_order);
+    let console = console_state(db.conn())?;
     Ok(Dataset {
-        orders: sort_orders(&accounts),
+        // The other sorts are made when first asked for: the queue opens in queue order.
+        orders: HashMap::new(),
         accounts,
-        console: console_state(db.conn())?,
+        console,
         as_of: scope.as_of.date,
         freshness: scope.freshness,
         updating: key != scope.key,
