@@ -88,7 +88,9 @@ pub enum Command {
     Flag(FlagArgs),
     /// Override an account's band; shown beside the computed score, never replacing it
     Override(OverrideArgs),
-    /// Measure the console without a terminal: first frame and keypress-to-frame latency (JSON)
+    /// Measure the console without a terminal: first frame, kept queue, action to queue and
+    /// keypress-to-frame latency (JSON). It logs 20 touches and deletes them after, and the
+    /// next start scores from scratch: run it on a benchmark database
     BenchConsole {
         /// How many scripted key presses to time
         #[arg(long, default_value_t = 1000)]
