@@ -254,8 +254,14 @@ fn serve(db: &Db, scoring: &Scoring, request: Request, replies: &Sender<Action>)
             until,
             today,
             author,
-        } => plays::change_task(db, task_id, TaskChange::Snoozed { until }, today, &author)
-            .map(|task| Action::TaskSnoozed(Box::new(task), until)),
+        } => {
+            let task =
+                plays::change_task(db, task_id, TaskChange::Snoozed { until }, today, &author)?;
+            let _ = replies.send(Action::TaskSnoozed(Box::new(task), until));
+            // Journaled as an action: the kept queue takes it in, so that it stays the live
+            // score the tasks are read from.
+            refresh(db, &scoring.model, today, replies)
+        }
         Request::Export { items, today } => std::env::current_dir()
             .map_err(|e| Error::io(".", e))
             .and_then(|dir| export_queue(&items, today, &dir))

@@ -910,3 +910,64 @@ fn a_rescore_reads_the_kept_metrics_not_the_input_tables() {
         active(&live)
     );
 }
+
+/// The queue is read without measures; the account screen asks for them again whenever the
+/// row on screen has none, also for the account it showed last (re-scored since).
+#[test]
+fn an_account_reopened_after_a_rescore_reads_its_measures_again() {
+    use retain::db::actions::{self, NewAction};
+
+    let db = good_db();
+    let mut app = app_with(&db, "alice");
+    let hash = Model::default_model().hash();
+    let id = app.selected_account().unwrap().account_id.clone();
+    assert_eq!(
+        update(&mut app, Action::Open),
+        [Effect::LoadDetail(id.clone())]
+    );
+    let as_of = app.data.as_ref().unwrap().as_of;
+    let detail = console::load_detail(db.conn(), as_of, today(), &id).unwrap();
+    let scored = queue::kept_account(&db, &id).unwrap().map(Box::new);
+    update(&mut app, Action::DetailLoaded(Box::new(detail), scored));
+    assert!(!app.selected_account().unwrap().measures.is_empty());
+    update(&mut app, Action::Back);
+    let mut touch = NewAction::new(&id, ActionKind::Touch, "alice");
+    touch.detail = Some("call".into());
+    actions::record(db.conn(), None, &touch).unwrap();
+    let scope = queue::QueueScope::read(&db, &hash, today()).unwrap();
+    let queue::Refresh::Rescored(rescore) = queue::refresh(&db, &scope).unwrap() else {
+        panic!("a re-score");
+    };
+    update(&mut app, Action::Rescored(Box::new(rescore)));
+    assert_eq!(app.selected_account().unwrap().account_id, id);
+    assert!(app.selected_account().unwrap().measures.is_empty());
+    assert_eq!(update(&mut app, Action::Open), [Effect::LoadDetail(id)]);
+}
+
+/// `retain explain` scores its account from the kept input metrics when they are current (the
+/// same row as the full score) and from the tables when they are not.
+#[test]
+fn explain_reads_the_kept_metrics_only_while_they_are_current() {
+    use retain::model::score::{self, AsOf};
+
+    let db = good_db();
+    let hash = Model::default_model().hash();
+    let as_of = AsOf::resolve(&db, None).unwrap();
+    let full = score::score_accounts(db.conn(), as_of).unwrap();
+    queue::load_dataset(&db, &hash, today()).unwrap();
+    for a in &full {
+        let kept = queue::score_account(&db, &hash, as_of, today(), &a.account_id).unwrap();
+        assert_eq!(kept.as_ref(), Some(a));
+    }
+    // Another day's view, or another model, is scored from the tables.
+    let earlier = AsOf::historical(as_of.date - chrono::Days::new(30));
+    let id = &full[0].account_id;
+    assert_eq!(
+        queue::score_account(&db, &hash, earlier, today(), id).unwrap(),
+        score::score_account(db.conn(), earlier, id).unwrap()
+    );
+    assert_eq!(
+        queue::score_account(&db, "another-model", as_of, today(), id).unwrap(),
+        score::score_account(db.conn(), as_of, id).unwrap()
+    );
+}

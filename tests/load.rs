@@ -1291,3 +1291,31 @@ fn scores_from_rolled_up_usage_equal_scores_from_raw_events() {
         assert_eq!(raw, rolled);
     }
 }
+
+#[test]
+fn accounts_may_be_a_folder_of_parts_too() {
+    let db = Db::open_in_memory().unwrap();
+    let text = std::fs::read_to_string(fixture("good/accounts.csv")).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let rows: Vec<&str> = lines.collect();
+    let dir = dataset_with_parts(
+        "accounts",
+        &[
+            ("part-0.csv", &format!("{header}\n{}\n", rows[0])),
+            (
+                "part-1.csv",
+                &format!("{header}\n{}\n", rows[1..].join("\n")),
+            ),
+        ],
+    );
+    let summary = load_dir(&db, dir.path(), false).unwrap();
+    let accounts = &summary.tables[0];
+    assert_eq!(accounts.file.as_deref(), Some("accounts/ (2 parts)"));
+    assert_eq!((accounts.rows, accounts.orphans), (rows.len() as u64, 0));
+    let good = Db::open_in_memory().unwrap();
+    load_dir(&good, &fixture("good"), false).unwrap();
+    let all =
+        "SELECT account_id, name, arr::VARCHAR, contract_start::VARCHAR FROM accounts ORDER BY 1";
+    assert_eq!(rows_as_text(&db, all), rows_as_text(&good, all));
+}

@@ -170,9 +170,11 @@ impl App {
             return Vec::new();
         };
         let id = account.account_id.clone();
+        // A re-scored or reloaded row comes without measures: they come with the detail.
+        let explained = !account.measures.is_empty();
         self.screen = Screen::Account;
         self.detail_scroll = 0;
-        if self.detail.as_ref().is_some_and(|d| d.account_id == id) {
+        if explained && self.detail.as_ref().is_some_and(|d| d.account_id == id) {
             return Vec::new();
         }
         self.detail = None;
@@ -486,6 +488,7 @@ impl App {
             return vec![Effect::Reload];
         }
         if rescore.changed.is_empty() {
+            data.key = rescore.key;
             return Vec::new();
         }
         let keep = self.selected_id();

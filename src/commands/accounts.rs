@@ -42,12 +42,14 @@ pub fn explain(db: &Db, args: &ExplainArgs) -> Result<()> {
     let account_id = resolve_account(db, &args.account_id)?;
     let (model, as_of) = prepare_scoring(db, &args.scoring)?;
     // One account scored, not the portfolio: the same row the full score gives (tested).
-    let account = score::score_account(db.conn(), as_of, &account_id)?.ok_or_else(|| {
-        Error::NotFound(format!(
-            "no account {:?} in the portfolio as of {}",
-            args.account_id, as_of.date
-        ))
-    })?;
+    let today = chrono::Utc::now().date_naive();
+    let account = crate::model::queue::score_account(db, &model.hash(), as_of, today, &account_id)?
+        .ok_or_else(|| {
+            Error::NotFound(format!(
+                "no account {:?} in the portfolio as of {}",
+                args.account_id, as_of.date
+            ))
+        })?;
     print!("{}", explain_text(&account, &model, as_of));
     Ok(())
 }

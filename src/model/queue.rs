@@ -404,6 +404,25 @@ pub fn refresh(db: &Db, scope: &QueueScope) -> Result<Refresh> {
     }))
 }
 
+/// One account scored as `score::score_account` scores it, from the input metrics kept with
+/// the console's queue when they are those of `as_of` under this model and data (the same
+/// numbers a full score reads), else from the input tables.
+pub fn score_account(
+    db: &Db,
+    model_hash: &str,
+    as_of: AsOf,
+    today: NaiveDate,
+    account_id: &str,
+) -> Result<Option<AccountScore>> {
+    let scope = QueueScope::read(db, model_hash, today)?;
+    let kept_base = kept_key(db)?.and_then(|key| key.rsplit_once('|').map(|(b, _)| b.to_owned()));
+    if as_of == scope.as_of && kept_base.as_deref() == Some(scope.base.as_str()) {
+        let _kept = score::KeptMetrics::read(db.conn())?;
+        return score::score_account(db.conn(), as_of, account_id);
+    }
+    score::score_account(db.conn(), as_of, account_id)
+}
+
 /// Every account's score as the kept queue holds it (without measures), when it is the live
 /// score; None when it is not.
 pub fn current_scores(db: &Db, scope: &QueueScope) -> Result<Option<Vec<AccountScore>>> {
