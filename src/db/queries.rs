@@ -44,6 +44,8 @@ pub const CLEAR_LOAD_INFO: &str = sql!("load/clear_load_info.sql");
 pub const CREATE_STAGE: &str = sql!("load/create_stage.sql");
 pub const DROP_STAGE: &str = sql!("load/drop_stage.sql");
 pub const FIRST_PART: &str = sql!("load/first_part.sql");
+pub const LOAD_UNORDERED: &str = sql!("load/unordered.sql");
+pub const LOAD_ORDERED: &str = sql!("load/ordered.sql");
 pub const APPEND_PART: &str = sql!("load/append_part.sql");
 pub const STAGE_ROWS: &str = sql!("load/stage_rows.sql");
 pub const PRUNE_STAGE: &str = sql!("load/prune_stage.sql");
@@ -88,6 +90,8 @@ pub const ALL: &[(&str, &str)] = &[
     ("load/create_stage.sql", CREATE_STAGE),
     ("load/drop_stage.sql", DROP_STAGE),
     ("load/first_part.sql", FIRST_PART),
+    ("load/unordered.sql", LOAD_UNORDERED),
+    ("load/ordered.sql", LOAD_ORDERED),
     ("load/append_part.sql", APPEND_PART),
     ("load/stage_rows.sql", STAGE_ROWS),
     ("load/prune_stage.sql", PRUNE_STAGE),

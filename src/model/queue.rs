@@ -368,9 +368,8 @@ pub fn refresh(db: &Db, scope: &QueueScope) -> Result<Refresh> {
     if kept_key == scope.key {
         return Ok(Refresh::Current);
     }
-    let since = match kept_key.rsplit_once('|') {
-        Some((base, last)) if base == scope.base => last.parse::<i64>().unwrap_or(i64::MIN),
-        _ => return Ok(Refresh::Full),
+    let Some(since) = kept_since(&kept_key, scope) else {
+        return Ok(Refresh::Full);
     };
     let changed: Vec<String> = rows(db.conn(), queries::CHANGED_ACCOUNTS, [since], |r| r.get(0))?;
     if changed.len() > RESCORE_AT_MOST {
@@ -415,12 +414,24 @@ pub fn score_account(
     account_id: &str,
 ) -> Result<Option<AccountScore>> {
     let scope = QueueScope::read(db, model_hash, today)?;
-    let kept_base = kept_key(db)?.and_then(|key| key.rsplit_once('|').map(|(b, _)| b.to_owned()));
-    if as_of == scope.as_of && kept_base.as_deref() == Some(scope.base.as_str()) {
-        let _kept = score::KeptMetrics::read(db.conn())?;
-        return score::score_account(db.conn(), as_of, account_id);
-    }
+    let kept_current =
+        as_of == scope.as_of && kept_key(db)?.is_some_and(|key| kept_since(&key, &scope).is_some());
+    let _kept = if kept_current {
+        Some(score::KeptMetrics::read(db.conn())?)
+    } else {
+        None
+    };
     score::score_account(db.conn(), as_of, account_id)
+}
+
+/// When the kept queue (its key) is of this scope's model, data and day (only actions may have come
+/// since), the last action it took in (i64::MIN for none); None when it is of another scope or
+/// there is none.
+fn kept_since(kept_key: &str, scope: &QueueScope) -> Option<i64> {
+    match kept_key.rsplit_once('|') {
+        Some((base, last)) if base == scope.base => Some(last.parse().unwrap_or(i64::MIN)),
+        _ => None,
+    }
 }
 
 /// Every account's score as the kept queue holds it (without measures), when it is the live

@@ -266,12 +266,11 @@ pub(super) fn stage_typed(db: &Db, source: &Source) -> Result<bool> {
     let create = queries::fill(typed.stage_sql, &fills);
     let unordered = source.spec.contract.unique_key.is_none();
     if unordered {
-        db.conn()
-            .execute_batch("SET preserve_insertion_order = false")?;
+        db.conn().execute_batch(queries::LOAD_UNORDERED)?;
     }
     let created = db.conn().execute(&create, [source.path.to_string_lossy()]);
     if unordered {
-        db.conn().execute_batch("RESET preserve_insertion_order")?;
+        db.conn().execute_batch(queries::LOAD_ORDERED)?;
     }
     if created.is_err() {
         return Ok(false);
