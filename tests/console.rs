@@ -779,7 +779,9 @@ fn the_team_tab_opens_a_csms_queue_and_reads_the_journal_every_few_seconds() {
 
 /// The kept queue brought up to date one action at a time (`queue::refresh`, applied to the
 /// console's copy) is exactly the live queue a full score gives: the same accounts in the same
-/// order with the same fields, and the same console state, after any sequence of actions.
+/// order with the same fields, and the same console state, after any sequence of actions,
+/// some of them recorded before the end of the day a week before the queue's (as a teammate's
+/// action read from the journal keeps its own time), which the health a week earlier counts.
 #[test]
 fn a_rescore_after_actions_equals_a_full_score() {
     use proptest::prelude::*;
@@ -845,6 +847,13 @@ fn a_rescore_after_actions_equals_a_full_score() {
                     }
                 }
                 let action_id = actions::record(db.conn(), None, &action).unwrap();
+                if days >= 30 {
+                    backdate(
+                        &db,
+                        action_id,
+                        as_of.date - chrono::Days::new(days as u64 - 20),
+                    );
+                }
                 if action.kind != ActionKind::Undo {
                     recorded.push((action_id, action.account_id.clone()));
                 }
@@ -867,6 +876,65 @@ fn a_rescore_after_actions_equals_a_full_score() {
             Ok(())
         })
         .unwrap();
+}
+
+/// Sets when an action was recorded, as a teammate's action read from the journal carries the
+/// time it was recorded on the teammate's laptop.
+fn backdate(db: &Db, action_id: i64, day: NaiveDate) {
+    db.conn()
+        .execute(
+            "UPDATE actions SET created_at = CAST(?::DATE AS TIMESTAMP) + INTERVAL 9 HOUR WHERE action_id = ?",
+            duckdb::params![day.to_string(), action_id],
+        )
+        .unwrap();
+}
+
+/// A re-score takes each account's health a week earlier from the kept queue only while no new
+/// action counts in it: a teammate's touch of ten days ago changes that health, and the
+/// re-scored trend is the full score's.
+#[test]
+fn a_teammates_action_of_last_week_changes_the_rescored_trend_as_a_full_score_does() {
+    use retain::db::actions::{self, NewAction};
+    use retain::model::score::{self, AsOf};
+
+    let db = common::scoring_db();
+    retain::sample_data::load_if_empty(&db).unwrap();
+    let hash = Model::default_model().hash();
+    let as_of = AsOf::resolve(&db, None).unwrap();
+    let mut data = queue::load_dataset(&db, &hash, today()).unwrap();
+    let week_ago = |a: &score::AccountScore| a.health.zip(a.trend).map(|(h, t)| h - t);
+    // The account touched longest ago: a touch ten days ago raises its health a week ago.
+    let quiet = data
+        .accounts
+        .iter()
+        .filter(|a| a.trend.is_some())
+        .min_by_key(|a| a.last_touch.clone())
+        .unwrap()
+        .clone();
+    let mut touch = NewAction::new(&quiet.account_id, ActionKind::Touch, "bob");
+    touch.detail = Some("call".into());
+    touch.until = Some(as_of.date - chrono::Days::new(10));
+    let action_id = actions::record(db.conn(), None, &touch).unwrap();
+    backdate(&db, action_id, as_of.date - chrono::Days::new(10));
+    let scope = queue::QueueScope::read(&db, &hash, today()).unwrap();
+    let queue::Refresh::Rescored(rescore) = queue::refresh(&db, &scope).unwrap() else {
+        panic!("a re-score");
+    };
+    data.apply(rescore);
+    let live = score::score_account(db.conn(), as_of, &quiet.account_id)
+        .unwrap()
+        .unwrap();
+    assert_ne!(
+        week_ago(&live),
+        week_ago(&quiet),
+        "the touch counts a week ago"
+    );
+    let kept = data
+        .accounts
+        .iter()
+        .find(|a| a.account_id == quiet.account_id)
+        .unwrap();
+    assert_eq!((kept.health, kept.trend), (live.health, live.trend));
 }
 
 /// A re-score reads the input tables' part of the score from the copy kept with the queue,

@@ -1,4 +1,4 @@
--- One account scored again into the kept queue: scored_account.sql's row ($1 = t, $2 = the
--- cutoff, $3 = account_id).
-INSERT INTO queue_cache
+-- One account scored again after actions, into `rescored` (rescored_clear.sql):
+-- scored_account.sql's row ($1 = t, $2 = the cutoff, $3 = account_id).
+INSERT INTO rescored
 {{scored}}

@@ -69,6 +69,8 @@ impl Db {
         db.conn.execute_batch(queries::HEALTH)?;
         db.conn.execute_batch(queries::METRICS_SOURCE)?;
         db.conn.execute_batch(queries::HEALTH_SCORES)?;
+        db.conn.execute_batch(queries::WEEK_AGO_SOURCE)?;
+        db.conn.execute_batch(queries::HEALTH_ROWS)?;
         Ok(db)
     }
 

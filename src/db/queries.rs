@@ -143,6 +143,8 @@ pub const ALL: &[(&str, &str)] = &[
     ("freshness.sql", FRESHNESS),
     ("health.sql", HEALTH),
     ("health_scores.sql", HEALTH_SCORES),
+    ("week_ago_source.sql", WEEK_AGO_SOURCE),
+    ("health_rows.sql", HEALTH_ROWS),
     ("model_tables.sql", MODEL_TABLES),
     ("model_insert.sql", MODEL_INSERT),
     ("scored_accounts.sql", SCORED_ACCOUNTS),
@@ -186,12 +188,16 @@ pub const ALL: &[(&str, &str)] = &[
     ("console/cache_store.sql", QUEUE_CACHE_STORE),
     ("console/cache_forget.sql", QUEUE_CACHE_FORGET),
     ("console/cache_rescore.sql", QUEUE_CACHE_RESCORE),
-    ("console/cache_changed.sql", QUEUE_CACHE_CHANGED),
     ("console/cache_account.sql", QUEUE_CACHE_ACCOUNT),
     ("console/changed_accounts.sql", CHANGED_ACCOUNTS),
     ("console/forget_author.sql", FORGET_AUTHOR),
     ("console/kept_metrics_store.sql", KEPT_METRICS_STORE),
     ("console/kept_metrics_source.sql", KEPT_METRICS_SOURCE),
+    ("console/kept_week_ago_source.sql", KEPT_WEEK_AGO_SOURCE),
+    ("console/week_ago_kept.sql", WEEK_AGO_KEPT),
+    ("console/rescored_clear.sql", RESCORED_CLEAR),
+    ("console/rescored_keep.sql", RESCORED_KEEP),
+    ("console/rescored_read.sql", RESCORED_READ),
     ("metrics_source.sql", METRICS_SOURCE),
 ];
 
@@ -208,6 +214,8 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
 
 pub const HEALTH: &str = sql!("health.sql");
 pub const HEALTH_SCORES: &str = sql!("health_scores.sql");
+pub const WEEK_AGO_SOURCE: &str = sql!("week_ago_source.sql");
+pub const HEALTH_ROWS: &str = sql!("health_rows.sql");
 pub const MODEL_TABLES: &str = sql!("model_tables.sql");
 pub const MODEL_INSERT: &str = sql!("model_insert.sql");
 pub const SCORED_ACCOUNTS: &str = sql!("scored_accounts.sql");
@@ -267,11 +275,15 @@ pub const QUEUE_CACHE_READ: &str = sql!("console/cache_read.sql");
 pub const QUEUE_CACHE_STORE: &str = sql!("console/cache_store.sql");
 pub const QUEUE_CACHE_FORGET: &str = sql!("console/cache_forget.sql");
 pub const QUEUE_CACHE_RESCORE: &str = sql!("console/cache_rescore.sql");
-pub const QUEUE_CACHE_CHANGED: &str = sql!("console/cache_changed.sql");
 pub const QUEUE_CACHE_ACCOUNT: &str = sql!("console/cache_account.sql");
 pub const CHANGED_ACCOUNTS: &str = sql!("console/changed_accounts.sql");
 pub const FORGET_AUTHOR: &str = sql!("console/forget_author.sql");
 pub const KEPT_METRICS_STORE: &str = sql!("console/kept_metrics_store.sql");
 pub const KEPT_METRICS_SOURCE: &str = sql!("console/kept_metrics_source.sql");
+pub const KEPT_WEEK_AGO_SOURCE: &str = sql!("console/kept_week_ago_source.sql");
+pub const WEEK_AGO_KEPT: &str = sql!("console/week_ago_kept.sql");
+pub const RESCORED_CLEAR: &str = sql!("console/rescored_clear.sql");
+pub const RESCORED_KEEP: &str = sql!("console/rescored_keep.sql");
+pub const RESCORED_READ: &str = sql!("console/rescored_read.sql");
 pub const METRICS_SOURCE: &str = sql!("metrics_source.sql");
 pub const REMEMBER_CONSOLE_MODEL: &str = sql!("console/remember_model.sql");

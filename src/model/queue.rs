@@ -2,7 +2,7 @@
 //! (next steps, snoozes, resolves), its sort orders, and the copy kept for the next start.
 
 use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use duckdb::Connection;
@@ -111,18 +111,42 @@ pub fn sort_order(accounts: &[AccountScore], key: SortKey) -> Vec<usize> {
     order
 }
 
-/// HEALTH.md's queue order (health_scores.sql `queue_rank`, by which the queue is read):
+/// HEALTH.md's queue order (health_rows.sql `queue_rank`, by which the queue is read):
 /// at-risk accounts first, then by priority (highest first), then by account_id. Used to
 /// place a re-scored account; a test holds it to the SQL order.
 pub fn queue_order(a: &AccountScore, b: &AccountScore) -> Ordering {
-    b.at_risk()
-        .cmp(&a.at_risk())
-        .then(
-            b.priority
-                .partial_cmp(&a.priority)
-                .unwrap_or(Ordering::Equal),
-        )
-        .then_with(|| a.account_id.cmp(&b.account_id))
+    QueuePlace::of(a).cmp(&QueuePlace::of(b))
+}
+
+/// What an account's place in the queue order depends on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct QueuePlace<'a> {
+    pub at_risk: bool,
+    pub priority: f64,
+    pub account_id: &'a str,
+}
+
+impl QueuePlace<'_> {
+    pub fn of(a: &AccountScore) -> QueuePlace<'_> {
+        QueuePlace {
+            at_risk: a.at_risk(),
+            priority: a.priority,
+            account_id: &a.account_id,
+        }
+    }
+
+    fn cmp(&self, other: &QueuePlace) -> Ordering {
+        other
+            .at_risk
+            .cmp(&self.at_risk)
+            .then(
+                other
+                    .priority
+                    .partial_cmp(&self.priority)
+                    .unwrap_or(Ordering::Equal),
+            )
+            .then_with(|| self.account_id.cmp(other.account_id))
+    }
 }
 
 /// Every sort order of the queue, computed off the UI thread when the data is loaded, so that
@@ -159,6 +183,8 @@ pub struct Rescore {
     pub key: String,
     /// The re-scored accounts.
     pub accounts: Vec<AccountScore>,
+    /// Where each re-scored account stood in the kept queue before (its old row's place).
+    pub left: Vec<(String, bool, f64)>,
     /// Every account acted on: re-scored, or gone from the portfolio.
     pub changed: Vec<String>,
     /// What the CSMs did to the changed accounts (none for an account with no state left).
@@ -179,15 +205,32 @@ impl Dataset {
     /// order, and carry their new console state. Returns where accounts moved, for what is
     /// kept per position.
     pub fn apply(&mut self, rescore: Rescore) -> Moves {
-        let changed: HashSet<&str> = rescore.changed.iter().map(String::as_str).collect();
         let mut moves = Moves::default();
-        for (position, a) in self.accounts.iter().enumerate() {
-            if changed.contains(a.account_id.as_str()) {
-                moves.removed.push(position);
-            }
+        // Found by their old places, not by reading every account: at 100,000 accounts a
+        // pass over the queue took longer than placing them.
+        for (account_id, at_risk, priority) in &rescore.left {
+            let place = QueuePlace {
+                at_risk: *at_risk,
+                priority: *priority,
+                account_id,
+            };
+            let found = self
+                .accounts
+                .partition_point(|a| QueuePlace::of(a).cmp(&place) == Ordering::Less);
+            let position = match self.accounts.get(found) {
+                Some(a) if a.account_id == *account_id => Some(found),
+                // Not where its old row says: the copy differs from the kept queue.
+                _ => self
+                    .accounts
+                    .iter()
+                    .position(|a| a.account_id == *account_id),
+            };
+            moves.removed.extend(position);
         }
-        self.accounts
-            .retain(|a| !changed.contains(a.account_id.as_str()));
+        moves.removed.sort_unstable();
+        for &position in moves.removed.iter().rev() {
+            self.accounts.remove(position);
+        }
         // In queue order, each lands after the ones before it: positions come out final.
         let mut arrived = rescore.accounts;
         arrived.sort_by(queue_order);
@@ -268,7 +311,7 @@ impl Rescore {
 }
 
 /// Written into the key: a queue kept by a build that stored it differently never matches.
-const KEPT_LAYOUT: &str = "kept-2";
+const KEPT_LAYOUT: &str = "kept-3";
 
 impl QueueScope {
     pub fn read(db: &Db, model_hash: &str, today: NaiveDate) -> Result<QueueScope> {
@@ -357,8 +400,9 @@ pub enum Refresh {
 /// Brings the kept queue up to date when only actions changed since it was kept: each acted-on
 /// account is scored again from the input metrics kept with the queue (no action changes the
 /// input tables) and its own actions, its row replaced, and the changes returned for the
-/// console's copy. Past `RESCORE_AT_MOST` accounts (a team's week of work read at once), a
-/// full score is the quicker way.
+/// console's copy. The health a week earlier is the kept one too, unless an action is of
+/// before that day's end (a teammate's, read from the journal). Past `RESCORE_AT_MOST`
+/// accounts (a team's week of work read at once), a full score is the quicker way.
 pub fn refresh(db: &Db, scope: &QueueScope) -> Result<Refresh> {
     // One account takes ~0.1 s at 100,000 accounts, a full score ~15 s.
     const RESCORE_AT_MOST: usize = 100;
@@ -380,24 +424,38 @@ pub fn refresh(db: &Db, scope: &QueueScope) -> Result<Refresh> {
         &[("scored", queries::SCORED_ACCOUNT)],
     );
     let (date, cutoff) = (scope.as_of.date_param(), scope.as_of.cutoff_param());
-    db.in_transaction(|conn| {
-        let _kept = score::KeptMetrics::read(conn)?;
-        conn.execute(queries::QUEUE_CACHE_FORGET, [since])?;
-        // Executed, not prepared: DuckDB plans the scoring macros again for each execution.
-        for id in &changed {
-            conn.execute(&rescore, [date.as_str(), cutoff.as_str(), id.as_str()])?;
+    let left = db.in_transaction(|conn| {
+        let week_ago_kept: bool =
+            conn.query_row(queries::WEEK_AGO_KEPT, duckdb::params![since, date], |r| {
+                r.get(0)
+            })?;
+        conn.execute_batch(queries::RESCORED_CLEAR)?;
+        {
+            let _metrics = score::KeptSource::metrics(conn)?;
+            let _week_ago = week_ago_kept
+                .then(|| score::KeptSource::week_ago(conn))
+                .transpose()?;
+            // Executed, not prepared: DuckDB binds the scoring macros again for each execution.
+            for id in &changed {
+                conn.execute(&rescore, [date.as_str(), cutoff.as_str(), id.as_str()])?;
+            }
         }
+        let left = rows(conn, queries::QUEUE_CACHE_FORGET, [since], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+        conn.execute_batch(queries::RESCORED_KEEP)?;
         conn.execute(queries::META_SET, [CACHE_KEY, scope.key.as_str()])?;
-        Ok(())
+        Ok(left)
     })?;
-    let mut stmt = db.conn().prepare(queries::QUEUE_CACHE_CHANGED)?;
-    let accounts = score::read_scores(&mut stmt, &[&since])?;
+    let mut stmt = db.conn().prepare(queries::RESCORED_READ)?;
+    let accounts = score::read_scores(&mut stmt, &[])?;
     let mut console = console_state(db.conn())?;
     console.retain(|id, _| changed.contains(id));
     Ok(Refresh::Rescored(Rescore {
         from_key: kept_key,
         key: scope.key.clone(),
         accounts,
+        left,
         changed,
         console,
     }))
@@ -417,7 +475,7 @@ pub fn score_account(
     let kept_current =
         as_of == scope.as_of && kept_key(db)?.is_some_and(|key| kept_since(&key, &scope).is_some());
     let _kept = if kept_current {
-        Some(score::KeptMetrics::read(db.conn())?)
+        Some(score::KeptSource::metrics(db.conn())?)
     } else {
         None
     };

@@ -325,7 +325,7 @@ pub fn score_account(
 /// re-score reads too: the full score and a re-score of one account read the same numbers.
 pub fn store_queue(conn: &Connection, as_of: AsOf) -> Result<()> {
     conn.execute(queries::KEPT_METRICS_STORE, [as_of.date_param()])?;
-    let _kept = KeptMetrics::read(conn)?;
+    let _kept = KeptSource::metrics(conn)?;
     let sql = queries::fill(
         queries::QUEUE_CACHE_STORE,
         &[("scored", queries::SCORED_ACCOUNTS)],
@@ -334,21 +334,44 @@ pub fn store_queue(conn: &Connection, as_of: AsOf) -> Result<()> {
     Ok(())
 }
 
-/// While it lives, scoring on its connection reads the input tables' part of the score from
-/// `kept_metrics` (as of the kept queue's dates only) instead of computing it.
-pub struct KeptMetrics<'a>(&'a Connection);
+/// While it lives, scoring on its connection reads a part of the score from a copy kept with
+/// the console's queue instead of computing it; dropped, scoring computes that part again.
+pub struct KeptSource<'a> {
+    conn: &'a Connection,
+    computed: &'static str,
+}
 
-impl KeptMetrics<'_> {
-    pub fn read(conn: &Connection) -> Result<KeptMetrics<'_>> {
-        conn.execute_batch(queries::KEPT_METRICS_SOURCE)?;
-        Ok(KeptMetrics(conn))
+impl KeptSource<'_> {
+    /// The input tables' part of the score, from `kept_metrics` (as of the kept queue's dates
+    /// only).
+    pub fn metrics(conn: &Connection) -> Result<KeptSource<'_>> {
+        KeptSource::define(conn, queries::KEPT_METRICS_SOURCE, queries::METRICS_SOURCE)
+    }
+
+    /// Each account's health a week before the queue's date, from the kept queue: right only
+    /// for accounts whose actions since the queue was kept that day's score does not count.
+    pub fn week_ago(conn: &Connection) -> Result<KeptSource<'_>> {
+        KeptSource::define(
+            conn,
+            queries::KEPT_WEEK_AGO_SOURCE,
+            queries::WEEK_AGO_SOURCE,
+        )
+    }
+
+    fn define<'a>(
+        conn: &'a Connection,
+        kept: &str,
+        computed: &'static str,
+    ) -> Result<KeptSource<'a>> {
+        conn.execute_batch(kept)?;
+        Ok(KeptSource { conn, computed })
     }
 }
 
-impl Drop for KeptMetrics<'_> {
+impl Drop for KeptSource<'_> {
     fn drop(&mut self) {
         // Redefining a macro fails only with the connection itself, which then scores nothing.
-        let _ = self.0.execute_batch(queries::METRICS_SOURCE);
+        let _ = self.conn.execute_batch(self.computed);
     }
 }
 

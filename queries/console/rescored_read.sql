@@ -1,0 +1,2 @@
+-- The re-scored rows, without the measures (see cache_read.sql).
+SELECT * REPLACE (NULL AS measures) FROM rescored
