@@ -3,6 +3,7 @@
 
 use chrono::{Days, NaiveDate};
 use duckdb::Connection;
+use duckdb::arrow::record_batch::RecordBatch;
 use serde::Serialize;
 
 use super::Model;
@@ -382,10 +383,26 @@ pub fn read_scores(
     stmt: &mut duckdb::Statement,
     params: &[&dyn duckdb::ToSql],
 ) -> Result<Vec<AccountScore>> {
-    let mut accounts = Vec::new();
-    for batch in stmt.query_arrow(params)? {
-        columns::read_batch(&batch, &mut accounts)?;
+    let batches: Vec<RecordBatch> = stmt.query_arrow(params)?.collect();
+    let convert = |batches: &[RecordBatch]| -> Result<Vec<AccountScore>> {
+        let mut accounts = Vec::new();
+        for batch in batches {
+            columns::read_batch(batch, &mut accounts)?;
+        }
+        Ok(accounts)
+    };
+    if batches.len() < 2 {
+        return convert(&batches);
     }
+    // Two halves on two threads: at 100,000 accounts the rows' texts take ~0.1 s to copy.
+    let (first, second) = batches.split_at(batches.len() / 2);
+    let (accounts, rest) = std::thread::scope(|s| {
+        let rest = s.spawn(|| convert(second));
+        (convert(first), rest.join())
+    });
+    let rest = rest.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+    let mut accounts = accounts?;
+    accounts.extend(rest);
     Ok(accounts)
 }
 
