@@ -1,6 +1,15 @@
 //! Numbers as people read them: grouped digits, compact money, metric values, health.
 
 /// Metric values: whole numbers plainly, fractions with two decimals.
+/// "a call", "an email": a touch's kind with its article, as the confirmations say it.
+pub fn with_article(word: &str) -> String {
+    let article = match word.chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
+    };
+    format!("{article} {word}")
+}
+
 pub fn format_value(v: f64) -> String {
     if v.fract() == 0.0 {
         format!("{v:.0}")
@@ -61,6 +70,13 @@ pub fn health(health: Option<i64>, low_confidence: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_touch_kind_takes_its_article() {
+        assert_eq!(with_article("email"), "an email");
+        assert_eq!(with_article("call"), "a call");
+        assert_eq!(with_article("qbr"), "a qbr");
+    }
 
     #[test]
     fn digits_are_grouped_in_threes() {

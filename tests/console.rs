@@ -198,7 +198,7 @@ fn logging_a_touch_with_japanese_text_records_an_action() {
     assert!(effects.is_empty(), "{effects:?}");
     assert_eq!(
         app.message,
-        Some((Level::Success, "saved: logged a email on A-1".into()))
+        Some((Level::Success, "saved: logged an email on A-1".into()))
     );
     assert_eq!(
         app.selected_account().unwrap().last_touch.as_deref(),

@@ -814,8 +814,8 @@ fn play_lines(tasks: &[&Task], today: NaiveDate) -> Vec<(Tone, String)> {
 fn describe(action: &NewAction) -> String {
     let what = match action.kind {
         ActionKind::Touch => format!(
-            "logged a {}{}",
-            action.detail.as_deref().unwrap_or("touch"),
+            "logged {}{}",
+            crate::format::with_article(action.detail.as_deref().unwrap_or("touch")),
             action
                 .contact
                 .as_ref()

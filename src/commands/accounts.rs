@@ -203,7 +203,11 @@ pub fn touch(db: &Db, args: TouchArgs, user: &str) -> Result<()> {
         .map(|c| format!(" with {c}"))
         .unwrap_or_default();
     action.contact = args.contact;
-    let done = format!("logged a {}{with} on {account_id} ({})", args.kind, args.on);
+    let done = format!(
+        "logged {}{with} on {account_id} ({})",
+        crate::format::with_article(&args.kind),
+        args.on
+    );
     record(db, &action, done)
 }
 
