@@ -120,14 +120,14 @@ pub fn queue_order(a: &AccountScore, b: &AccountScore) -> Ordering {
 
 /// What an account's place in the queue order depends on.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct QueuePlace<'a> {
-    pub at_risk: bool,
-    pub priority: f64,
-    pub account_id: &'a str,
+struct QueuePlace<'a> {
+    at_risk: bool,
+    priority: f64,
+    account_id: &'a str,
 }
 
 impl QueuePlace<'_> {
-    pub fn of(a: &AccountScore) -> QueuePlace<'_> {
+    fn of(a: &AccountScore) -> QueuePlace<'_> {
         QueuePlace {
             at_risk: a.at_risk(),
             priority: a.priority,
