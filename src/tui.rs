@@ -124,6 +124,8 @@ fn event_loop(
                 _ => Vec::new(),
             };
             pending.extend(action);
+        } else if pending.is_empty() && app.idle_work() {
+            pending.push_back(Action::Idle);
         }
         while let Some(action) = pending.pop_front() {
             dirty = true;

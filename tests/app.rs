@@ -404,3 +404,21 @@ fn mine_with_no_accounts_names_the_owners_there_are() {
     );
     assert!(text.contains("RETAIN_USER"), "{text}");
 }
+
+/// The filter's index is made once the queue is on screen and no key comes, or at once when a
+/// filter is set first: either way the filter selects the same accounts.
+#[test]
+fn the_filter_index_waits_for_a_quiet_moment_and_filters_the_same_either_way() {
+    let mut first_filter = app();
+    assert_eq!(ids(&first_filter), ["A-1", "A-2", "A-3"]);
+    assert!(first_filter.idle_work(), "the index is put off");
+    update(&mut first_filter, Action::ToggleAtRisk);
+    assert!(!first_filter.idle_work());
+
+    let mut quiet_first = app();
+    update(&mut quiet_first, Action::Idle);
+    assert!(!quiet_first.idle_work(), "a quiet moment made it");
+    update(&mut quiet_first, Action::ToggleAtRisk);
+    assert_eq!(ids(&first_filter), ["A-1", "A-2"]);
+    assert_eq!(ids(&quiet_first), ids(&first_filter));
+}

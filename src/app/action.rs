@@ -140,6 +140,8 @@ pub enum Action {
     Written(String),
     /// Every few seconds from the event loop: time to read the team's journal.
     Tick,
+    /// No key came for a moment while the console has work it put off (`App::idle_work`).
+    Idle,
     /// The journal was read.
     Synced(Box<crate::db::journal::SyncReport>),
     Failed(String),

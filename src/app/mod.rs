@@ -43,8 +43,10 @@ pub struct App {
     pub sort: SortKey,
     /// Indices into `data.accounts` in the current sort order.
     sorted: Vec<usize>,
-    /// The filter's view of each account.
-    index: AccountIndex,
+    /// The filter's view of each account, made once the queue is on screen and no key comes
+    /// (or at once for a filter): the queue opens unfiltered, and at 100,000 accounts making it
+    /// took a sixth of the start.
+    index: Option<AccountIndex>,
     /// Per account: snoozed or resolved, so out of the queue unless `show_hidden`.
     hidden: Vec<bool>,
     /// `sorted` after filters: the rows of the queue.
@@ -108,7 +110,7 @@ impl App {
             show_hidden: false,
             sort: SortKey::Priority,
             sorted: Vec::new(),
-            index: AccountIndex::default(),
+            index: None,
             hidden: Vec::new(),
             view: Vec::new(),
             selected: 0,
@@ -498,7 +500,9 @@ impl App {
         // Only the moved accounts' entries change: at 100,000 accounts, rebuilding the filter's
         // index took longer than the re-score.
         let moves = data.apply(rescore);
-        self.index.apply(&moves, &data.accounts);
+        if let Some(index) = self.index.as_mut() {
+            index.apply(&moves, &data.accounts);
+        }
         for &position in moves.removed.iter().rev() {
             self.hidden.remove(position);
         }
@@ -545,7 +549,7 @@ impl App {
 
     /// Puts a queue on screen, on the account `keep` when it is still there.
     fn put_on_screen(&mut self, data: Dataset, keep: Option<String>) {
-        self.index = AccountIndex::build(&data.accounts);
+        self.index = None;
         self.hidden = (0..data.accounts.len())
             .map(|i| data.hides(i, self.today))
             .collect();
@@ -864,6 +868,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             | Action::Saved { .. }
             | Action::Written(_)
             | Action::Tick
+            | Action::Idle
             | Action::Synced(_)
             | Action::Failed(_)
     );
@@ -1044,6 +1049,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Saved { id, action } => return app.saved(id, action),
         Action::Written(what) => app.say(Level::Success, what),
+        Action::Idle => app.make_index(),
         Action::Tick => {
             if app.team && !app.syncing {
                 app.syncing = true;

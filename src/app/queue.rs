@@ -4,7 +4,7 @@
 use super::App;
 use super::action::{Action, Effect, InputKey, Level, Screen};
 use super::form::edit;
-use crate::model::filter::AccountFilter;
+use crate::model::filter::{AccountFilter, AccountIndex};
 use crate::model::queue::sort_order;
 use crate::text::fold;
 
@@ -43,10 +43,30 @@ impl App {
         }
     }
 
+    /// Whether the console put off work until no key comes: the filter's index of a queue just
+    /// put on screen.
+    pub fn idle_work(&self) -> bool {
+        self.data.is_some() && self.index.is_none()
+    }
+
+    /// The filter's index of the queue on screen, unless made already.
+    pub(super) fn make_index(&mut self) {
+        if let (None, Some(data)) = (&self.index, &self.data) {
+            self.index = Some(AccountIndex::build(&data.accounts));
+        }
+    }
+
     /// Rebuilds the view with `keep` selected; when it has left the view (snoozed, resolved,
     /// filtered out), the row that took its place is selected, so work goes on down the queue.
     fn filter_keeping(&mut self, keep: Option<String>) {
-        let mut view = self.index.select(&self.filter, &self.sorted);
+        let mut view = if self.filter.is_active() {
+            self.make_index();
+            self.index
+                .as_ref()
+                .map_or_else(Vec::new, |index| index.select(&self.filter, &self.sorted))
+        } else {
+            self.sorted.clone()
+        };
         if !self.show_hidden {
             view.retain(|&i| !self.hidden[i]);
         }
