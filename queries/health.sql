@@ -20,11 +20,12 @@ CREATE OR REPLACE TEMP MACRO live_actions(cutoff) AS TABLE
       );
 
 -- Survey respondents are named by the contact whose email they are (DATA.md: matched ignoring
--- case): one person per account and address.
-CREATE OR REPLACE TEMP MACRO respondent_contacts() AS TABLE
+-- case): one person per account and address, of every account or only `one` (grouping every
+-- account's contacts to name one account's respondent took most of scoring that account).
+CREATE OR REPLACE TEMP MACRO respondent_contacts(one := NULL) AS TABLE
     SELECT account_id, lower(email) AS email,
         first({'name': name, 'role': role} ORDER BY contact_id) AS person
-    FROM contacts WHERE email IS NOT NULL
+    FROM contacts WHERE email IS NOT NULL AND (one IS NULL OR account_id = one)
     GROUP BY ALL;
 
 -- "田中 一郎, CTO" for a matched respondent, else the address as written.
@@ -203,4 +204,4 @@ LEFT JOIN ticket_agg tg USING (account_id)
 LEFT JOIN survey_agg s USING (account_id)
 LEFT JOIN activity_touches ac USING (account_id)
 LEFT JOIN people_left pl USING (account_id)
-LEFT JOIN respondent_contacts() dc ON dc.account_id = a.account_id AND dc.email = lower(s.detractor.respondent);
+LEFT JOIN respondent_contacts(one := one) dc ON dc.account_id = a.account_id AND dc.email = lower(s.detractor.respondent);

@@ -4,7 +4,7 @@ SELECT strftime(s.responded_at, '%Y-%m-%d'), s.kind, s.score,
     coalesce(respondent_name(p.person, s.respondent), ''),
     coalesce(s.comment, '')
 FROM surveys s
-LEFT JOIN respondent_contacts() p ON p.account_id = s.account_id AND p.email = lower(s.respondent)
+LEFT JOIN respondent_contacts(one := $2) p ON p.account_id = s.account_id AND p.email = lower(s.respondent)
 WHERE s.account_id = $2
   AND s.responded_at < CAST($1::DATE + 1 AS TIMESTAMP)
   AND s.responded_at >= CAST($1::DATE - 364 AS TIMESTAMP)

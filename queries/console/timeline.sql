@@ -26,7 +26,7 @@ entries AS (
         coalesce(respondent_name(p.person, s.respondent), 'a respondent'),
         CASE WHEN s.comment IS NOT NULL THEN format(': {}', s.comment) ELSE '' END)
     FROM surveys s
-    LEFT JOIN respondent_contacts() p ON p.account_id = s.account_id AND p.email = lower(s.respondent)
+    LEFT JOIN respondent_contacts(one := $2) p ON p.account_id = s.account_id AND p.email = lower(s.respondent)
     WHERE s.account_id = $2 AND s.responded_at < (SELECT e FROM until)
     UNION ALL
     SELECT occurred_at, kind, format('{}{}', coalesce(summary, ''),
