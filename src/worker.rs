@@ -222,10 +222,10 @@ fn serve(db: &Db, scoring: &Scoring, request: Request, replies: &Sender<Action>)
             refresh(db, &scoring.model, today, replies)
         }
         Request::Tasks { today } => {
-            let as_of = AsOf::resolve(db, None)?;
             // The kept queue is the live score once the console has it: scoring the portfolio
             // again here held every action behind it for seconds at 100,000 accounts.
             let scope = QueueScope::read(db, &scoring.model.hash(), today)?;
+            let as_of = scope.as_of();
             let scores = match queue::current_scores(db, &scope)? {
                 Some(scores) => scores,
                 None => score::score_accounts(db.conn(), as_of)?,

@@ -314,6 +314,11 @@ impl Rescore {
 const KEPT_LAYOUT: &str = "kept-3";
 
 impl QueueScope {
+    /// The live view's date (the data's freshness) the scope was read for.
+    pub fn as_of(&self) -> AsOf {
+        self.as_of
+    }
+
     pub fn read(db: &Db, model_hash: &str, today: NaiveDate) -> Result<QueueScope> {
         let freshness = db.freshness()?;
         let as_of = AsOf::given(None, freshness);
