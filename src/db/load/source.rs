@@ -496,7 +496,8 @@ pub(super) fn inspect(
 impl Source {
     /// The table function that reads the file, with the path as the one bound parameter.
     /// CSV columns are read as text: the stage queries type them by the contract's rules.
-    pub(super) fn reader_sql(&self, store_rejects: bool) -> String {
+    /// `max_record_bytes` is the longest row the read accepts.
+    pub(super) fn reader_sql(&self, store_rejects: bool, max_record_bytes: u64) -> String {
         match &self.format {
             Format::Csv { delimiter, columns } => {
                 let columns: Vec<String> = (0..*columns)
@@ -507,7 +508,7 @@ impl Source {
                      auto_detect = false, max_line_size = {}, columns = {{{}}}, \
                      store_rejects = {store_rejects}, hive_partitioning = false)",
                     *delimiter as char,
-                    csv_file::MAX_RECORD_BYTES,
+                    max_record_bytes,
                     columns.join(", ")
                 )
             }

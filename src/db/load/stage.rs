@@ -114,7 +114,7 @@ pub(super) fn stage(
         .collect();
     fills.push((
         "source",
-        source.reader_sql(skip_bad_rows && source.is_csv()),
+        source.reader_sql(skip_bad_rows && source.is_csv(), csv_file::MAX_RECORD_BYTES),
     ));
     let fills: Vec<(&str, &str)> = fills.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let select = queries::fill(source.spec.stage_sql, &fills);
@@ -241,6 +241,12 @@ pub(super) fn place(
     Ok(rows.into_iter().map(|(_, p)| p).collect())
 }
 
+/// The longest row the typed read accepts: DuckDB's own default. DuckDB sizes its read buffers
+/// by this limit, and at L's usage file the full stage's 32 MiB cost ~850 MB more memory and
+/// ~6 s. A file with a longer row fails the typed read and takes the full stage, which accepts
+/// rows up to `csv_file::MAX_RECORD_BYTES` (long comments) and names the line of any longer.
+const TYPED_READ_MAX_RECORD_BYTES: u64 = 2 * 1024 * 1024;
+
 /// Stages a file (CSV, or Parquet read as text like the full stage reads it) without the full
 /// stage's per-row rules, when the table has such a path and the file is clean: true when that
 /// worked and no row needs the full stage's rules. False leaves the full stage to do
@@ -260,7 +266,10 @@ pub(super) fn stage_typed(db: &Db, source: &Source) -> Result<bool> {
         .enumerate()
         .map(|(i, column)| (column.name, source.column_sql(i)))
         .collect();
-    fills.push(("source", source.reader_sql(false)));
+    fills.push((
+        "source",
+        source.reader_sql(false, TYPED_READ_MAX_RECORD_BYTES),
+    ));
     fills.push(("stage", stage.clone()));
     let fills: Vec<(&str, &str)> = fills.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let create = queries::fill(typed.stage_sql, &fills);
