@@ -1132,6 +1132,93 @@ fn a_bad_row_in_a_part_is_named_by_its_part_and_line() {
     assert_eq!(fingerprint(&db), before);
 }
 
+/// Writes the good set's usage as Parquet parts whose columns have real types (a warehouse's
+/// unload): `occurred_at` as the given type, `count` as BIGINT.
+fn typed_usage_parts(dir: &std::path::Path, parts: &[(&str, &str)]) {
+    let usage = dir.join("usage.csv");
+    let folder = dir.join("usage");
+    std::fs::create_dir(&folder).unwrap();
+    let writer = Db::open_in_memory().unwrap();
+    for (index, (name, timestamp_type)) in parts.iter().enumerate() {
+        writer
+            .conn()
+            .execute(
+                &format!(
+                    "COPY (SELECT account_id, user_id, contract_timestamp(occurred_at)::{timestamp_type} AS occurred_at,
+                                  feature, contract_whole(count)::BIGINT AS count
+                           FROM read_csv(?, all_varchar = true)
+                           WHERE (hash(user_id, occurred_at) % {count}) = {index})
+                     TO ? (FORMAT parquet)",
+                    count = parts.len()
+                ),
+                [
+                    usage.to_string_lossy().into_owned(),
+                    folder.join(name).to_string_lossy().into_owned(),
+                ],
+            )
+            .unwrap();
+    }
+    std::fs::remove_file(&usage).unwrap();
+}
+
+#[test]
+fn parquet_parts_with_real_timestamps_and_integers_load_as_their_text_does() {
+    let dir = dataset_with(&[]);
+    typed_usage_parts(
+        dir.path(),
+        &[
+            ("part-0.parquet", "TIMESTAMP"),
+            ("part-1.parquet", "TIMESTAMPTZ"),
+        ],
+    );
+    let db = Db::open_in_memory().unwrap();
+    let mut read = Vec::new();
+    load::load(
+        &db,
+        dir.path(),
+        &LoadOptions::default(),
+        &dir.path().join("rejects.csv"),
+        &mut |event| {
+            if let load::LoadEvent::Staging {
+                table: "usage",
+                file,
+            } = event
+            {
+                read.push(file.to_owned());
+            }
+        },
+    )
+    .unwrap();
+    // Clean parts of a table without a key are read together, in one typed read.
+    assert_eq!(read, ["usage/ (2 parts)"]);
+    assert_eq!(rows_as_text(&db, USAGE_ROWS), good_usage());
+}
+
+#[test]
+fn a_fractional_count_in_a_parquet_part_is_named_by_its_part_and_row() {
+    let db = Db::open_in_memory().unwrap();
+    load_dir(&db, &fixture("good"), false).unwrap();
+    let before = fingerprint(&db);
+    let dir = dataset_with(&[]);
+    typed_usage_parts(dir.path(), &[("part-0.parquet", "TIMESTAMP")]);
+    db.conn()
+        .execute(
+            "COPY (SELECT 'A-1' AS account_id, 'u1' AS user_id, TIMESTAMP '2026-11-20 09:00:00' AS occurred_at,
+                          'reports' AS feature, 2.5::DOUBLE AS count)
+             TO ? (FORMAT parquet)",
+            [dir.path().join("usage/part-1.parquet").to_string_lossy().into_owned()],
+        )
+        .unwrap();
+    let error = load_dir(&db, dir.path(), false).unwrap_err().to_string();
+    assert_eq!(
+        error,
+        format!(
+            "usage/part-1.parquet: 1 row breaks the data contract; nothing was loaded\n  usage/part-1.parquet:1:5: count must be a whole number (found \"2.5\"){SKIP_HINT}"
+        )
+    );
+    assert_eq!(fingerprint(&db), before);
+}
+
 #[test]
 fn a_key_repeated_across_parts_breaks_uniqueness_at_the_later_part() {
     let db = Db::open_in_memory().unwrap();

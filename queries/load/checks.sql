@@ -19,9 +19,14 @@ CREATE OR REPLACE TEMP MACRO real_offset(v) AS
     OR regexp_full_match(substr(v, 11), '[^+-]*[+-](0\d|1[0-4])(:?[0-5]\d)?');
 
 -- The typed read's cheap form of contract_timestamp, for millions of usage rows: DuckDB's
--- own cast, but not of a false offset.
+-- own cast, but not of a false offset. A Parquet column that is already a timestamp or a date
+-- is taken as it is (without a zone it is UTC, as text is), not written out as text and parsed
+-- back; any other type is read as its text. DuckDB folds `typeof` when it plans the query, so
+-- each column pays for one branch.
 CREATE OR REPLACE TEMP MACRO typed_timestamp(v) AS
-    CASE WHEN real_offset(v) THEN TRY_CAST(v AS TIMESTAMPTZ)::TIMESTAMP END;
+    CASE WHEN typeof(v) IN ('TIMESTAMP', 'TIMESTAMP WITH TIME ZONE', 'DATE')
+         THEN TRY_CAST(v AS TIMESTAMP)
+         WHEN real_offset(v::VARCHAR) THEN TRY_CAST(v::VARCHAR AS TIMESTAMPTZ)::TIMESTAMP END;
 
 -- Timestamps are ISO 8601: a date, then optionally `T` or a space and a time, then optionally
 -- `Z` or an offset. Without a zone they are UTC. The cheap dash check keeps `2026/11/03` and
@@ -46,11 +51,16 @@ CREATE OR REPLACE TEMP MACRO contract_whole(v) AS
 
 -- The typed read's cheap form of contract_whole, for millions of usage rows: text with a
 -- decimal point, an exponent or a hex prefix is not typed (NULL), so the file goes through
--- the full stage and its file:line:column report.
+-- the full stage and its file:line:column report. A Parquet integer column is taken as it is
+-- (out of range is NULL too); a float column is read as its text, so 2.5 is not whole.
 CREATE OR REPLACE TEMP MACRO typed_whole(v) AS
-    CASE WHEN strpos(v, '.') = 0 AND strpos(v, 'e') = 0 AND strpos(v, 'E') = 0
-              AND strpos(v, 'x') = 0 AND strpos(v, 'X') = 0
-         THEN TRY_CAST(v AS INTEGER) END;
+    CASE WHEN typeof(v) IN ('TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT',
+                            'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT')
+         THEN TRY_CAST(v AS INTEGER)
+         WHEN strpos(v::VARCHAR, '.') = 0 AND strpos(v::VARCHAR, 'e') = 0
+              AND strpos(v::VARCHAR, 'E') = 0 AND strpos(v::VARCHAR, 'x') = 0
+              AND strpos(v::VARCHAR, 'X') = 0
+         THEN TRY_CAST(v::VARCHAR AS INTEGER) END;
 
 CREATE OR REPLACE TEMP MACRO contract_problem(col, rule, val) AS
     {'column': col, 'rule': rule, 'value': coalesce(val, '')};

@@ -1,9 +1,10 @@
-//! A table given as a folder of part files: each part is staged with every rule of a file,
-//! then appended to the table's stage in path order. Rules that span rows (a unique key) are
+//! A table given as a folder of part files. A folder of clean parts of a table without a key
+//! is read in one typed read; otherwise each part is staged with every rule of a file, then
+//! appended to the table's stage in path order. Rules that span rows (a unique key) are
 //! checked again over the whole table, and each offending row is named by its part and line.
 
 use super::source::Input;
-use super::stage::{Staged, broken_rows, place, stage};
+use super::stage::{Staged, broken_rows, place, stage, stage_typed_parts};
 use super::{LoadEvent, queries};
 use crate::db::Db;
 use crate::error::{LoadError, Problem, Result, SHOWN_PROBLEMS};
@@ -17,6 +18,28 @@ pub(super) fn stage_parts(
 ) -> Result<Staged> {
     let conn = db.conn();
     let table_stage = input.stage_table();
+    on_event(LoadEvent::Staging {
+        table: input.spec.contract.name,
+        file: &input.label,
+    });
+    if stage_typed_parts(db, input)? {
+        let (_, orphans, total): (u64, u64, u64) = conn.query_row(
+            &queries::fill(
+                queries::TYPED_COUNTS,
+                &[("stage", &table_stage), ("accounts", accounts)],
+            ),
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        return Ok(Staged {
+            loaded: total - orphans,
+            typed: true,
+            rules_column: false,
+            orphans,
+            rejected: Vec::new(),
+            unreadable_lines: Vec::new(),
+        });
+    }
     let mut combined = Staged {
         loaded: 0,
         typed: true,

@@ -23,6 +23,9 @@ pub(super) struct TypedRead {
     pub(super) stage_sql: &'static str,
     /// Counts the rows the full stage would treat differently or reject.
     pub(super) check_sql: &'static str,
+    /// The columns `stage_sql` types with `typed_timestamp` or `typed_whole`, which take a
+    /// Parquet column's own timestamps and integers as they are (see checks.sql).
+    pub(super) native: &'static [&'static str],
 }
 
 /// The contract's tables with their staging, in the contract's load order.
@@ -38,6 +41,7 @@ pub(super) const TABLES: &[TableSpec] = &[
         typed: Some(TypedRead {
             stage_sql: queries::TYPED_USAGE,
             check_sql: queries::TYPED_USAGE_CHECK,
+            native: &["occurred_at", "count"],
         }),
     },
     TableSpec {
@@ -46,6 +50,7 @@ pub(super) const TABLES: &[TableSpec] = &[
         typed: Some(TypedRead {
             stage_sql: queries::TYPED_TICKETS,
             check_sql: queries::TYPED_TICKETS_CHECK,
+            native: &["opened_at", "closed_at"],
         }),
     },
     TableSpec {
@@ -54,6 +59,7 @@ pub(super) const TABLES: &[TableSpec] = &[
         typed: Some(TypedRead {
             stage_sql: queries::TYPED_SURVEYS,
             check_sql: queries::TYPED_SURVEYS_CHECK,
+            native: &["responded_at", "score"],
         }),
     },
     TableSpec {
@@ -62,6 +68,7 @@ pub(super) const TABLES: &[TableSpec] = &[
         typed: Some(TypedRead {
             stage_sql: queries::TYPED_ACTIVITIES,
             check_sql: queries::TYPED_ACTIVITIES_CHECK,
+            native: &["occurred_at"],
         }),
     },
     // Small tables: always staged with every rule, never through the typed read.
@@ -530,6 +537,21 @@ impl Source {
             (Some(p), Format::Parquet { quoted_names }) => {
                 format!("CAST({} AS VARCHAR)", quoted_names[p])
             }
+        }
+    }
+
+    /// The SQL for one contract column in the typed read: as `column_sql`, except that a
+    /// Parquet column the typed read types itself keeps its own type.
+    pub(super) fn typed_column_sql(&self, index: usize) -> String {
+        let name = self.spec.contract.columns[index].name;
+        let native = self
+            .spec
+            .typed
+            .as_ref()
+            .is_some_and(|t| t.native.contains(&name));
+        match (self.positions[index], &self.format) {
+            (Some(p), Format::Parquet { quoted_names }) if native => quoted_names[p].clone(),
+            _ => self.column_sql(index),
         }
     }
 

@@ -1,7 +1,7 @@
 //! Staging one file: DuckDB reads it into a temporary table with typed values and, per row,
 //! the first contract rule the row breaks.
 
-use super::source::{Format, Source, file_error};
+use super::source::{Format, Input, Source, TableSpec, TypedRead, file_error};
 use crate::db::csv_file::{self, Misshapen};
 use crate::db::{Db, queries};
 use crate::error::{Error, LoadError, Problem, Result, SHOWN_PROBLEMS};
@@ -247,57 +247,118 @@ pub(super) fn place(
 /// rows up to `csv_file::MAX_RECORD_BYTES` (long comments) and names the line of any longer.
 const TYPED_READ_MAX_RECORD_BYTES: u64 = 2 * 1024 * 1024;
 
-/// Stages a file (CSV, or Parquet read as text like the full stage reads it) without the full
-/// stage's per-row rules, when the table has such a path and the file is clean: true when that
-/// worked and no row needs the full stage's rules. False leaves the full stage to do
-/// everything, with its file:line:column reports; a clean file's rows are the same either way.
-/// The typed stage gets the (empty) rules column only when the table has a key to mark repeats
-/// in.
+/// Stages a file (CSV, or Parquet, read as the full stage reads it but for the timestamps and
+/// whole numbers the typed read takes as they are) without the full stage's per-row rules, when
+/// the table has such a path and the file is clean: true when that worked and no row needs the
+/// full stage's rules. False leaves the full stage to do everything, with its file:line:column
+/// reports; a clean file's rows are the same either way. The typed stage gets the (empty) rules
+/// column only when the table has a key to mark repeats in.
 pub(super) fn stage_typed(db: &Db, source: &Source) -> Result<bool> {
     let Some(typed) = &source.spec.typed else {
         return Ok(false);
     };
     let stage = source.stage_table();
-    let mut fills: Vec<(&str, String)> = source
-        .spec
+    let columns = (0..source.spec.contract.columns.len())
+        .map(|i| source.typed_column_sql(i))
+        .collect();
+    let reader = source.reader_sql(false, TYPED_READ_MAX_RECORD_BYTES);
+    let paths = [source.path.to_string_lossy().into_owned()];
+    if !create_typed(db, source.spec, typed, &stage, columns, &reader, &paths)? {
+        return Ok(false);
+    }
+    if source.spec.contract.unique_key.is_some() {
+        db.conn().execute_batch(&queries::fill(
+            queries::TYPED_ADD_PROBLEM,
+            &[("stage", stage.as_str())],
+        ))?;
+    }
+    Ok(true)
+}
+
+/// Stages every part of a folder in one typed read, when the table has no key and every part
+/// is clean: one scan of the folder, each row written once, where the part-by-part stage reads,
+/// checks and appends each part in turn. True when that worked; false (a part needs the full
+/// stage's rules, or will not read) leaves no stage, and the part-by-part stage then names the
+/// part and line of each problem.
+pub(super) fn stage_typed_parts(db: &Db, input: &Input) -> Result<bool> {
+    let (Some(typed), None) = (&input.spec.typed, input.spec.contract.unique_key) else {
+        return Ok(false);
+    };
+    let names = input.spec.contract.columns.iter().map(|c| c.name);
+    // Each part is read into the contract's columns by name, then all are typed together.
+    let parts: Vec<String> = input
+        .parts
+        .iter()
+        .map(|part| {
+            let columns: Vec<String> = names
+                .clone()
+                .enumerate()
+                .map(|(i, name)| format!("{} AS \"{name}\"", part.typed_column_sql(i)))
+                .collect();
+            format!(
+                "SELECT {} FROM {}",
+                columns.join(", "),
+                part.reader_sql(false, TYPED_READ_MAX_RECORD_BYTES)
+            )
+        })
+        .collect();
+    let reader = format!("({})", parts.join(" UNION ALL "));
+    let columns = names.map(|name| format!("\"{name}\"")).collect();
+    let paths: Vec<String> = input
+        .parts
+        .iter()
+        .map(|part| part.path.to_string_lossy().into_owned())
+        .collect();
+    let stage = input.stage_table();
+    if create_typed(db, input.spec, typed, &stage, columns, &reader, &paths)? {
+        return Ok(true);
+    }
+    db.conn()
+        .execute_batch(&queries::fill(queries::DROP_STAGE, &[("stage", &stage)]))?;
+    Ok(false)
+}
+
+/// The typed read itself: `columns` (each contract column's SQL) of `reader` (a table function
+/// or subquery whose parameters are `paths`) into `stage`, then the check for rows that need
+/// the full stage's rules. True when it read and no row does.
+fn create_typed(
+    db: &Db,
+    spec: &TableSpec,
+    typed: &TypedRead,
+    stage: &str,
+    columns: Vec<String>,
+    reader: &str,
+    paths: &[String],
+) -> Result<bool> {
+    let mut fills: Vec<(&str, &str)> = spec
         .contract
         .columns
         .iter()
-        .enumerate()
-        .map(|(i, column)| (column.name, source.column_sql(i)))
+        .zip(&columns)
+        .map(|(column, sql)| (column.name, sql.as_str()))
         .collect();
-    fills.push((
-        "source",
-        source.reader_sql(false, TYPED_READ_MAX_RECORD_BYTES),
-    ));
-    fills.push(("stage", stage.clone()));
-    let fills: Vec<(&str, &str)> = fills.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    fills.push(("source", reader));
+    fills.push(("stage", stage));
     let create = queries::fill(typed.stage_sql, &fills);
-    let unordered = source.spec.contract.unique_key.is_none();
+    let unordered = spec.contract.unique_key.is_none();
     if unordered {
         db.conn().execute_batch(queries::LOAD_UNORDERED)?;
     }
-    let created = db.conn().execute(&create, [source.path.to_string_lossy()]);
+    let created = db
+        .conn()
+        .execute(&create, duckdb::params_from_iter(paths.iter()));
     if unordered {
         db.conn().execute_batch(queries::LOAD_ORDERED)?;
     }
     if created.is_err() {
         return Ok(false);
     }
-    let stage_fill = [("stage", stage.as_str())];
-    let needs_rules: u64 =
-        db.conn()
-            .query_row(&queries::fill(typed.check_sql, &stage_fill), [], |r| {
-                r.get(0)
-            })?;
-    if needs_rules > 0 {
-        return Ok(false);
-    }
-    if source.spec.contract.unique_key.is_some() {
-        db.conn()
-            .execute_batch(&queries::fill(queries::TYPED_ADD_PROBLEM, &stage_fill))?;
-    }
-    Ok(true)
+    let needs_rules: u64 = db.conn().query_row(
+        &queries::fill(typed.check_sql, &[("stage", stage)]),
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(needs_rules == 0)
 }
 
 /// The rows DuckDB's CSV reader set aside with `store_rejects`, at their physical lines.
