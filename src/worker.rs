@@ -1,6 +1,7 @@
 //! The console's database worker: performs the effects `update` asks for off the UI thread, so
 //! a key press never waits on DuckDB, and sends every answer back as an `Action`.
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
@@ -96,7 +97,7 @@ impl Worker {
         const LINGER: Duration = Duration::from_secs(1);
         let (requests, inbox) = mpsc::channel::<Request>();
         let handle = std::thread::spawn(move || {
-            let mut open: Option<Db> = None;
+            let mut open: Option<Session> = None;
             loop {
                 let request = match inbox.recv_timeout(LINGER) {
                     Ok(request) => request,
@@ -109,16 +110,16 @@ impl Worker {
                     }
                     Err(RecvTimeoutError::Disconnected) => break,
                 };
-                let db = match open.take() {
-                    Some(db) => Ok(db),
+                let session = match open.take() {
+                    Some(session) => Ok(session),
                     None => open_for(&db_path, &scoring),
                 };
-                let reply = match db {
-                    Ok(db) => {
-                        let reply = serve(&db, &scoring, request, &replies);
+                let reply = match session {
+                    Ok(session) => {
+                        let reply = serve(&session, &scoring, request, &replies);
                         // After a failure the next request starts from a fresh connection.
                         if reply.is_ok() {
-                            open = Some(db);
+                            open = Some(session);
                         }
                         reply
                     }
@@ -191,16 +192,44 @@ impl Worker {
 }
 
 /// The database as the console scores it: its team folder and model installed.
-fn open_for(db_path: &Path, scoring: &Scoring) -> Result<Db> {
-    let db = Db::open(db_path)?.with_team(scoring.team.as_deref())?;
-    score::install(db.conn(), &scoring.model)?;
-    Ok(db)
+fn open_for(db_path: &Path, scoring: &Scoring) -> Result<Session> {
+    Ok(Session {
+        db: Db::open(db_path)?.with_team(scoring.team.as_deref())?,
+        model_installed: Cell::new(false),
+    })
 }
 
-fn serve(db: &Db, scoring: &Scoring, request: Request, replies: &Sender<Action>) -> Result<Action> {
+/// The database as the worker holds it between requests. The model, and the scoring macros
+/// with it, is installed when a request first needs it: reading the kept queue at the start
+/// does not, and does not wait for it.
+struct Session {
+    db: Db,
+    model_installed: Cell<bool>,
+}
+
+impl Session {
+    fn install(&self, model: &Model) -> Result<()> {
+        if !self.model_installed.get() {
+            score::install(self.db.conn(), model)?;
+            self.model_installed.set(true);
+        }
+        Ok(())
+    }
+}
+
+fn serve(
+    session: &Session,
+    scoring: &Scoring,
+    request: Request,
+    replies: &Sender<Action>,
+) -> Result<Action> {
+    let db = &session.db;
+    if !matches!(request, Request::Reload { .. }) {
+        session.install(&scoring.model)?;
+    }
     match request {
-        Request::Reload { today } => reload(db, &scoring.model, today, replies),
-        Request::Refresh { today } => refresh(db, &scoring.model, today, replies),
+        Request::Reload { today } => reload(session, &scoring.model, today, replies),
+        Request::Refresh { today } => refresh(session, &scoring.model, today, replies),
         Request::Detail {
             account_id,
             as_of,
@@ -219,7 +248,7 @@ fn serve(db: &Db, scoring: &Scoring, request: Request, replies: &Sender<Action>)
         Request::Record { action, today } => {
             let id = actions::record(db.conn(), db.journal(), &action)?;
             let _ = replies.send(Action::Saved { id, action });
-            refresh(db, &scoring.model, today, replies)
+            refresh(session, &scoring.model, today, replies)
         }
         Request::Tasks { today } => {
             // The kept queue is the live score once the console has it: scoring the portfolio
@@ -247,7 +276,7 @@ fn serve(db: &Db, scoring: &Scoring, request: Request, replies: &Sender<Action>)
             let done = skip_reason.is_none();
             let _ = replies.send(Action::TaskClosed(Box::new(task), done));
             // A done task is a touch, which moves its account's recency.
-            refresh(db, &scoring.model, today, replies)
+            refresh(session, &scoring.model, today, replies)
         }
         Request::SnoozeTask {
             task_id,
@@ -260,7 +289,7 @@ fn serve(db: &Db, scoring: &Scoring, request: Request, replies: &Sender<Action>)
             let _ = replies.send(Action::TaskSnoozed(Box::new(task), until));
             // Journaled as an action: the kept queue takes it in, so that it stays the live
             // score the tasks are read from.
-            refresh(db, &scoring.model, today, replies)
+            refresh(session, &scoring.model, today, replies)
         }
         Request::Export { items, today } => std::env::current_dir()
             .map_err(|e| Error::io(".", e))
@@ -287,18 +316,30 @@ fn serve(db: &Db, scoring: &Scoring, request: Request, replies: &Sender<Action>)
 
 /// After actions: the accounts acted on, re-scored (everything, when more than actions
 /// changed since the queue was kept).
-fn refresh(db: &Db, model: &Model, today: NaiveDate, replies: &Sender<Action>) -> Result<Action> {
+fn refresh(
+    session: &Session,
+    model: &Model,
+    today: NaiveDate,
+    replies: &Sender<Action>,
+) -> Result<Action> {
+    let db = &session.db;
     let scope = QueueScope::read(db, &model.hash(), today)?;
     match queue::refresh(db, &scope)? {
         Refresh::Rescored(rescore) => Ok(Action::Rescored(Box::new(rescore))),
         Refresh::Current => Ok(Action::Rescored(Box::new(Rescore::unchanged(&scope)))),
-        Refresh::Full => reload(db, model, today, replies),
+        Refresh::Full => reload(session, model, today, replies),
     }
 }
 
 /// The queue: the one kept at the last start first, when there is one, then (unless nothing
 /// changed since) the live score, which replaces it.
-fn reload(db: &Db, model: &Model, today: NaiveDate, replies: &Sender<Action>) -> Result<Action> {
+fn reload(
+    session: &Session,
+    model: &Model,
+    today: NaiveDate,
+    replies: &Sender<Action>,
+) -> Result<Action> {
+    let db = &session.db;
     let scope = QueueScope::read(db, &model.hash(), today)?;
     match queue::cached_dataset(db, &scope)? {
         CachedQueue::Current(data) => return Ok(Action::Loaded(Box::new(data))),
@@ -307,6 +348,7 @@ fn reload(db: &Db, model: &Model, today: NaiveDate, replies: &Sender<Action>) ->
         }
         CachedQueue::Missing => {}
     }
+    session.install(model)?;
     queue::score_dataset(db, &scope).map(|d| Action::Loaded(Box::new(d)))
 }
 

@@ -1135,30 +1135,26 @@ fn a_bad_row_in_a_part_is_named_by_its_part_and_line() {
 /// Writes the good set's usage as Parquet parts whose columns have real types (a warehouse's
 /// unload): `occurred_at` as the given type, `count` as BIGINT.
 fn typed_usage_parts(dir: &std::path::Path, parts: &[(&str, &str)]) {
-    let usage = dir.join("usage.csv");
     let folder = dir.join("usage");
     std::fs::create_dir(&folder).unwrap();
     let writer = Db::open_in_memory().unwrap();
+    load_dir(&writer, &fixture("good"), false).unwrap();
     for (index, (name, timestamp_type)) in parts.iter().enumerate() {
         writer
             .conn()
             .execute(
                 &format!(
-                    "COPY (SELECT account_id, user_id, contract_timestamp(occurred_at)::{timestamp_type} AS occurred_at,
-                                  feature, contract_whole(count)::BIGINT AS count
-                           FROM read_csv(?, all_varchar = true)
-                           WHERE (hash(user_id, occurred_at) % {count}) = {index})
+                    "COPY (SELECT account_id, user_id, occurred_at::{timestamp_type} AS occurred_at,
+                                  feature, count::BIGINT AS count
+                           FROM usage WHERE (hash(user_id, occurred_at) % {count}) = {index})
                      TO ? (FORMAT parquet)",
                     count = parts.len()
                 ),
-                [
-                    usage.to_string_lossy().into_owned(),
-                    folder.join(name).to_string_lossy().into_owned(),
-                ],
+                [folder.join(name).to_string_lossy().into_owned()],
             )
             .unwrap();
     }
-    std::fs::remove_file(&usage).unwrap();
+    std::fs::remove_file(dir.join("usage.csv")).unwrap();
 }
 
 #[test]

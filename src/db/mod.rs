@@ -63,14 +63,9 @@ impl Db {
             journal: None,
         };
         db.migrate()?;
-        db.conn.execute_batch(queries::LOAD_CHECKS)?;
-        // The scoring macros read the model tables, which exist once a model is installed
-        // (`model::score::install`): scoring without a model fails loudly.
+        // The macros over actions, contacts and outcomes that the console reads beside the
+        // scores. The scoring macros come with the model (`model::score::install`).
         db.conn.execute_batch(queries::HEALTH)?;
-        db.conn.execute_batch(queries::METRICS_SOURCE)?;
-        db.conn.execute_batch(queries::HEALTH_SCORES)?;
-        db.conn.execute_batch(queries::WEEK_AGO_SOURCE)?;
-        db.conn.execute_batch(queries::HEALTH_ROWS)?;
         Ok(db)
     }
 

@@ -221,9 +221,12 @@ impl AccountScore {
     }
 }
 
-/// Fills the model tables that queries/health.sql reads.
+/// Fills the model tables, and defines the scoring macros that read them (`queries::SCORING`).
 pub fn install(conn: &Connection, model: &Model) -> Result<()> {
     conn.execute_batch(queries::MODEL_TABLES)?;
+    for macros in queries::SCORING {
+        conn.execute_batch(macros)?;
+    }
     let [measure_sql, band_sql, urgency_sql, params_sql] = queries::model_inserts();
     let scorecards = std::iter::once(("", &model.measures, &model.bands)).chain(
         model

@@ -68,6 +68,7 @@ pub fn merge(
 ) -> Result<MergeSummary> {
     const EXAMPLES: i64 = 3;
     let start = Instant::now();
+    super::define_rules(db)?;
     let mut sources = Vec::new();
     for imported in tables {
         let spec = TABLES
