@@ -126,6 +126,8 @@ rejected! {
         "activities.csv: 1 row breaks the data contract; nothing was loaded\n  activities.csv:2:2: occurred_at must be an ISO 8601 timestamp (found \"2026-11-10T15:00:00+25:00\"){SKIP_HINT}");
     offset_of_60_minutes: "usage.offset_60_minutes.csv" => format!(
         "usage.csv: 1 row breaks the data contract; nothing was loaded\n  usage.csv:3:3: occurred_at must be an ISO 8601 timestamp (found \"2026-11-10T15:00:00+05:60\"){SKIP_HINT}");
+    negative_offset_of_25_hours_after_a_slash_date: "usage.negative_offset_25_hours.csv" => format!(
+        "usage.csv: 1 row breaks the data contract; nothing was loaded\n  usage.csv:3:3: occurred_at must be an ISO 8601 timestamp (found \"2026/11/10 15:00:00-25:00\"){SKIP_HINT}");
     // Each remaining rule of the contract, one case each.
     empty_name: "accounts.empty_name.csv" => format!(
         "accounts.csv: 1 row breaks the data contract; nothing was loaded\n  accounts.csv:2:2: name is required{SKIP_HINT}");
