@@ -4,7 +4,7 @@
 //! checked again over the whole table, and each offending row is named by its part and line.
 
 use super::source::Input;
-use super::stage::{Staged, broken_rows, place, stage, stage_typed_parts};
+use super::stage::{Staged, broken_rows, place, stage, stage_counts, stage_typed_parts};
 use super::{LoadEvent, queries};
 use crate::db::Db;
 use crate::error::{LoadError, Problem, Result, SHOWN_PROBLEMS};
@@ -23,14 +23,7 @@ pub(super) fn stage_parts(
         file: &input.label,
     });
     if stage_typed_parts(db, input)? {
-        let (_, orphans, total): (u64, u64, u64) = conn.query_row(
-            &queries::fill(
-                queries::TYPED_COUNTS,
-                &[("stage", &table_stage), ("accounts", accounts)],
-            ),
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
+        let (_, orphans, total) = stage_counts(db, queries::TYPED_COUNTS, &table_stage, accounts)?;
         return Ok(Staged {
             loaded: total - orphans,
             typed: true,
@@ -151,14 +144,7 @@ fn check_key_across_parts(
         &queries::fill(queries::MARK_DUPLICATES, &[("stage", &stage), ("key", key)]),
         [],
     )?;
-    let (problems, orphans, total): (u64, u64, u64) = conn.query_row(
-        &queries::fill(
-            queries::STAGE_COUNTS,
-            &[("stage", &stage), ("accounts", accounts)],
-        ),
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
+    let (problems, orphans, total) = stage_counts(db, queries::STAGE_COUNTS, &stage, accounts)?;
     if problems == known {
         return Ok(());
     }

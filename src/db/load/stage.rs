@@ -141,11 +141,7 @@ pub(super) fn stage(
     } else {
         queries::TYPED_COUNTS
     };
-    let (problems, orphans, total): (u64, u64, u64) = conn.query_row(
-        &queries::fill(counts, &[("stage", &stage), ("accounts", accounts)]),
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
+    let (problems, orphans, total) = stage_counts(db, counts, &stage, accounts)?;
     // Rows DuckDB could not split at all (only recorded with --skip-bad-rows).
     let unreadable = if skip_bad_rows && source.is_csv() && !typed {
         unreadable_rows(db, source)?
@@ -182,6 +178,21 @@ pub(super) fn stage(
         rejected: listed,
         unreadable_lines: skipped,
     })
+}
+
+/// A stage's rows that break a rule, rows of unknown accounts, and all rows, by `counts`
+/// (counts.sql, or typed/counts.sql for a stage without a rules column).
+pub(super) fn stage_counts(
+    db: &Db,
+    counts: &str,
+    stage: &str,
+    accounts: &str,
+) -> Result<(u64, u64, u64)> {
+    Ok(db.conn().query_row(
+        &queries::fill(counts, &[("stage", stage), ("accounts", accounts)]),
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?)
 }
 
 /// A row of a stage that breaks a rule: its rowid, and the column, rule and value.
