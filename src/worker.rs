@@ -191,7 +191,8 @@ impl Worker {
     }
 }
 
-/// The database as the console scores it: its team folder and model installed.
+/// The database as the console opens it, with its team folder; the model comes with the first
+/// request that needs it (`Session::install`).
 fn open_for(db_path: &Path, scoring: &Scoring) -> Result<Session> {
     Ok(Session {
         db: Db::open(db_path)?.with_team(scoring.team.as_deref())?,
