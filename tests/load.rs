@@ -128,6 +128,8 @@ rejected! {
         "usage.csv: 1 row breaks the data contract; nothing was loaded\n  usage.csv:3:3: occurred_at must be an ISO 8601 timestamp (found \"2026-11-10T15:00:00+05:60\"){SKIP_HINT}");
     negative_offset_of_25_hours_after_a_slash_date: "usage.negative_offset_25_hours.csv" => format!(
         "usage.csv: 1 row breaks the data contract; nothing was loaded\n  usage.csv:3:3: occurred_at must be an ISO 8601 timestamp (found \"2026/11/10 15:00:00-25:00\"){SKIP_HINT}");
+    ten_digit_count: "usage.ten_digit_count.csv" => format!(
+        "usage.csv: 1 row breaks the data contract; nothing was loaded\n  usage.csv:3:5: count must be a whole number (found \"2000000000\"){SKIP_HINT}");
     // Each remaining rule of the contract, one case each.
     empty_name: "accounts.empty_name.csv" => format!(
         "accounts.csv: 1 row breaks the data contract; nothing was loaded\n  accounts.csv:2:2: name is required{SKIP_HINT}");
@@ -767,6 +769,28 @@ fn day_first_dates_stay_errors() {
         &format!(
             "accounts.csv: 1 row breaks the data contract; nothing was loaded\n  accounts.csv:2:9: renewal_date must be a date YYYY-MM-DD (found \"03/11/2026\"){SKIP_HINT}"
         ),
+    );
+}
+
+#[test]
+fn signed_and_zero_padded_counts_read_as_their_numbers() {
+    let db = Db::open_in_memory().unwrap();
+    let dir = dataset_with(&[]);
+    std::fs::write(
+        dir.path().join("usage.csv"),
+        "account_id,user_id,occurred_at,count\n\
+         A-1,plus,2026-11-20T01:00:00Z,+5\n\
+         A-1,padded,2026-11-20T02:00:00Z,007\n\
+         A-1,plain,2026-11-20T03:00:00Z,12\n",
+    )
+    .unwrap();
+    load_dir(&db, dir.path(), false).unwrap();
+    assert_eq!(
+        rows_as_text(
+            &db,
+            "SELECT user_id, count::VARCHAR FROM usage ORDER BY user_id"
+        ),
+        [["padded", "7"], ["plain", "12"], ["plus", "5"]]
     );
 }
 
