@@ -2,9 +2,11 @@
 CREATE OR REPLACE TEMP MACRO portfolio(t) AS TABLE
     SELECT * FROM accounts WHERE contract_start <= t AND (churned_on IS NULL OR churned_on > t);
 
--- The health model of HEALTH.md as table macros over the input tables and the model tables.
--- t is the as-of date; cutoff is the moment up to which console actions count (the end of
--- day t, or now for the live view). Nothing dated after the end of day t is read.
+-- The macros that scoring and the console's account screen both read, defined at every open
+-- of the database: actions, respondents and outcomes. The health model of HEALTH.md itself
+-- starts in data_metrics.sql (`queries::SCORING`, defined with the model). t is the as-of
+-- date; cutoff is the moment up to which console actions count (the end of day t, or now for
+-- the live view). Nothing dated after the end of day t is read.
 
 -- Console actions up to the cutoff that no undo (up to the cutoff) has cancelled. An undo
 -- names the uid it cancels: the same on every laptop of a team, whatever each one's local

@@ -1,4 +1,4 @@
--- The health model of HEALTH.md, continued from health.sql: the metrics with the console's
+-- The health model of HEALTH.md, continued from data_metrics.sql: the metrics with the console's
 -- actions and the score (health_rows.sql ends it). Loaded after metrics_source.sql, which these
 -- macros read the input tables' part of the score through.
 

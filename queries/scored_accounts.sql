@@ -1,4 +1,4 @@
--- Every account in the portfolio at t (health.sql `scored_rows`), in queue order: at-risk
+-- Every account in the portfolio at t (health_rows.sql `scored_rows`), in queue order: at-risk
 -- accounts first, then by priority, then by account_id. $1 = t, $2 = the cutoff for console
 -- actions.
 SELECT * FROM scored_rows($1::DATE, $2::TIMESTAMP)

@@ -1,4 +1,4 @@
--- The input tables' part of the score (health.sql data_metrics) at t and a week before, kept
+-- The input tables' part of the score (data_metrics.sql) at t and a week before, kept
 -- with the queue: an action then re-scores its account from this copy, without reading the
 -- input tables again (the queue's full score reads it too, so both agree). $1 = t.
 CREATE OR REPLACE TABLE kept_metrics AS

@@ -50,7 +50,7 @@ pub const REASONS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// Every metric the SQL computes per account (queries/health.sql), which a measure may use.
+/// Every metric the SQL computes per account (queries/data_metrics.sql), which a measure may use.
 pub const METRICS: &[&str] = &[
     "active_users_30d",
     "utilization",

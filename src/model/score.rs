@@ -1,5 +1,5 @@
-//! Scoring calls into SQL (queries/health.sql): install the model as tables, then read every
-//! account's score at a date in one set-based query.
+//! Scoring calls into SQL (`queries::SCORING`): install the model as tables with the scoring
+//! macros, then read every account's score at a date in one set-based query.
 
 use chrono::{Days, NaiveDate};
 use duckdb::Connection;
@@ -411,7 +411,7 @@ pub fn read_scores(
     Ok(accounts)
 }
 
-/// scored_rows' columns (health.sql), by position, from one Arrow batch.
+/// scored_rows' columns (health_rows.sql), by position, from one Arrow batch.
 mod columns {
     use duckdb::arrow::array::{
         Array, ArrayRef, AsArray, Float64Array, Int64Array, StringArray, StructArray,
