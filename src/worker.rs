@@ -191,6 +191,28 @@ impl Worker {
     }
 }
 
+impl Request {
+    /// Whether serving it may score, and so needs the model installed first. The start's
+    /// reload installs it itself, only when the kept queue is not current; opening an
+    /// account, an export and a sync read what is there.
+    fn scores(&self) -> bool {
+        match self {
+            Request::Reload { .. }
+            | Request::Detail { .. }
+            | Request::Export { .. }
+            | Request::Sync => false,
+            Request::Refresh { .. }
+            | Request::Review { .. }
+            | Request::ModelReport
+            | Request::Record { .. }
+            | Request::Qbr { .. }
+            | Request::Tasks { .. }
+            | Request::CloseTask { .. }
+            | Request::SnoozeTask { .. } => true,
+        }
+    }
+}
+
 /// The database as the console opens it, with its team folder; the model comes with the first
 /// request that needs it (`Session::install`).
 fn open_for(db_path: &Path, scoring: &Scoring) -> Result<Session> {
@@ -225,7 +247,7 @@ fn serve(
     replies: &Sender<Action>,
 ) -> Result<Action> {
     let db = &session.db;
-    if !matches!(request, Request::Reload { .. }) {
+    if request.scores() {
         session.install(&scoring.model)?;
     }
     match request {

@@ -22,17 +22,6 @@ pub(super) fn stage_parts(
         table: input.spec.contract.name,
         file: &input.label,
     });
-    if stage_typed_parts(db, input)? {
-        let (_, orphans, total) = stage_counts(db, queries::TYPED_COUNTS, &table_stage, accounts)?;
-        return Ok(Staged {
-            loaded: total - orphans,
-            typed: true,
-            rules_column: false,
-            orphans,
-            rejected: Vec::new(),
-            unreadable_lines: Vec::new(),
-        });
-    }
     let mut combined = Staged {
         loaded: 0,
         typed: true,
@@ -41,6 +30,12 @@ pub(super) fn stage_parts(
         rejected: Vec::new(),
         unreadable_lines: Vec::new(),
     };
+    if stage_typed_parts(db, input)? {
+        let (_, orphans, total) = stage_counts(db, queries::TYPED_COUNTS, &table_stage, accounts)?;
+        combined.loaded = total - orphans;
+        combined.orphans = orphans;
+        return Ok(combined);
+    }
     // Where each part's rows start among the stage's rowids, and the lines its reader skipped.
     let mut starts = Vec::with_capacity(input.parts.len());
     let mut skipped = Vec::with_capacity(input.parts.len());

@@ -607,3 +607,28 @@ impl Source {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::TABLES;
+
+    /// A column the typed read lets keep its Parquet type must be one its query types itself:
+    /// any other would carry a timestamp or an integer into a text column.
+    #[test]
+    fn each_native_column_is_typed_by_its_typed_read() {
+        for spec in TABLES {
+            let Some(typed) = &spec.typed else { continue };
+            for column in typed.native {
+                let placeholder = format!("{{{{{column}}}}}");
+                let typed_by_macro = ["typed_timestamp", "typed_whole"]
+                    .iter()
+                    .any(|m| typed.stage_sql.contains(&format!("{m}({placeholder})")));
+                assert!(
+                    typed_by_macro,
+                    "{}.{column} is listed as native but its typed read does not type it",
+                    spec.contract.name
+                );
+            }
+        }
+    }
+}
