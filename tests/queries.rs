@@ -37,6 +37,13 @@ fn every_single_statement_query_prepares() {
     let db = Db::open_in_memory().unwrap();
     // Scoring queries read the model tables, which a model's installation creates.
     retain::model::score::install(db.conn(), &retain::model::Model::default_model()).unwrap();
+    // The one-account score reads its account from a variable of the connection.
+    db.conn()
+        .execute(
+            retain::db::queries::SCORED_ONE_SET,
+            ["2026-11-20", "2026-11-21 00:00:00", "A-000001"],
+        )
+        .unwrap();
     let mut prepared = 0;
     for (path, sql) in ALL {
         // Templates are completed at run time (and exercised by the load tests); scripts of

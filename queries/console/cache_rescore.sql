@@ -1,4 +1,4 @@
 -- One account scored again after actions, into `rescored` (rescored_clear.sql):
--- scored_account.sql's row ($1 = t, $2 = the cutoff, $3 = account_id).
+-- scored_account.sql's row, of the account chosen by scored_one_set.sql.
 INSERT INTO rescored
 {{scored}}

@@ -150,6 +150,7 @@ pub const ALL: &[(&str, &str)] = &[
     ("model_insert.sql", MODEL_INSERT),
     ("scored_accounts.sql", SCORED_ACCOUNTS),
     ("scored_account.sql", SCORED_ACCOUNT),
+    ("scored_one_set.sql", SCORED_ONE_SET),
     ("snapshot.sql", SNAPSHOT),
     ("snapshot_dates.sql", SNAPSHOT_DATES),
     ("snapshot_summary.sql", SNAPSHOT_SUMMARY),
@@ -222,6 +223,7 @@ pub const MODEL_TABLES: &str = sql!("model_tables.sql");
 pub const MODEL_INSERT: &str = sql!("model_insert.sql");
 pub const SCORED_ACCOUNTS: &str = sql!("scored_accounts.sql");
 pub const SCORED_ACCOUNT: &str = sql!("scored_account.sql");
+pub const SCORED_ONE_SET: &str = sql!("scored_one_set.sql");
 pub const SNAPSHOT: &str = sql!("snapshot.sql");
 pub const SNAPSHOT_DATES: &str = sql!("snapshot_dates.sql");
 pub const SNAPSHOT_SUMMARY: &str = sql!("snapshot_summary.sql");

@@ -428,7 +428,7 @@ pub fn refresh(db: &Db, scope: &QueueScope) -> Result<Refresh> {
         queries::QUEUE_CACHE_RESCORE,
         &[("scored", queries::SCORED_ACCOUNT)],
     );
-    let (date, cutoff) = (scope.as_of.date_param(), scope.as_of.cutoff_param());
+    let date = scope.as_of.date_param();
     let left = db.in_transaction(|conn| {
         let week_ago_kept: bool =
             conn.query_row(queries::WEEK_AGO_KEPT, duckdb::params![since, date], |r| {
@@ -440,9 +440,9 @@ pub fn refresh(db: &Db, scope: &QueueScope) -> Result<Refresh> {
             let _week_ago = week_ago_kept
                 .then(|| score::KeptSource::week_ago(conn))
                 .transpose()?;
-            // Executed, not prepared: DuckDB binds the scoring macros again for each execution.
             for id in &changed {
-                conn.execute(&rescore, [date.as_str(), cutoff.as_str(), id.as_str()])?;
+                score::choose_one(conn, scope.as_of, id)?;
+                conn.execute_batch(&rescore)?;
             }
         }
         let left = rows(conn, queries::QUEUE_CACHE_FORGET, [since], |r| {

@@ -316,12 +316,22 @@ pub fn score_account(
     as_of: AsOf,
     account_id: &str,
 ) -> Result<Option<AccountScore>> {
+    choose_one(conn, as_of, account_id)?;
     let mut stmt = conn.prepare(queries::SCORED_ACCOUNT)?;
-    Ok(read_scores(
-        &mut stmt,
-        &[&as_of.date_param(), &as_of.cutoff_param(), &account_id],
-    )?
-    .pop())
+    Ok(read_scores(&mut stmt, &[])?.pop())
+}
+
+/// The account scored_account.sql scores next on this connection, and as of when.
+pub fn choose_one(conn: &Connection, as_of: AsOf, account_id: &str) -> Result<()> {
+    conn.execute(
+        queries::SCORED_ONE_SET,
+        [
+            as_of.date_param().as_str(),
+            as_of.cutoff_param().as_str(),
+            account_id,
+        ],
+    )?;
+    Ok(())
 }
 
 /// Scores every account into the console's `queue_cache` table, replacing what it held, from
