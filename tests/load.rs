@@ -1231,6 +1231,8 @@ fn a_fractional_count_in_a_parquet_part_is_named_by_its_part_and_row() {
             [dir.path().join("usage/part-1.parquet").to_string_lossy().into_owned()],
         )
         .unwrap();
+    // Parts of different types are read apart: one reader over both would cast part-1's DOUBLE
+    // to part-0's BIGINT and load 2.5 as 3.
     let error = load_dir(&db, dir.path(), false).unwrap_err().to_string();
     assert_eq!(
         error,

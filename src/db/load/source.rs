@@ -136,6 +136,7 @@ pub(super) struct Source {
     pub(super) origins: Option<RowOrigins>,
 }
 
+#[derive(PartialEq)]
 pub(super) enum Format {
     Csv {
         delimiter: u8,
@@ -144,6 +145,8 @@ pub(super) enum Format {
     /// Parquet column names are file content: they reach SQL only as quoted identifiers.
     Parquet {
         quoted_names: Vec<String>,
+        /// DuckDB's type of each column.
+        types: Vec<String>,
     },
 }
 
@@ -395,8 +398,8 @@ pub(super) fn inspect(
             ));
         }
         let mut stmt = db.conn().prepare(queries::PARQUET_COLUMNS)?;
-        let names: Vec<String> = stmt
-            .query_map([path.to_string_lossy()], |r| r.get(0))
+        let columns: Vec<(String, String)> = stmt
+            .query_map([path.to_string_lossy()], |r| Ok((r.get(0)?, r.get(1)?)))
             .and_then(|rows| rows.collect())
             .map_err(|e| {
                 file_error(
@@ -404,11 +407,18 @@ pub(super) fn inspect(
                     format!("is not a readable Parquet file: {}", first_line(&e)),
                 )
             })?;
+        let (names, types): (Vec<String>, Vec<String>) = columns.into_iter().unzip();
         let quoted_names = names
             .iter()
             .map(|n| format!("\"{}\"", n.replace('"', "\"\"")))
             .collect();
-        (names, Format::Parquet { quoted_names })
+        (
+            names,
+            Format::Parquet {
+                quoted_names,
+                types,
+            },
+        )
     } else {
         let header = csv_file::read_header(&path).map_err(|e| match e {
             HeaderError::Empty => {
@@ -505,13 +515,28 @@ impl Source {
     /// CSV columns are read as text: the stage queries type them by the contract's rules.
     /// `max_record_bytes` is the longest row the read accepts.
     pub(super) fn reader_sql(&self, store_rejects: bool, max_record_bytes: u64) -> String {
+        self.files_reader_sql(1, store_rejects, max_record_bytes)
+    }
+
+    /// `reader_sql` over `files` paths (bound parameters) that this file's format reads alike
+    /// (see `reads_alike`).
+    pub(super) fn files_reader_sql(
+        &self,
+        files: usize,
+        store_rejects: bool,
+        max_record_bytes: u64,
+    ) -> String {
+        let paths = match files {
+            1 => "?".to_owned(),
+            n => format!("[{}]", vec!["?"; n].join(", ")),
+        };
         match &self.format {
             Format::Csv { delimiter, columns } => {
                 let columns: Vec<String> = (0..*columns)
                     .map(|i| format!("'c{i}': 'VARCHAR'"))
                     .collect();
                 format!(
-                    "read_csv(?, header = false, skip = 1, delim = '{}', quote = '\"', escape = '\"', \
+                    "read_csv({paths}, header = false, skip = 1, delim = '{}', quote = '\"', escape = '\"', \
                      auto_detect = false, max_line_size = {}, columns = {{{}}}, \
                      store_rejects = {store_rejects}, hive_partitioning = false)",
                     *delimiter as char,
@@ -520,7 +545,7 @@ impl Source {
                 )
             }
             // Partitions come from the part's own path (see `partitions`), the same for CSV.
-            Format::Parquet { .. } => "read_parquet(?, hive_partitioning = false)".to_owned(),
+            Format::Parquet { .. } => format!("read_parquet({paths}, hive_partitioning = false)"),
         }
     }
 
@@ -534,7 +559,7 @@ impl Source {
                 None => "NULL::VARCHAR".to_owned(),
             },
             (Some(p), Format::Csv { .. }) => format!("c{p}"),
-            (Some(p), Format::Parquet { quoted_names }) => {
+            (Some(p), Format::Parquet { quoted_names, .. }) => {
                 format!("CAST({} AS VARCHAR)", quoted_names[p])
             }
         }
@@ -550,7 +575,7 @@ impl Source {
             .as_ref()
             .is_some_and(|t| t.native.contains(&name));
         match (self.positions[index], &self.format) {
-            (Some(p), Format::Parquet { quoted_names }) if native => quoted_names[p].clone(),
+            (Some(p), Format::Parquet { quoted_names, .. }) if native => quoted_names[p].clone(),
             _ => self.column_sql(index),
         }
     }
@@ -572,6 +597,17 @@ impl Source {
             .position(|c| c.name == column)
             .and_then(|i| self.positions[i])
             .map_or(0, |p| p + 1)
+    }
+
+    /// Whether one reader over both files reads each as its own reader would: the same format,
+    /// columns (and Parquet types: a reader over several files casts each to the first's) and
+    /// compression, the same SQL for each contract column (places, partition values).
+    pub(super) fn reads_alike(&self, other: &Source) -> bool {
+        let compressed = |s: &Source| s.path.to_string_lossy().to_lowercase().ends_with(".gz");
+        self.format == other.format
+            && compressed(self) == compressed(other)
+            && (0..self.spec.contract.columns.len())
+                .all(|i| self.typed_column_sql(i) == other.typed_column_sql(i))
     }
 
     pub(super) fn is_csv(&self) -> bool {
