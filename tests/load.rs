@@ -128,6 +128,9 @@ rejected! {
         "usage.csv: 1 row breaks the data contract; nothing was loaded\n  usage.csv:3:3: occurred_at must be an ISO 8601 timestamp (found \"2026-11-10T15:00:00+05:60\"){SKIP_HINT}");
     negative_offset_of_25_hours_after_a_slash_date: "usage.negative_offset_25_hours.csv" => format!(
         "usage.csv: 1 row breaks the data contract; nothing was loaded\n  usage.csv:3:3: occurred_at must be an ISO 8601 timestamp (found \"2026/11/10 15:00:00-25:00\"){SKIP_HINT}");
+    // A `Z` skips the typed read's offset test; DuckDB reads no offset before it.
+    offset_before_z: "usage.offset_before_z.csv" => format!(
+        "usage.csv: 1 row breaks the data contract; nothing was loaded\n  usage.csv:3:3: occurred_at must be an ISO 8601 timestamp (found \"2026-11-10T15:00:00+25:00Z\"){SKIP_HINT}");
     ten_digit_count: "usage.ten_digit_count.csv" => format!(
         "usage.csv: 1 row breaks the data contract; nothing was loaded\n  usage.csv:3:5: count must be a whole number (found \"2000000000\"){SKIP_HINT}");
     // Each remaining rule of the contract, one case each.
