@@ -21,6 +21,22 @@ CREATE OR REPLACE TEMP MACRO live_actions(cutoff) AS TABLE
           WHERE kind = 'undo' AND created_at < cutoff AND undoes_uid IS NOT NULL
       );
 
+-- What the CSM has done per account (undone actions excluded): the current next step,
+-- snooze (and why) and resolution: the latest action by (created_at, uid), the same order on
+-- every laptop of a team (TEAM.md). Of every account, or only of the list `accounts`: after an
+-- action the console reads its account's alone (at 200,000 actions, 5 ms against 90 ms).
+CREATE OR REPLACE TEMP MACRO console_state(accounts := NULL) AS TABLE
+SELECT
+    account_id,
+    arg_max(body, {'at': created_at, 'uid': uid}) FILTER (WHERE kind = 'next_step') AS next_step,
+    strftime(arg_max(until_date, {'at': created_at, 'uid': uid}) FILTER (WHERE kind = 'next_step'), '%Y-%m-%d') AS next_due,
+    strftime(arg_max(until_date, {'at': created_at, 'uid': uid}) FILTER (WHERE kind = 'snooze'), '%Y-%m-%d') AS snoozed_until,
+    arg_max(coalesce(reasons, ''), {'at': created_at, 'uid': uid}) FILTER (WHERE kind = 'resolve') AS resolved_reasons,
+    arg_max(body, {'at': created_at, 'uid': uid}) FILTER (WHERE kind = 'snooze') AS snooze_reason
+FROM live_actions('infinity'::TIMESTAMP)
+WHERE accounts IS NULL OR list_contains(accounts, account_id)
+GROUP BY account_id;
+
 -- Survey respondents are named by the contact whose email they are (DATA.md: matched ignoring
 -- case): one person per account and address, of every account or only `one` (grouping every
 -- account's contacts to name one account's respondent took most of scoring that account).

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use duckdb::Connection;
+use duckdb::types::Value;
 
 use super::filter::Moves;
 use super::score::{self, AccountScore, AsOf};
@@ -261,7 +262,12 @@ fn date(text: Option<String>) -> Option<NaiveDate> {
 
 /// What the CSMs did to each account (next step, snooze, resolve), by account id.
 pub fn console_state(conn: &Connection) -> Result<HashMap<String, ConsoleState>> {
-    let states = rows(conn, queries::CONSOLE_STATE, [], |r| {
+    console_state_of(conn, Value::Null)
+}
+
+/// `console_state` of the listed accounts only.
+fn console_state_of(conn: &Connection, accounts: Value) -> Result<HashMap<String, ConsoleState>> {
+    let states = rows(conn, queries::CONSOLE_STATE, [accounts], |r| {
         let resolved: Option<String> = r.get(4)?;
         Ok((
             r.get::<_, String>(0)?,
@@ -454,8 +460,8 @@ pub fn refresh(db: &Db, scope: &QueueScope) -> Result<Refresh> {
     })?;
     let mut stmt = db.conn().prepare(queries::RESCORED_READ)?;
     let accounts = score::read_scores(&mut stmt, &[])?;
-    let mut console = console_state(db.conn())?;
-    console.retain(|id, _| changed.contains(id));
+    let ids = changed.iter().map(|id| Value::Text(id.clone())).collect();
+    let console = console_state_of(db.conn(), Value::List(ids))?;
     Ok(Refresh::Rescored(Rescore {
         from_key: kept_key,
         key: scope.key.clone(),
