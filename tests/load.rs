@@ -131,6 +131,9 @@ rejected! {
     // A `Z` skips the typed read's offset test; DuckDB reads no offset before it.
     offset_before_z: "usage.offset_before_z.csv" => format!(
         "usage.csv: 1 row breaks the data contract; nothing was loaded\n  usage.csv:3:3: occurred_at must be an ISO 8601 timestamp (found \"2026-11-10T15:00:00+25:00Z\"){SKIP_HINT}");
+    // DuckDB reads one-digit months and days; ISO 8601 has two, and so has the typed read.
+    one_digit_month_and_day: "usage.one_digit_month.csv" => format!(
+        "usage.csv: 2 rows break the data contract; nothing was loaded\n  usage.csv:3:3: occurred_at must be an ISO 8601 timestamp (found \"2026-1-10T15:00:00Z\")\n  usage.csv:4:3: occurred_at must be an ISO 8601 timestamp (found \"2026-11-1 15:00:00\"){SKIP_HINT}");
     ten_digit_count: "usage.ten_digit_count.csv" => format!(
         "usage.csv: 1 row breaks the data contract; nothing was loaded\n  usage.csv:3:5: count must be a whole number (found \"2000000000\"){SKIP_HINT}");
     // Each remaining rule of the contract, one case each.

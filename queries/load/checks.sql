@@ -11,6 +11,13 @@ CREATE OR REPLACE TEMP MACRO year_first(v) AS
 CREATE OR REPLACE TEMP MACRO contract_date(v) AS
     CASE WHEN regexp_full_match(year_first(v), '\d{4}-\d{2}-\d{2}') THEN TRY_CAST(year_first(v) AS DATE) END;
 
+-- A timestamp's date is four digits, two and two between `sep`s (DuckDB's own cast also reads
+-- one-digit months and days, and five-digit years), alone or followed by `T` or a space.
+-- `strlen` counts bytes: counting characters costs millions of usage rows seconds of CPU.
+CREATE OR REPLACE TEMP MACRO date_shape(v, sep) AS
+    substr(v, 5, 1) = sep AND substr(v, 8, 1) = sep
+    AND (strlen(v) = 10 OR substr(v, 11, 1) IN ('T', ' '));
+
 -- A UTC offset after the time must be a real one: hours up to 14, minutes below 60. DuckDB
 -- itself reads +25:00 and +05:60, moving the time silently. An offset follows the date, so
 -- only text with a `+`, a third `-` after an ISO date's two, or a `-` after a year-first date's
@@ -26,22 +33,21 @@ CREATE OR REPLACE TEMP MACRO real_offset(v) AS
 -- back; any other type is read as its text. DuckDB folds `typeof` when it plans the query, so
 -- each column pays for one branch. Text ending in `Z` (UTC, as warehouses write it) skips the
 -- offset test: DuckDB reads no offset before a `Z` (`+25:00Z` is NULL, and so goes to the full
--- stage), and the test cost L's usage ~1.4 s of CPU.
+-- stage), and the test cost L's usage ~1.4 s of CPU. Text not shaped as an ISO date (DuckDB
+-- reads 2026-1-10 and 02026-11-10, and year-first slashes) goes to the full stage too.
 CREATE OR REPLACE TEMP MACRO typed_timestamp(v) AS
     CASE WHEN typeof(v) IN ('TIMESTAMP', 'TIMESTAMP WITH TIME ZONE', 'DATE')
          THEN TRY_CAST(v AS TIMESTAMP)
-         WHEN suffix(v::VARCHAR, 'Z') OR real_offset(v::VARCHAR)
+         WHEN date_shape(v::VARCHAR, '-') AND (suffix(v::VARCHAR, 'Z') OR real_offset(v::VARCHAR))
          THEN TRY_CAST(v::VARCHAR AS TIMESTAMPTZ)::TIMESTAMP END;
 
 -- Timestamps are ISO 8601: a date, then optionally `T` or a space and a time, then optionally
--- `Z` or an offset. Without a zone they are UTC. The cheap dash check keeps `2026/11/03` and
+-- `Z` or an offset. Without a zone they are UTC. The cheap shape check keeps `2026/11/03` and
 -- `3-11-2026` out without running a regular expression over millions of usage rows.
 CREATE OR REPLACE TEMP MACRO contract_timestamp(v) AS
-    CASE WHEN substr(v, 5, 1) = '-' AND substr(v, 8, 1) = '-'
-              AND (length(v) = 10 OR substr(v, 11, 1) IN ('T', ' ')) AND real_offset(v)
+    CASE WHEN date_shape(v, '-') AND real_offset(v)
          THEN TRY_CAST(TRY_CAST(v AS TIMESTAMPTZ) AS TIMESTAMP)
-         WHEN substr(v, 5, 1) = '/' AND substr(v, 8, 1) = '/'
-              AND (length(v) = 10 OR substr(v, 11, 1) IN ('T', ' ')) AND real_offset(v)
+         WHEN date_shape(v, '/') AND real_offset(v)
          THEN TRY_CAST(TRY_CAST(year_first(v) AS TIMESTAMPTZ) AS TIMESTAMP) END;
 
 -- Decimals are digits with an optional point and digits: a cast alone would read `1e6` as a
