@@ -11,8 +11,9 @@ CREATE OR REPLACE TEMP MACRO year_first(v) AS
 CREATE OR REPLACE TEMP MACRO contract_date(v) AS
     CASE WHEN regexp_full_match(year_first(v), '\d{4}-\d{2}-\d{2}') THEN TRY_CAST(year_first(v) AS DATE) END;
 
--- A timestamp's date is four digits, two and two between `sep`s (DuckDB's own cast also reads
--- one-digit months and days, and five-digit years), alone or followed by `T` or a space.
+-- A timestamp's date has its `sep`s after a four-character year and a two-character month
+-- and is ten characters, alone or followed by `T` or a space; the cast that follows checks
+-- the digits. DuckDB's cast alone also reads one-digit months and days and five-digit years.
 -- `strlen` counts bytes: counting characters costs millions of usage rows seconds of CPU.
 CREATE OR REPLACE TEMP MACRO date_shape(v, sep) AS
     substr(v, 5, 1) = sep AND substr(v, 8, 1) = sep
