@@ -134,6 +134,10 @@ rejected! {
     // DuckDB reads one-digit months and days; ISO 8601 has two, and so has the typed read.
     one_digit_month_and_day: "usage.one_digit_month.csv" => format!(
         "usage.csv: 2 rows break the data contract; nothing was loaded\n  usage.csv:3:3: occurred_at must be an ISO 8601 timestamp (found \"2026-1-10T15:00:00Z\")\n  usage.csv:4:3: occurred_at must be an ISO 8601 timestamp (found \"2026-11-1 15:00:00\"){SKIP_HINT}");
+    // DuckDB reads a year of -202 as 203 BC and, untrimmed, " 026" as AD 26; a year has four
+    // digits.
+    signed_or_padded_year: "usage.signed_year.csv" => format!(
+        "usage.csv: 2 rows break the data contract; nothing was loaded\n  usage.csv:3:3: occurred_at must be an ISO 8601 timestamp (found \"-202-11-10T15:00:00Z\")\n  usage.csv:4:3: occurred_at must be an ISO 8601 timestamp (found \"026-11-10T15:00:00Z\"){SKIP_HINT}");
     ten_digit_count: "usage.ten_digit_count.csv" => format!(
         "usage.csv: 1 row breaks the data contract; nothing was loaded\n  usage.csv:3:5: count must be a whole number (found \"2000000000\"){SKIP_HINT}");
     // Each remaining rule of the contract, one case each.
@@ -895,12 +899,13 @@ fn the_typed_read_of_clean_files_equals_the_full_stage() {
          A-1,u2,2026-11-19 14:03:00,reports,\n\
          A-2,u9,2026-11-18,exports,2\n\
          A-2,u9,2026-10-01T08:00:00+09:00,,1\n\
-         A-1,u3,2026-10-01T08:00:00.250-05:00,\"reports, saved\",1\n",
+         A-1,u3,2026-10-01T08:00:00.250-05:00,\"reports, saved\",1\n\
+         A-1,u4,2026-11-17T06:30:00.125Z,dashboards,12\n",
         "A-2,u9,2026-11-18",
         "A-2, u9 ,2026-11-18",
         "SELECT account_id, user_id, strftime(occurred_at, '%Y-%m-%d %H:%M:%S.%g'), feature, count::VARCHAR FROM usage ORDER BY ALL",
     );
-    assert_eq!(usage.len(), 5);
+    assert_eq!(usage.len(), 6);
     let u3 = usage.iter().find(|r| r[1] == "u3").unwrap();
     assert_eq!(
         u3[2], "2026-10-01 13:00:00.250",

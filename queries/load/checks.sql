@@ -11,13 +11,22 @@ CREATE OR REPLACE TEMP MACRO year_first(v) AS
 CREATE OR REPLACE TEMP MACRO contract_date(v) AS
     CASE WHEN regexp_full_match(year_first(v), '\d{4}-\d{2}-\d{2}') THEN TRY_CAST(year_first(v) AS DATE) END;
 
--- A timestamp's date has its `sep`s after a four-character year and a two-character month
--- and is ten characters, alone or followed by `T` or a space; the cast that follows checks
--- the digits. DuckDB's cast alone also reads one-digit months and days and five-digit years.
--- `strlen` counts bytes: counting characters costs millions of usage rows seconds of CPU.
+-- A timestamp's date starts with a digit, has its `sep`s after a four-character year and a
+-- two-character month, and is ten characters, alone or followed by `T` or a space; the cast
+-- that follows checks the other digits. DuckDB's cast alone also reads one-digit months and
+-- days, five-digit years, and a year of `-202` (203 BC) or ` 026` (AD 26). The first digit is
+-- tested by comparing bytes (`v >= '0' AND v < ':'`), as is `strlen`: counting characters
+-- costs millions of usage rows seconds of CPU.
 CREATE OR REPLACE TEMP MACRO date_shape(v, sep) AS
-    substr(v, 5, 1) = sep AND substr(v, 8, 1) = sep
+    v >= '0' AND v < ':' AND substr(v, 5, 1) = sep AND substr(v, 8, 1) = sep
     AND (strlen(v) = 10 OR substr(v, 11, 1) IN ('T', ' '));
+
+-- The two shapes the contract names, `2026-11-20T14:03:00Z` and `2026-11-20 14:03:00`: DuckDB's
+-- cast to TIMESTAMP reads them as contract_timestamp does, as there is no offset to test. One
+-- pattern each costs L's 51.6 million usage rows ~1 s, where date_shape and the offset test
+-- cost ~2.9 s (the pattern's `_`s are checked as digits by the cast).
+CREATE OR REPLACE TEMP MACRO plain_timestamp(v) AS
+    v >= '0' AND v < ':' AND (v LIKE '____-__-__T__:__:__Z' OR v LIKE '____-__-__ __:__:__');
 
 -- A UTC offset after the time must be a real one: hours up to 14, minutes below 60. DuckDB
 -- itself reads +25:00 and +05:60, moving the time silently. An offset follows the date, so
@@ -32,13 +41,14 @@ CREATE OR REPLACE TEMP MACRO real_offset(v) AS
 -- own cast, but not of a false offset. A Parquet column that is already a timestamp or a date
 -- is taken as it is (without a zone it is UTC, as text is), not written out as text and parsed
 -- back; any other type is read as its text. DuckDB folds `typeof` when it plans the query, so
--- each column pays for one branch. Text ending in `Z` (UTC, as warehouses write it) skips the
--- offset test: DuckDB reads no offset before a `Z` (`+25:00Z` is NULL, and so goes to the full
+-- each column pays for one branch. Text of a plain shape is cast at once. Other text ending
+-- in `Z` (UTC, as warehouses write it, `2026-11-20T14:03:00.000Z`) skips the offset test: DuckDB reads no offset before a `Z` (`+25:00Z` is NULL, and so goes to the full
 -- stage), and the test cost L's usage ~1.4 s of CPU. Text not shaped as an ISO date (DuckDB
 -- reads 2026-1-10 and 02026-11-10, and year-first slashes) goes to the full stage too.
 CREATE OR REPLACE TEMP MACRO typed_timestamp(v) AS
     CASE WHEN typeof(v) IN ('TIMESTAMP', 'TIMESTAMP WITH TIME ZONE', 'DATE')
          THEN TRY_CAST(v AS TIMESTAMP)
+         WHEN plain_timestamp(v::VARCHAR) THEN TRY_CAST(v::VARCHAR AS TIMESTAMP)
          WHEN date_shape(v::VARCHAR, '-') AND (suffix(v::VARCHAR, 'Z') OR real_offset(v::VARCHAR))
          THEN TRY_CAST(v::VARCHAR AS TIMESTAMPTZ)::TIMESTAMP END;
 
@@ -46,7 +56,8 @@ CREATE OR REPLACE TEMP MACRO typed_timestamp(v) AS
 -- `Z` or an offset. Without a zone they are UTC. The cheap shape check keeps `2026/11/03` and
 -- `3-11-2026` out without running a regular expression over millions of usage rows.
 CREATE OR REPLACE TEMP MACRO contract_timestamp(v) AS
-    CASE WHEN date_shape(v, '-') AND real_offset(v)
+    CASE WHEN plain_timestamp(v) THEN TRY_CAST(v AS TIMESTAMP)
+         WHEN date_shape(v, '-') AND real_offset(v)
          THEN TRY_CAST(TRY_CAST(v AS TIMESTAMPTZ) AS TIMESTAMP)
          WHEN date_shape(v, '/') AND real_offset(v)
          THEN TRY_CAST(TRY_CAST(year_first(v) AS TIMESTAMPTZ) AS TIMESTAMP) END;
@@ -65,8 +76,10 @@ CREATE OR REPLACE TEMP MACRO contract_whole(v) AS
 -- whole number written as DuckDB writes it back ("12", "-3"), of at most nine digits as
 -- contract_whole allows. Anything else ("2.5", "1e3", "0x10", "+5", "007") is not typed (NULL),
 -- so the file goes through the full stage, which reads "+5" and "007" and reports the rest
--- with file:line:column. Comparing the text with the number's own is one cast and one
--- comparison per row, where looking for each unwanted character cost L's usage ~4 s of CPU.
+-- with file:line:column. One digit, as most of a day's counts are, is two byte comparisons;
+-- longer text is compared with the number's own, one cast and one comparison per row, where
+-- looking for each unwanted character cost L's usage ~4 s of CPU. The limit of nine is on
+-- bytes: a longer negative number goes to the full stage, whose rules report it.
 -- A Parquet integer column is taken as it is; a float column is read as its text, so 2.5 is
 -- not whole.
 CREATE OR REPLACE TEMP MACRO typed_whole(v) AS
@@ -74,8 +87,9 @@ CREATE OR REPLACE TEMP MACRO typed_whole(v) AS
                             'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT')
               AND abs(TRY_CAST(v AS BIGINT)) < 1000000000
          THEN TRY_CAST(v AS INTEGER)
-         WHEN TRY_CAST(v::VARCHAR AS INTEGER)::VARCHAR = v::VARCHAR
-              AND abs(TRY_CAST(v::VARCHAR AS INTEGER)) < 1000000000
+         WHEN strlen(v::VARCHAR) = 1 AND v::VARCHAR >= '0' AND v::VARCHAR <= '9'
+         THEN TRY_CAST(v::VARCHAR AS INTEGER)
+         WHEN strlen(v::VARCHAR) <= 9 AND TRY_CAST(v::VARCHAR AS INTEGER)::VARCHAR = v::VARCHAR
          THEN TRY_CAST(v::VARCHAR AS INTEGER) END;
 
 CREATE OR REPLACE TEMP MACRO contract_problem(col, rule, val) AS
