@@ -1441,3 +1441,103 @@ fn accounts_may_be_a_folder_of_parts_too() {
         "SELECT account_id, name, arr::VARCHAR, contract_start::VARCHAR FROM accounts ORDER BY 1";
     assert_eq!(rows_as_text(&db, all), rows_as_text(&good, all));
 }
+
+/// Texts near the shapes people write: each of `bases` with one to three characters replaced,
+/// inserted or deleted, drawn from digits and the characters that mean something in a date, a
+/// time, an offset or a number.
+fn mutations(bases: &[&str], count: usize) -> Vec<String> {
+    let mut rng = retain::rng::Rng::new(7);
+    let chars: Vec<char> = "0123456789012345678901234567890123456789-+ /T:.Ze_\u{3000}"
+        .chars()
+        .collect();
+    (0..count)
+        .map(|_| {
+            let mut text: Vec<char> = rng.pick(bases).chars().collect();
+            for _ in 0..rng.range(1, 4) {
+                let at = rng.below(text.len() as u64 + 1) as usize;
+                let c = rng.pick(&chars);
+                match rng.below(10) {
+                    0..=6 if at < text.len() => text[at] = c,
+                    7 | 8 => text.insert(at, c),
+                    _ if at < text.len() => {
+                        text.remove(at);
+                    }
+                    _ => text.push(c),
+                }
+            }
+            text.into_iter().collect()
+        })
+        .collect()
+}
+
+/// The typed read takes a value only as the full stage's rule reads it: for every text the
+/// typed macro accepts, the contract's macro, given the trimmed text as the full stage gives
+/// it, reads the same value. And the shortcut for the contract's two plain timestamp shapes
+/// reads what the general ISO rule (date shape, real offset, cast) reads: DuckDB's cast to
+/// TIMESTAMP, tried first, took `15:00: 0Z` as 15:00, reading the rest as a zone it ignores.
+#[test]
+fn the_typed_reads_rules_accept_nothing_the_full_stage_reads_otherwise() {
+    let db = Db::open_in_memory().unwrap();
+    db.conn()
+        .execute_batch(retain::db::queries::LOAD_CHECKS)
+        .unwrap();
+    let stamps = mutations(
+        &[
+            "2026-11-10T15:00:00Z",
+            "2026-11-10 15:00:00",
+            "2026-01-09T05:07:09.250Z",
+            "2026-11-10T15:00:00+09:00",
+            "2026-11-10",
+        ],
+        40_000,
+    );
+    let wholes = mutations(&["7", "12", "-3", "123456789"], 10_000);
+    for (typed, contract, texts) in [
+        ("typed_timestamp", "contract_timestamp", &stamps),
+        ("typed_whole", "contract_whole", &wholes),
+    ] {
+        let texts = texts.join("\u{1f}");
+        let query = |select: &str| {
+            format!(
+                "SELECT {select} FROM unnest(string_split(?, chr(31))) AS t(v) WHERE {typed}(v) IS NOT NULL"
+            )
+        };
+        let accepted: u64 = db
+            .conn()
+            .query_row(&query("count(*)"), [&texts], |r| r.get(0))
+            .unwrap();
+        assert!(accepted > 1_000, "{typed} accepts only {accepted} texts");
+        let mut stmt = db
+            .conn()
+            .prepare(&format!(
+                "{} AND {typed}(v) IS DISTINCT FROM {contract}(nullif(trim(v), '')) LIMIT 10",
+                query("v")
+            ))
+            .unwrap();
+        let differing: Vec<String> = stmt
+            .query_map([&texts], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(differing.is_empty(), "{typed} accepts {differing:?}");
+    }
+    let mut stmt = db
+        .conn()
+        .prepare(
+            "SELECT v FROM unnest(string_split(?, chr(31))) AS t(v) \
+             WHERE plain_timestamp(v) AND contract_timestamp(v) IS DISTINCT FROM \
+               CASE WHEN date_shape(v, '-') AND real_offset(v) \
+                    THEN TRY_CAST(TRY_CAST(v AS TIMESTAMPTZ) AS TIMESTAMP) END \
+             LIMIT 10",
+        )
+        .unwrap();
+    let differing: Vec<String> = stmt
+        .query_map([stamps.join("\u{1f}")], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(
+        differing.is_empty(),
+        "the plain shapes' shortcut reads {differing:?}"
+    );
+}
