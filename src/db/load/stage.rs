@@ -60,7 +60,7 @@ pub(super) fn reader_error(source: &Source, e: duckdb::Error) -> Error {
     }
     let message = if text.contains("Invalid unicode") {
         NOT_UTF8.to_owned()
-    } else if text.contains("Maximum line size") {
+    } else if text.contains(ROW_TOO_LONG) {
         csv_file::TOO_LONG.to_owned()
     } else if text.contains("state machine reached an invalid state") {
         return mixed_line_endings(source)
@@ -104,29 +104,10 @@ pub(super) fn stage(
 ) -> Result<Staged> {
     let conn = db.conn();
     let stage = source.stage_table();
-    let mut fills: Vec<(&str, String)> = source
-        .spec
-        .contract
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.name, source.column_sql(i)))
-        .collect();
-    fills.push((
-        "source",
-        source.reader_sql(skip_bad_rows && source.is_csv(), csv_file::MAX_RECORD_BYTES),
-    ));
-    let fills: Vec<(&str, &str)> = fills.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let select = queries::fill(source.spec.stage_sql, &fills);
     conn.execute_batch(queries::RESET_READER_REJECTS)?;
     let typed = stage_typed(db, source)?;
     if !typed {
-        let create = queries::fill(
-            queries::CREATE_STAGE,
-            &[("stage", &stage), ("select", &select)],
-        );
-        conn.execute(&create, [source.path.to_string_lossy()])
-            .map_err(|e| reader_error(source, e))?;
+        stage_every_rule(db, source, skip_bad_rows, &stage)?;
     }
     if let Some(key) = source.spec.contract.unique_key {
         conn.execute(
@@ -178,6 +159,47 @@ pub(super) fn stage(
         rejected: listed,
         unreadable_lines: skipped,
     })
+}
+
+/// The full stage: every column typed by the contract's rules, and the first rule each row
+/// breaks. Its reader first takes rows up to DuckDB's usual limit, as the typed read does:
+/// DuckDB sizes its buffers by the limit, and the contract's 32 MiB cost the stage of L's
+/// contacts ~0.1 s and of a large file ~850 MB of memory. Only a file with a longer row (a long
+/// comment) is read again with the contract's limit. Setting rows aside reads with the
+/// contract's limit at once: that reader would set a long row aside where it should load it.
+fn stage_every_rule(db: &Db, source: &Source, skip_bad_rows: bool, stage: &str) -> Result<()> {
+    let store_rejects = skip_bad_rows && source.is_csv();
+    let create = |max_record_bytes| {
+        let mut fills: Vec<(&str, String)> = source
+            .spec
+            .contract
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.name, source.column_sql(i)))
+            .collect();
+        fills.push(("source", source.reader_sql(store_rejects, max_record_bytes)));
+        let fills: Vec<(&str, &str)> = fills.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let select = queries::fill(source.spec.stage_sql, &fills);
+        let create = queries::fill(
+            queries::CREATE_STAGE,
+            &[("stage", stage), ("select", &select)],
+        );
+        db.conn().execute(&create, [source.path.to_string_lossy()])
+    };
+    let first = if store_rejects {
+        csv_file::MAX_RECORD_BYTES
+    } else {
+        COMMON_MAX_RECORD_BYTES
+    };
+    let created = match create(first) {
+        Err(e) if first < csv_file::MAX_RECORD_BYTES && e.to_string().contains(ROW_TOO_LONG) => {
+            create(csv_file::MAX_RECORD_BYTES)
+        }
+        created => created,
+    };
+    created.map_err(|e| reader_error(source, e))?;
+    Ok(())
 }
 
 /// A stage's rows that break a rule, rows of unknown accounts, and all rows, by `counts`
@@ -252,11 +274,15 @@ pub(super) fn place(
     Ok(rows.into_iter().map(|(_, p)| p).collect())
 }
 
-/// The longest row the typed read accepts: DuckDB's own default. DuckDB sizes its read buffers
-/// by this limit, and at L's usage file the full stage's 32 MiB cost ~850 MB more memory and
-/// ~6 s. A file with a longer row fails the typed read and takes the full stage, which accepts
-/// rows up to `csv_file::MAX_RECORD_BYTES` (long comments) and names the line of any longer.
-const TYPED_READ_MAX_RECORD_BYTES: u64 = 2 * 1024 * 1024;
+/// The longest row a first read accepts: DuckDB's own default. DuckDB sizes its read buffers
+/// by this limit, and at L's usage file the contract's 32 MiB cost ~850 MB more memory and
+/// ~6 s. A file with a longer row fails the typed read and takes the full stage, which reads it
+/// again with rows up to `csv_file::MAX_RECORD_BYTES` (long comments) and names the line of any
+/// longer.
+const COMMON_MAX_RECORD_BYTES: u64 = 2 * 1024 * 1024;
+
+/// DuckDB's CSV reader's message for a row over the limit it was given.
+const ROW_TOO_LONG: &str = "Maximum line size";
 
 /// Stages a file (CSV, or Parquet, read as the full stage reads it but for the timestamps and
 /// whole numbers the typed read takes as they are) without the full stage's per-row rules, when
@@ -272,7 +298,7 @@ pub(super) fn stage_typed(db: &Db, source: &Source) -> Result<bool> {
     let columns = (0..source.spec.contract.columns.len())
         .map(|i| source.typed_column_sql(i))
         .collect();
-    let reader = source.reader_sql(false, TYPED_READ_MAX_RECORD_BYTES);
+    let reader = source.reader_sql(false, COMMON_MAX_RECORD_BYTES);
     let paths = [source.path.to_string_lossy().into_owned()];
     if !create_typed(db, source.spec, typed, &stage, columns, &reader, &paths)? {
         return Ok(false);
@@ -317,7 +343,7 @@ pub(super) fn stage_typed_parts(db: &Db, input: &Input) -> Result<bool> {
             format!(
                 "SELECT {} FROM {}",
                 columns.join(", "),
-                group[0].files_reader_sql(group.len(), false, TYPED_READ_MAX_RECORD_BYTES)
+                group[0].files_reader_sql(group.len(), false, COMMON_MAX_RECORD_BYTES)
             )
         })
         .collect();
