@@ -1039,3 +1039,29 @@ fn explain_reads_the_kept_metrics_only_while_they_are_current() {
         score::score_account(db.conn(), as_of, id).unwrap()
     );
 }
+
+/// The latest snooze or next step is the one shown, with what it says and what it leaves out:
+/// a later snooze without a reason has none (DuckDB's `arg_max` skips a NULL value, which
+/// showed the earlier snooze's reason beside the later date).
+#[test]
+fn a_later_snooze_without_a_reason_shows_none() {
+    use retain::db::actions::{self, NewAction};
+    let db = common::scoring_db();
+    load_dir(&db, &fixture("good"), false).unwrap();
+    let mut first = NewAction::new("A-1", ActionKind::Snooze, "alice");
+    first.body = Some("予算の凍結を待つ".into());
+    first.until = Some(today() + chrono::Days::new(7));
+    let first_id = actions::record(db.conn(), None, &first).unwrap();
+    backdate(&db, first_id, today() - chrono::Days::new(2));
+    let state = |db: &Db| queue::console_state(db.conn()).unwrap()["A-1"].clone();
+    assert_eq!(
+        state(&db).snooze_reason.as_deref(),
+        Some("予算の凍結を待つ")
+    );
+    let mut later = NewAction::new("A-1", ActionKind::Snooze, "bob");
+    later.until = Some(today() + chrono::Days::new(14));
+    actions::record(db.conn(), None, &later).unwrap();
+    let now = state(&db);
+    assert_eq!(now.snoozed_until, Some(today() + chrono::Days::new(14)));
+    assert_eq!(now.snooze_reason, None);
+}

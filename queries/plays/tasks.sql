@@ -1,10 +1,14 @@
 -- Every task with its run, account and state: open, done or skipped, whether its run has
--- ended (and how), and the day it is snoozed to (its last snooze).
+-- ended (and how), and the day it is snoozed to (its last snooze). The latest event's fields
+-- are taken together: `arg_max` skips a NULL value, so a field taken alone could come from an
+-- earlier event.
 WITH task_state AS (
-    SELECT task_id, arg_max(kind, event_id) AS state, arg_max(author, event_id) AS by,
-           arg_max(on_date, event_id)::VARCHAR AS on_date
-    FROM play_events WHERE task_id IS NOT NULL AND kind IN ('done', 'skipped')
-    GROUP BY task_id
+    SELECT task_id, latest.state, latest.by, latest.on_date::VARCHAR AS on_date
+    FROM (
+        SELECT task_id, arg_max({'state': kind, 'by': author, 'on_date': on_date}, event_id) AS latest
+        FROM play_events WHERE task_id IS NOT NULL AND kind IN ('done', 'skipped')
+        GROUP BY task_id
+    )
 ),
 task_snooze AS (
     SELECT task_id, arg_max(on_date, event_id)::VARCHAR AS until
