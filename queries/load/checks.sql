@@ -43,9 +43,10 @@ CREATE OR REPLACE TEMP MACRO real_offset(v) AS
 -- is taken as it is (without a zone it is UTC, as text is), not written out as text and parsed
 -- back; any other type is read as its text. DuckDB folds `typeof` when it plans the query, so
 -- each column pays for one branch. Text of a plain shape is cast at once. Other text ending
--- in `Z` (UTC, as warehouses write it, `2026-11-20T14:03:00.000Z`) skips the offset test: DuckDB reads no offset before a `Z` (`+25:00Z` is NULL, and so goes to the full
--- stage), and the test cost L's usage ~1.4 s of CPU. Text not shaped as an ISO date (DuckDB
--- reads 2026-1-10 and 02026-11-10, and year-first slashes) goes to the full stage too.
+-- in `Z` (UTC, as warehouses write it, `2026-11-20T14:03:00.000Z`) skips the offset test:
+-- DuckDB reads no offset before a `Z` (`+25:00Z` is NULL, and so goes to the full stage), and
+-- the test cost L's usage ~1.4 s of CPU. Text not shaped as an ISO date (DuckDB reads
+-- 2026-1-10 and 02026-11-10, and year-first slashes) goes to the full stage too.
 CREATE OR REPLACE TEMP MACRO typed_timestamp(v) AS
     CASE WHEN typeof(v) IN ('TIMESTAMP', 'TIMESTAMP WITH TIME ZONE', 'DATE')
          THEN TRY_CAST(v AS TIMESTAMP)
@@ -55,7 +56,8 @@ CREATE OR REPLACE TEMP MACRO typed_timestamp(v) AS
 
 -- Timestamps are ISO 8601: a date, then optionally `T` or a space and a time, then optionally
 -- `Z` or an offset. Without a zone they are UTC. The cheap shape check keeps `2026/11/03` and
--- `3-11-2026` out without running a regular expression over millions of usage rows.
+-- `3-11-2026` out without running a regular expression over millions of usage rows; text of a
+-- plain shape skips the offset test, as in the typed read.
 CREATE OR REPLACE TEMP MACRO contract_timestamp(v) AS
     CASE WHEN plain_timestamp(v) THEN TRY_CAST(TRY_CAST(v AS TIMESTAMPTZ) AS TIMESTAMP)
          WHEN date_shape(v, '-') AND real_offset(v)

@@ -5,7 +5,8 @@
 WITH task_state AS (
     SELECT task_id, latest.state, latest.by, latest.on_date::VARCHAR AS on_date
     FROM (
-        SELECT task_id, arg_max({'state': kind, 'by': author, 'on_date': on_date}, event_id) AS latest
+        SELECT task_id,
+               arg_max({'state': kind, 'by': author, 'on_date': on_date}, event_id) AS latest
         FROM play_events WHERE task_id IS NOT NULL AND kind IN ('done', 'skipped')
         GROUP BY task_id
     )
