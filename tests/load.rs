@@ -134,10 +134,10 @@ rejected! {
     // DuckDB reads one-digit months and days; ISO 8601 has two, and so has the typed read.
     one_digit_month_and_day: "usage.one_digit_month.csv" => format!(
         "usage.csv: 2 rows break the data contract; nothing was loaded\n  usage.csv:3:3: occurred_at must be an ISO 8601 timestamp (found \"2026-1-10T15:00:00Z\")\n  usage.csv:4:3: occurred_at must be an ISO 8601 timestamp (found \"2026-11-1 15:00:00\"){SKIP_HINT}");
-    // DuckDB reads a year of -202 as 203 BC and, untrimmed, " 026" as AD 26; a year has four
-    // digits.
-    signed_or_padded_year: "usage.signed_year.csv" => format!(
-        "usage.csv: 2 rows break the data contract; nothing was loaded\n  usage.csv:3:3: occurred_at must be an ISO 8601 timestamp (found \"-202-11-10T15:00:00Z\")\n  usage.csv:4:3: occurred_at must be an ISO 8601 timestamp (found \"026-11-10T15:00:00Z\"){SKIP_HINT}");
+    // DuckDB reads a year of -202 as 203 BC, untrimmed " 026" as AD 26, and "(BC)"; a year
+    // has four digits and is AD.
+    signed_padded_or_bc_year: "usage.signed_year.csv" => format!(
+        "usage.csv: 3 rows break the data contract; nothing was loaded\n  usage.csv:3:3: occurred_at must be an ISO 8601 timestamp (found \"-202-11-10T15:00:00Z\")\n  usage.csv:4:3: occurred_at must be an ISO 8601 timestamp (found \"026-11-10T15:00:00Z\")\n  usage.csv:5:3: occurred_at must be an ISO 8601 timestamp (found \"2026-11-10 (BC)\"){SKIP_HINT}");
     ten_digit_count: "usage.ten_digit_count.csv" => format!(
         "usage.csv: 1 row breaks the data contract; nothing was loaded\n  usage.csv:3:5: count must be a whole number (found \"2000000000\"){SKIP_HINT}");
     // Each remaining rule of the contract, one case each.
