@@ -133,9 +133,9 @@ rejected! {
         "usage.csv: 1 row breaks the data contract; nothing was loaded\n  usage.csv:3:3: occurred_at must be an ISO 8601 timestamp (found \"2026-11-10T15:00:00+25:00Z\"){SKIP_HINT}");
     // DuckDB reads one-digit months and days; ISO 8601 has two, and so has the typed read.
     one_digit_month_and_day: "usage.one_digit_month.csv" => format!(
-        "usage.csv: 2 rows break the data contract; nothing was loaded\n  usage.csv:3:3: occurred_at must be an ISO 8601 timestamp (found \"2026-1-10T15:00:00Z\")\n  usage.csv:4:3: occurred_at must be an ISO 8601 timestamp (found \"2026-11-1 15:00:00\"){SKIP_HINT}");
+        "usage.csv: 3 rows break the data contract; nothing was loaded\n  usage.csv:3:3: occurred_at must be an ISO 8601 timestamp (found \"2026-1-10T15:00:00Z\")\n  usage.csv:4:3: occurred_at must be an ISO 8601 timestamp (found \"2026-11-1 15:00:00\")\n  usage.csv:5:3: occurred_at must be an ISO 8601 timestamp (found \"2026-11-1T 15:00:00\"){SKIP_HINT}");
     // DuckDB reads a year of -202 as 203 BC, untrimmed " 026" as AD 26, and "(BC)"; a year
-    // has four digits and is AD.
+    // has four digits and no era.
     signed_padded_or_bc_year: "usage.signed_year.csv" => format!(
         "usage.csv: 3 rows break the data contract; nothing was loaded\n  usage.csv:3:3: occurred_at must be an ISO 8601 timestamp (found \"-202-11-10T15:00:00Z\")\n  usage.csv:4:3: occurred_at must be an ISO 8601 timestamp (found \"026-11-10T15:00:00Z\")\n  usage.csv:5:3: occurred_at must be an ISO 8601 timestamp (found \"2026-11-10 (BC)\"){SKIP_HINT}");
     ten_digit_count: "usage.ten_digit_count.csv" => format!(
@@ -1488,9 +1488,29 @@ fn the_typed_reads_rules_accept_nothing_the_full_stage_reads_otherwise() {
             "2026-01-09T05:07:09.250Z",
             "2026-11-10T15:00:00+09:00",
             "2026-11-10",
+            "2026-11-1T 15:00:00",
+            "2026-11-1 T15:00:00Z",
         ],
         40_000,
     );
+    // Whatever the full stage takes has the contract's date shape: a four-digit year, a
+    // two-digit month and day, then nothing or `T` or a space. (DuckDB's cast took
+    // `2026-11-1T 15:00:00` as the first of November.)
+    let mut stmt = db
+        .conn()
+        .prepare(
+            "SELECT v FROM unnest(string_split(?, chr(31))) AS t(v) \
+             WHERE contract_timestamp(trim(v)) IS NOT NULL \
+               AND NOT regexp_full_match(trim(v), '(\\d{4}-\\d{2}-\\d{2}|\\d{4}/\\d{2}/\\d{2})([T ].*)?') \
+             LIMIT 10",
+        )
+        .unwrap();
+    let misshapen: Vec<String> = stmt
+        .query_map([stamps.join("\u{1f}")], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(misshapen.is_empty(), "the full stage reads {misshapen:?}");
     let wholes = mutations(&["7", "12", "-3", "123456789"], 10_000);
     for (typed, contract, texts) in [
         ("typed_timestamp", "contract_timestamp", &stamps),

@@ -1,5 +1,6 @@
--- Parsing rules of the data contract, shared by every stage query. Values arrive as
--- trimmed text (NULL when empty); each macro returns NULL when the text breaks the rule.
+-- Parsing rules of the data contract, shared by every stage query. The full stage's macros
+-- (contract_*) get trimmed text (NULL when empty), the typed read's (typed_*) the file's text
+-- or Parquet value as it is; each returns NULL when the value breaks the rule.
 
 -- Year-first dates with slashes (2026/11/03, common in Japanese exports) are unambiguous:
 -- read them as 2026-11-03. Day-first and month-first dates are not, and stay errors.
@@ -12,22 +13,28 @@ CREATE OR REPLACE TEMP MACRO contract_date(v) AS
     CASE WHEN regexp_full_match(year_first(v), '\d{4}-\d{2}-\d{2}') THEN TRY_CAST(year_first(v) AS DATE) END;
 
 -- A timestamp's date starts with a digit, has its `sep`s after a four-character year and a
--- two-character month, and is ten characters, alone or followed by `T` or a space; the cast
--- that follows checks the other digits. DuckDB's cast alone also reads one-digit months and
--- days, five-digit years, a year of `-202` (203 BC) or ` 026` (AD 26), and `2026-11-10 (BC)`.
--- The first digit is tested by comparing bytes (`v >= '0' AND v < ':'`), as is `strlen`:
--- counting characters costs millions of usage rows seconds of CPU.
+-- two-character month, ends in a digit, and is ten characters, alone or followed by `T` or a
+-- space; the cast that follows checks the other digits. DuckDB's cast alone also reads
+-- one-digit months and days (`2026-11-1T 15:00:00` is the first), five-digit years, a year of
+-- `-202` (203 BC) or ` 026` (AD 26), and `2026-11-10 (BC)`. The first digit is tested by
+-- comparing bytes (`v >= '0' AND v < ':'`), as is `strlen`: counting characters costs
+-- millions of usage rows seconds of CPU.
 CREATE OR REPLACE TEMP MACRO date_shape(v, sep) AS
     v >= '0' AND v < ':' AND substr(v, 5, 1) = sep AND substr(v, 8, 1) = sep
+    AND substr(v, 10, 1) BETWEEN '0' AND '9'
     AND (strlen(v) = 10 OR substr(v, 11, 1) IN ('T', ' ')) AND NOT contains(v, '(');
 
 -- The two shapes the contract names, `2026-11-20T14:03:00Z` and `2026-11-20 14:03:00`, have
 -- no offset to test: their date shape and a pattern suffice. One pattern each costs L's 51.6
 -- million usage rows ~1 s, where date_shape and the offset test cost ~2.9 s; the cast that
--- follows checks the pattern's `_`s. That cast is to TIMESTAMPTZ: DuckDB's cast to TIMESTAMP
--- reads `15:00: 0Z` as 15:00, taking the rest for a time zone name it ignores.
+-- follows checks the pattern's `_`s, but for one: a one-digit day followed by `T` or a space
+-- (`2026-11-1T 15:00:00`, which the cast reads), kept out of the second shape by looking for
+-- those two characters (in the first, the cast refuses it). That cast is to TIMESTAMPTZ:
+-- DuckDB's cast to TIMESTAMP reads `15:00: 0Z` as 15:00, taking the rest for a zone name.
 CREATE OR REPLACE TEMP MACRO plain_timestamp(v) AS
-    v >= '0' AND v < ':' AND (v LIKE '____-__-__T__:__:__Z' OR v LIKE '____-__-__ __:__:__');
+    v >= '0' AND v < ':'
+    AND (v LIKE '____-__-__T__:__:__Z'
+         OR (v LIKE '____-__-__ __:__:__' AND NOT contains(v, 'T ') AND NOT contains(v, '  ')));
 
 -- A UTC offset after the time must be a real one: hours up to 14, minutes below 60. DuckDB
 -- itself reads +25:00 and +05:60, moving the time silently. An offset follows the date, so

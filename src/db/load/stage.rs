@@ -276,9 +276,9 @@ pub(super) fn place(
 
 /// The longest row a first read accepts: DuckDB's own default. DuckDB sizes its read buffers
 /// by this limit, and at L's usage file the contract's 32 MiB cost ~850 MB more memory and
-/// ~6 s. A file with a longer row fails the typed read and takes the full stage, which reads it
-/// again with rows up to `csv_file::MAX_RECORD_BYTES` (long comments) and names the line of any
-/// longer.
+/// ~6 s. A file with a longer row (a long comment) fails the typed read and the full stage's
+/// first read, and is read a third time with rows up to `csv_file::MAX_RECORD_BYTES`, which
+/// names the line of any longer.
 const COMMON_MAX_RECORD_BYTES: u64 = 2 * 1024 * 1024;
 
 /// DuckDB's CSV reader's message for a row over the limit it was given.
