@@ -749,6 +749,27 @@ fn a_10_mb_comment_loads_intact() {
     assert_eq!(stored, comment);
 }
 
+/// Outcomes have no typed read: the full stage's first read, at DuckDB's usual 2 MB a row,
+/// fails on the long title, and the second, at the contract's 32 MiB, loads it.
+#[test]
+fn a_3_mb_outcome_title_loads_intact() {
+    let db = Db::open_in_memory().unwrap();
+    let dir = dataset_with(&[]);
+    let title = "成果の定義, \"quoted\" ".repeat(3 * 1024 * 1024 / 24 + 1);
+    let csv = format!(
+        "outcome_id,account_id,title,kind,created_on,due_on\nO-9,A-1,\"{}\",business,2026-09-01,2026-12-01\n",
+        title.replace('"', "\"\"")
+    );
+    std::fs::write(dir.path().join("outcomes.csv"), csv).unwrap();
+    load_dir(&db, dir.path(), false).unwrap();
+    let stored: String = db
+        .conn()
+        .query_row("SELECT title FROM outcomes", [], |r| r.get(0))
+        .unwrap();
+    assert!(stored.len() > 3 * 1024 * 1024);
+    assert_eq!(stored, title.trim());
+}
+
 #[test]
 fn a_parquet_file_with_wrong_types_names_the_row_and_rule() {
     let db = Db::open_in_memory().unwrap();

@@ -105,9 +105,10 @@ pub(super) fn stage(
     let conn = db.conn();
     let stage = source.stage_table();
     conn.execute_batch(queries::RESET_READER_REJECTS)?;
-    let typed = stage_typed(db, source)?;
+    let read = stage_typed(db, source)?;
+    let typed = read == Typed::Staged;
     if !typed {
-        stage_every_rule(db, source, skip_bad_rows, &stage)?;
+        stage_every_rule(db, source, skip_bad_rows, read == Typed::LongRow, &stage)?;
     }
     if let Some(key) = source.spec.contract.unique_key {
         conn.execute(
@@ -165,9 +166,16 @@ pub(super) fn stage(
 /// breaks. Its reader first takes rows up to DuckDB's usual limit, as the typed read does:
 /// DuckDB sizes its buffers by the limit, and the contract's 32 MiB cost the stage of L's
 /// contacts ~0.1 s and of a large file ~850 MB of memory. Only a file with a longer row (a long
-/// comment) is read again with the contract's limit. Setting rows aside reads with the
-/// contract's limit at once: that reader would set a long row aside where it should load it.
-fn stage_every_rule(db: &Db, source: &Source, skip_bad_rows: bool, stage: &str) -> Result<()> {
+/// comment) is read again with the contract's limit, or at once when the typed read found one
+/// (`long_row`). Setting rows aside reads with the contract's limit at once too: that reader
+/// would set a long row aside where it should load it.
+fn stage_every_rule(
+    db: &Db,
+    source: &Source,
+    skip_bad_rows: bool,
+    long_row: bool,
+    stage: &str,
+) -> Result<()> {
     let store_rejects = skip_bad_rows && source.is_csv();
     let create = |max_record_bytes| {
         let mut fills: Vec<(&str, String)> = source
@@ -187,7 +195,7 @@ fn stage_every_rule(db: &Db, source: &Source, skip_bad_rows: bool, stage: &str) 
         );
         db.conn().execute(&create, [source.path.to_string_lossy()])
     };
-    let first = if store_rejects {
+    let first = if store_rejects || long_row {
         csv_file::MAX_RECORD_BYTES
     } else {
         COMMON_MAX_RECORD_BYTES
@@ -276,23 +284,34 @@ pub(super) fn place(
 
 /// The longest row a first read accepts: DuckDB's own default. DuckDB sizes its read buffers
 /// by this limit, and at L's usage file the contract's 32 MiB cost ~850 MB more memory and
-/// ~6 s. A file with a longer row (a long comment) fails the typed read and the full stage's
-/// first read, and is read a third time with rows up to `csv_file::MAX_RECORD_BYTES`, which
-/// names the line of any longer.
+/// ~6 s. A file with a longer row (a long comment) fails the typed read and takes the full
+/// stage with rows up to `csv_file::MAX_RECORD_BYTES`, which names the line of any longer.
 const COMMON_MAX_RECORD_BYTES: u64 = 2 * 1024 * 1024;
 
 /// DuckDB's CSV reader's message for a row over the limit it was given.
 const ROW_TOO_LONG: &str = "Maximum line size";
 
+/// What the typed read did with a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Typed {
+    /// Staged: no row needs the full stage's rules.
+    Staged,
+    /// Left to the full stage: a row needs its rules, the table has no typed read, or the file
+    /// would not read as typed.
+    Declined,
+    /// Left to the full stage: a row is longer than the typed read takes.
+    LongRow,
+}
+
 /// Stages a file (CSV, or Parquet, read as the full stage reads it but for the timestamps and
 /// whole numbers the typed read takes as they are) without the full stage's per-row rules, when
-/// the table has such a path and the file is clean: true when that worked and no row needs the
-/// full stage's rules. False leaves the full stage to do everything, with its file:line:column
-/// reports; a clean file's rows are the same either way. The typed stage gets the (empty) rules
-/// column only when the table has a key to mark repeats in.
-pub(super) fn stage_typed(db: &Db, source: &Source) -> Result<bool> {
+/// the table has such a path and the file is clean: `Typed::Staged` when that worked and no
+/// row needs the full stage's rules. Otherwise the full stage does everything, with its
+/// file:line:column reports; a clean file's rows are the same either way. The typed stage gets
+/// the (empty) rules column only when the table has a key to mark repeats in.
+pub(super) fn stage_typed(db: &Db, source: &Source) -> Result<Typed> {
     let Some(typed) = &source.spec.typed else {
-        return Ok(false);
+        return Ok(Typed::Declined);
     };
     let stage = source.stage_table();
     let columns = (0..source.spec.contract.columns.len())
@@ -300,16 +319,14 @@ pub(super) fn stage_typed(db: &Db, source: &Source) -> Result<bool> {
         .collect();
     let reader = source.reader_sql(false, COMMON_MAX_RECORD_BYTES);
     let paths = [source.path.to_string_lossy().into_owned()];
-    if !create_typed(db, source.spec, typed, &stage, columns, &reader, &paths)? {
-        return Ok(false);
-    }
-    if source.spec.contract.unique_key.is_some() {
+    let read = create_typed(db, source.spec, typed, &stage, columns, &reader, &paths)?;
+    if read == Typed::Staged && source.spec.contract.unique_key.is_some() {
         db.conn().execute_batch(&queries::fill(
             queries::TYPED_ADD_PROBLEM,
             &[("stage", stage.as_str())],
         ))?;
     }
-    Ok(true)
+    Ok(read)
 }
 
 /// Stages every part of a folder in one typed read, when the table has no key and every part
@@ -355,7 +372,7 @@ pub(super) fn stage_typed_parts(db: &Db, input: &Input) -> Result<bool> {
         .map(|part| part.path.to_string_lossy().into_owned())
         .collect();
     let stage = input.stage_table();
-    if create_typed(db, input.spec, typed, &stage, columns, &reader, &paths)? {
+    if create_typed(db, input.spec, typed, &stage, columns, &reader, &paths)? == Typed::Staged {
         return Ok(true);
     }
     db.conn()
@@ -365,7 +382,7 @@ pub(super) fn stage_typed_parts(db: &Db, input: &Input) -> Result<bool> {
 
 /// The typed read itself: `columns` (each contract column's SQL) of `reader` (a table function
 /// or subquery whose parameters are `paths`) into `stage`, then the check for rows that need
-/// the full stage's rules. True when it read and no row does.
+/// the full stage's rules.
 fn create_typed(
     db: &Db,
     spec: &TableSpec,
@@ -374,7 +391,7 @@ fn create_typed(
     columns: Vec<String>,
     reader: &str,
     paths: &[String],
-) -> Result<bool> {
+) -> Result<Typed> {
     let mut fills: Vec<(&str, &str)> = spec
         .contract
         .columns
@@ -395,15 +412,23 @@ fn create_typed(
     if unordered {
         db.conn().execute_batch(queries::LOAD_ORDERED)?;
     }
-    if created.is_err() {
-        return Ok(false);
+    if let Err(e) = created {
+        return Ok(if e.to_string().contains(ROW_TOO_LONG) {
+            Typed::LongRow
+        } else {
+            Typed::Declined
+        });
     }
     let needs_rules: u64 = db.conn().query_row(
         &queries::fill(typed.check_sql, &[("stage", stage)]),
         [],
         |r| r.get(0),
     )?;
-    Ok(needs_rules == 0)
+    Ok(if needs_rules == 0 {
+        Typed::Staged
+    } else {
+        Typed::Declined
+    })
 }
 
 /// The rows DuckDB's CSV reader set aside with `store_rejects`, at their physical lines.
