@@ -876,36 +876,37 @@ fn typed_equals_full(
         let dir = dataset_with(&[]);
         std::fs::write(dir.path().join(format!("{table}.csv")), text).unwrap();
         let mut typed_read = None;
+        let mut checking = Vec::new();
         let rejects = dir.path().join("rejects.csv");
         load::load(
             &db,
             dir.path(),
             &LoadOptions::default(),
             &rejects,
-            &mut |event| {
-                if let load::LoadEvent::Staged {
+            &mut |event| match event {
+                load::LoadEvent::Staged {
                     table: t, typed, ..
-                } = event
-                    && t == table
-                {
-                    typed_read = Some(typed);
+                } if t == table => typed_read = Some(typed),
+                load::LoadEvent::Checking { table, file } => {
+                    checking.push(format!("{table} {file}"))
                 }
+                _ => {}
             },
         )
         .unwrap();
-        (rows_as_text(&db, select), typed_read)
+        (rows_as_text(&db, select), (typed_read, checking))
     };
     let (typed, typed_read) = stored(csv);
     assert_eq!(
         typed_read,
-        Some(true),
+        (Some(true), vec![]),
         "{table}: the clean file takes the typed read"
     );
     let (full, typed_read) = stored(&csv.replacen(clean, padded, 1));
     assert_eq!(
         typed_read,
-        Some(false),
-        "{table}: the padded value takes the full stage"
+        (Some(false), vec![format!("{table} {table}.csv")]),
+        "{table}: the padded value takes the full stage, and the loader says so"
     );
     assert_eq!(typed, full, "{table}");
     typed

@@ -76,6 +76,16 @@ fn print_progress(event: LoadEvent) {
         LoadEvent::Staging { table, file } => {
             writeln!(err, "{table}: reading {}", printable(file))
         }
+        LoadEvent::Checking { table, file } if interactive => write!(
+            err,
+            "\r\x1b[2K  {table:<10} rows need rules: checking {} row by row …",
+            printable(file)
+        ),
+        LoadEvent::Checking { table, file } => writeln!(
+            err,
+            "{table}: checking {} row by row (some rows need the contract's rules)",
+            printable(file)
+        ),
         LoadEvent::Staged {
             table,
             rows,

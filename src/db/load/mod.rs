@@ -59,6 +59,12 @@ pub enum LoadEvent<'a> {
         /// Whether the file was clean enough to stage without the per-row rules.
         typed: bool,
     },
+    /// The file's quick typed read found rows that need the contract's rules (a padded value,
+    /// a broken rule): it is read again, every row checked, which takes longer.
+    Checking {
+        table: &'static str,
+        file: &'a str,
+    },
 }
 
 /// Loads every contract file of `dir`, replacing the input tables in one transaction.
@@ -257,7 +263,7 @@ fn stage_all(
                     table: source.spec.contract.name,
                     file: &file.file,
                 });
-                stage(db, file, options.skip_bad_rows, accounts)?
+                stage(db, file, options.skip_bad_rows, accounts, on_event)?
             }
             _ => parts::stage_parts(db, source, options.skip_bad_rows, accounts, on_event)?,
         };

@@ -56,7 +56,7 @@ pub(super) fn stage_parts(
         } else {
             accounts
         };
-        let staged = stage(db, part, skip_bad_rows, accounts_now)?;
+        let staged = stage(db, part, skip_bad_rows, accounts_now, on_event)?;
         let part_stage = part.stage_table();
         let part_rows: u64 = conn.query_row(
             &queries::fill(queries::STAGE_ROWS, &[("stage", &part_stage)]),

@@ -1,6 +1,7 @@
 //! Staging one file: DuckDB reads it into a temporary table with typed values and, per row,
 //! the first contract rule the row breaks.
 
+use super::LoadEvent;
 use super::source::{Format, Input, Source, TableSpec, TypedRead, file_error};
 use crate::db::csv_file::{self, Misshapen};
 use crate::db::{Db, queries};
@@ -101,6 +102,7 @@ pub(super) fn stage(
     source: &Source,
     skip_bad_rows: bool,
     accounts: &str,
+    on_event: &mut dyn FnMut(LoadEvent),
 ) -> Result<Staged> {
     let conn = db.conn();
     let stage = source.stage_table();
@@ -108,6 +110,12 @@ pub(super) fn stage(
     let read = stage_typed(db, source)?;
     let typed = read == Typed::Staged;
     if !typed {
+        if source.spec.typed.is_some() {
+            on_event(LoadEvent::Checking {
+                table: source.spec.contract.name,
+                file: &source.file,
+            });
+        }
         stage_every_rule(db, source, skip_bad_rows, read == Typed::LongRow, &stage)?;
     }
     if let Some(key) = source.spec.contract.unique_key {
