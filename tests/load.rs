@@ -729,22 +729,27 @@ fn a_named_encoding_reads_western_excel_files() {
     assert_eq!(name, "Café Müller");
 }
 
-#[test]
-fn a_10_mb_comment_loads_intact() {
+/// Loads `file` (the good set's other files beside it) with one row whose `{}` is `value`,
+/// quoted, and returns what `select` reads back of it.
+fn load_long_value(file: &str, header_and_row: &str, value: &str, select: &str) -> String {
     let db = Db::open_in_memory().unwrap();
     let dir = dataset_with(&[]);
+    let quoted = format!("\"{}\"", value.replace('"', "\"\""));
+    std::fs::write(dir.path().join(file), header_and_row.replace("{}", &quoted)).unwrap();
+    load_dir(&db, dir.path(), false).unwrap();
+    db.conn().query_row(select, [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn a_10_mb_comment_loads_intact() {
     let line = "とても長いコメント, \"quoted\"\n";
     let comment = line.repeat(10 * 1024 * 1024 / line.len() + 1);
-    let csv = format!(
-        "account_id,responded_at,kind,score,respondent,comment\nA-1,2026-11-02T10:00:00Z,nps,9,,\"{}\"\n",
-        comment.replace('"', "\"\"")
+    let stored = load_long_value(
+        "surveys.csv",
+        "account_id,responded_at,kind,score,respondent,comment\nA-1,2026-11-02T10:00:00Z,nps,9,,{}\n",
+        &comment,
+        "SELECT comment FROM surveys",
     );
-    std::fs::write(dir.path().join("surveys.csv"), csv).unwrap();
-    load_dir(&db, dir.path(), false).unwrap();
-    let stored: String = db
-        .conn()
-        .query_row("SELECT comment FROM surveys", [], |r| r.get(0))
-        .unwrap();
     assert!(stored.len() >= 10 * 1024 * 1024 - 64);
     assert_eq!(stored, comment);
 }
@@ -753,19 +758,13 @@ fn a_10_mb_comment_loads_intact() {
 /// fails on the long title, and the second, at the contract's 32 MiB, loads it.
 #[test]
 fn a_3_mb_outcome_title_loads_intact() {
-    let db = Db::open_in_memory().unwrap();
-    let dir = dataset_with(&[]);
     let title = "成果の定義, \"quoted\" ".repeat(3 * 1024 * 1024 / 24 + 1);
-    let csv = format!(
-        "outcome_id,account_id,title,kind,created_on,due_on\nO-9,A-1,\"{}\",business,2026-09-01,2026-12-01\n",
-        title.replace('"', "\"\"")
+    let stored = load_long_value(
+        "outcomes.csv",
+        "outcome_id,account_id,title,kind,created_on,due_on\nO-9,A-1,{},business,2026-09-01,2026-12-01\n",
+        &title,
+        "SELECT title FROM outcomes",
     );
-    std::fs::write(dir.path().join("outcomes.csv"), csv).unwrap();
-    load_dir(&db, dir.path(), false).unwrap();
-    let stored: String = db
-        .conn()
-        .query_row("SELECT title FROM outcomes", [], |r| r.get(0))
-        .unwrap();
     assert!(stored.len() > 3 * 1024 * 1024);
     assert_eq!(stored, title.trim());
 }
@@ -1568,8 +1567,7 @@ fn the_typed_reads_rules_accept_nothing_the_full_stage_reads_otherwise() {
         .prepare(
             "SELECT v FROM unnest(string_split(?, chr(31))) AS t(v) \
              WHERE plain_timestamp(v) AND contract_timestamp(v) IS DISTINCT FROM \
-               CASE WHEN date_shape(v, '-') AND real_offset(v) \
-                    THEN TRY_CAST(TRY_CAST(v AS TIMESTAMPTZ) AS TIMESTAMP) END \
+               CASE WHEN date_shape(v, '-') AND real_offset(v) THEN utc_timestamp(v) END \
              LIMIT 10",
         )
         .unwrap();

@@ -36,6 +36,12 @@ CREATE OR REPLACE TEMP MACRO plain_timestamp(v) AS
     AND (v LIKE '____-__-__T__:__:__Z'
          OR (v LIKE '____-__-__ __:__:__' AND NOT contains(v, 'T ') AND NOT contains(v, '  ')));
 
+-- An ISO timestamp's text as UTC: DuckDB's cast to TIMESTAMPTZ applies an offset (and refuses
+-- a zone it does not know), where its cast to TIMESTAMP ignores both. The one cast every
+-- timestamp rule below ends in.
+CREATE OR REPLACE TEMP MACRO utc_timestamp(v) AS
+    TRY_CAST(TRY_CAST(v AS TIMESTAMPTZ) AS TIMESTAMP);
+
 -- A UTC offset after the time must be a real one: hours up to 14, minutes below 60. DuckDB
 -- itself reads +25:00 and +05:60, moving the time silently. An offset follows the date, so
 -- only text with a `+`, a third `-` after an ISO date's two, or a `-` after a year-first date's
@@ -57,20 +63,18 @@ CREATE OR REPLACE TEMP MACRO real_offset(v) AS
 CREATE OR REPLACE TEMP MACRO typed_timestamp(v) AS
     CASE WHEN typeof(v) IN ('TIMESTAMP', 'TIMESTAMP WITH TIME ZONE', 'DATE')
          THEN TRY_CAST(v AS TIMESTAMP)
-         WHEN plain_timestamp(v::VARCHAR) THEN TRY_CAST(v::VARCHAR AS TIMESTAMPTZ)::TIMESTAMP
+         WHEN plain_timestamp(v::VARCHAR) THEN utc_timestamp(v::VARCHAR)
          WHEN date_shape(v::VARCHAR, '-') AND (suffix(v::VARCHAR, 'Z') OR real_offset(v::VARCHAR))
-         THEN TRY_CAST(v::VARCHAR AS TIMESTAMPTZ)::TIMESTAMP END;
+         THEN utc_timestamp(v::VARCHAR) END;
 
 -- Timestamps are ISO 8601: a date, then optionally `T` or a space and a time, then optionally
 -- `Z` or an offset. Without a zone they are UTC. The cheap shape check keeps `2026/11/03` and
 -- `3-11-2026` out without running a regular expression over millions of usage rows; text of a
 -- plain shape skips the offset test, as in the typed read.
 CREATE OR REPLACE TEMP MACRO contract_timestamp(v) AS
-    CASE WHEN plain_timestamp(v) THEN TRY_CAST(TRY_CAST(v AS TIMESTAMPTZ) AS TIMESTAMP)
-         WHEN date_shape(v, '-') AND real_offset(v)
-         THEN TRY_CAST(TRY_CAST(v AS TIMESTAMPTZ) AS TIMESTAMP)
-         WHEN date_shape(v, '/') AND real_offset(v)
-         THEN TRY_CAST(TRY_CAST(year_first(v) AS TIMESTAMPTZ) AS TIMESTAMP) END;
+    CASE WHEN plain_timestamp(v) THEN utc_timestamp(v)
+         WHEN date_shape(v, '-') AND real_offset(v) THEN utc_timestamp(v)
+         WHEN date_shape(v, '/') AND real_offset(v) THEN utc_timestamp(year_first(v)) END;
 
 -- Decimals are digits with an optional point and digits: a cast alone would read `1e6` as a
 -- million and `0x10` as sixteen.
