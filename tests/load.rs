@@ -1499,9 +1499,7 @@ fn mutations(bases: &[&str], count: usize) -> Vec<String> {
 #[test]
 fn the_typed_reads_rules_accept_nothing_the_full_stage_reads_otherwise() {
     let db = Db::open_in_memory().unwrap();
-    db.conn()
-        .execute_batch(retain::db::queries::LOAD_CHECKS)
-        .unwrap();
+    load::define_rules(&db).unwrap();
     let stamps = mutations(
         &[
             "2026-11-10T15:00:00Z",

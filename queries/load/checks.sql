@@ -51,21 +51,24 @@ CREATE OR REPLACE TEMP MACRO real_offset(v) AS
     NOT (contains(v, '+') OR v LIKE '%-%-%-%' OR (contains(v, '/') AND contains(v, '-')))
     OR regexp_full_match(substr(v, 11), '[^+-]*[+-](0\d|1[0-4])(:?[0-5]\d)?');
 
--- The typed read's cheap form of contract_timestamp, for millions of usage rows: DuckDB's
--- own cast, but not of a false offset. A Parquet column that is already a timestamp or a date
--- is taken as it is (without a zone it is UTC, as text is), not written out as text and parsed
--- back; any other type is read as its text. DuckDB folds `typeof` when it plans the query, so
--- each column pays for one branch. Text of a plain shape is cast at once. Other text ending
--- in `Z` (UTC, as warehouses write it, `2026-11-20T14:03:00.000Z`) skips the offset test:
--- DuckDB reads no offset before a `Z` (`+25:00Z` is NULL, and so goes to the full stage), and
--- the test cost L's usage ~1.4 s of CPU. Text not shaped as an ISO date (DuckDB reads
--- 2026-1-10 and 02026-11-10, and year-first slashes) goes to the full stage too.
+-- The typed read's cheap form of contract_timestamp, for millions of usage rows. A Parquet
+-- column that is already a timestamp or a date is taken as it is (without a zone it is UTC,
+-- as text is), not written out as text and parsed back; any other type is read as its text.
+-- DuckDB folds `typeof` when it plans the query, so each column pays for one branch. Text of
+-- a plain shape is read by plain_utc_timestamp, a function of the loader's
+-- (src/db/load/plain_timestamp.rs): in SQL its shape test and cast cost L's usage ~1.8 s.
+-- The rest is DuckDB's own cast, but not of a false offset. Text ending in `Z` (UTC, as
+-- warehouses write it, `2026-11-20T14:03:00.000Z`) skips the offset test: DuckDB reads no
+-- offset before a `Z` (`+25:00Z` is NULL, and so goes to the full stage), and the test cost
+-- L's usage ~1.4 s of CPU. Text not shaped as an ISO date (DuckDB reads 2026-1-10 and
+-- 02026-11-10, and year-first slashes) goes to the full stage too.
 CREATE OR REPLACE TEMP MACRO typed_timestamp(v) AS
     CASE WHEN typeof(v) IN ('TIMESTAMP', 'TIMESTAMP WITH TIME ZONE', 'DATE')
          THEN TRY_CAST(v AS TIMESTAMP)
-         WHEN plain_timestamp(v::VARCHAR) THEN utc_timestamp(v::VARCHAR)
-         WHEN date_shape(v::VARCHAR, '-') AND (suffix(v::VARCHAR, 'Z') OR real_offset(v::VARCHAR))
-         THEN utc_timestamp(v::VARCHAR) END;
+         ELSE coalesce(plain_utc_timestamp(v::VARCHAR),
+                       CASE WHEN date_shape(v::VARCHAR, '-')
+                                 AND (suffix(v::VARCHAR, 'Z') OR real_offset(v::VARCHAR))
+                            THEN utc_timestamp(v::VARCHAR) END) END;
 
 -- Timestamps are ISO 8601: a date, then optionally `T` or a space and a time, then optionally
 -- `Z` or an offset. Without a zone they are UTC. The cheap shape check keeps `2026/11/03` and

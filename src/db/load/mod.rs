@@ -6,6 +6,7 @@
 
 mod merge;
 mod parts;
+mod plain_timestamp;
 mod rejects;
 mod source;
 mod stage;
@@ -225,9 +226,11 @@ fn known_accounts(accounts_staged: bool) -> &'static str {
     }
 }
 
-/// The contract's parsing rules as macros (checks.sql), for the stage queries. Only the loader
-/// uses them, so they are defined here rather than at every open of the database (~15-25 ms).
-fn define_rules(db: &Db) -> Result<()> {
+/// The contract's parsing rules as macros (checks.sql) and the function the typed read's
+/// timestamps use, for the stage queries. Only the loader uses them, so they are defined here
+/// rather than at every open of the database (~15-25 ms).
+pub fn define_rules(db: &Db) -> Result<()> {
+    plain_timestamp::register(db.conn())?;
     db.conn().execute_batch(queries::LOAD_CHECKS)?;
     Ok(())
 }
