@@ -599,6 +599,49 @@ fn tasks_for(db: &Db) -> Vec<retain::db::plays::Task> {
     retain::db::plays::tasks(db.conn()).unwrap()
 }
 
+/// The tasks tab follows the owner picked on the queue: its rows are rebuilt when it is shown,
+/// not at each press on the queue.
+#[test]
+fn the_tasks_tab_shows_the_owner_picked_on_the_queue() {
+    let db = good_db();
+    let mut app = App::new(Model::default_model(), "佐藤 花子", today(), "test.duckdb");
+    let data = queue::load_dataset(&db, &Model::default_model().hash(), today()).unwrap();
+    update(&mut app, Action::Loaded(Box::new(data)));
+    let tasks = tasks_for(&db);
+    let other = tasks
+        .iter()
+        .filter(|t| t.is_due())
+        .find_map(|t| t.owner.clone().filter(|o| o != "佐藤 花子"))
+        .expect("a task of another owner");
+    update(&mut app, Action::TasksLoaded(Box::new(tasks)));
+    update(&mut app, Action::PickOwner);
+    let (owners, _) = app.owner_picker.clone().unwrap();
+    let at = owners.iter().position(|(o, _)| *o == other).unwrap();
+    for _ in 0..at {
+        update(&mut app, Action::Down);
+    }
+    update(&mut app, Action::Open);
+    assert_eq!(app.filter.owner.as_deref(), Some(other.as_str()));
+    assert_eq!(app.screen, Screen::Queue);
+    update(&mut app, Action::ShowTasks);
+    let shown = app.visible_tasks();
+    assert!(!shown.is_empty());
+    assert!(
+        shown
+            .iter()
+            .all(|t| t.owner.as_deref() == Some(other.as_str()))
+    );
+    update(&mut app, Action::ShowQueue);
+    update(&mut app, Action::ToggleMine);
+    update(&mut app, Action::ToggleMine);
+    update(&mut app, Action::ShowTasks);
+    assert!(
+        app.visible_tasks()
+            .iter()
+            .all(|t| t.owner.as_deref() == Some("佐藤 花子"))
+    );
+}
+
 #[test]
 fn the_tasks_tab_closes_the_task_under_the_cursor_and_keeps_its_place() {
     let db = good_db();

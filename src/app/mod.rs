@@ -256,6 +256,9 @@ impl App {
             self.model_scroll = 0;
         }
         self.screen = screen;
+        if screen == Screen::Tasks {
+            self.refresh_stale_tasks();
+        }
         match screen {
             Screen::Review | Screen::Renewals if self.review.is_none() && !self.review_pending => {
                 self.review_pending = true;
@@ -291,6 +294,13 @@ impl App {
         match &self.tasks {
             Some(tasks) => self.task_view.0.iter().map(|&i| &tasks[i]).collect(),
             None => Vec::new(),
+        }
+    }
+
+    /// Rebuilds the tasks tab's rows if they are another owner's.
+    fn refresh_stale_tasks(&mut self) {
+        if self.task_view.1 != self.tasks_owner() {
+            self.refresh_tasks();
         }
     }
 

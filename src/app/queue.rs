@@ -1,6 +1,8 @@
 //! The queue as the CSM sees it: the loaded accounts in the chosen sort, through the filters,
 //! with the selection and scroll kept on the same account while the view changes.
 
+use std::collections::HashMap;
+
 use super::App;
 use super::action::{Action, Effect, InputKey, Level, Screen};
 use super::form::edit;
@@ -37,9 +39,10 @@ impl App {
     pub(super) fn refilter(&mut self) {
         let keep = self.selected_id();
         self.filter_keeping(keep);
-        // The tasks tab follows the owner filter; its rows are rebuilt only when that changed.
-        if self.task_view.1 != self.tasks_owner() {
-            self.refresh_tasks();
+        // The tasks tab follows the owner filter; its rows are rebuilt when that changed and the
+        // tab is on screen (at L, ~15 ms per press of `m` on the queue), else when it is shown.
+        if self.screen == Screen::Tasks {
+            self.refresh_stale_tasks();
         }
     }
 
@@ -170,12 +173,21 @@ impl App {
     /// as one owner (case, width) are counted as one, under the first spelling seen.
     fn owners(&self) -> Vec<(String, usize)> {
         let mut counts: Vec<(String, String, usize)> = Vec::new();
+        // Each spelling is folded and looked for once, not per account: at L, 90,000 accounts
+        // against their owners cost `m` ~15 ms.
+        let mut slots: HashMap<&str, usize> = HashMap::new();
         for owner in self.accounts().iter().filter_map(|a| a.owner.as_deref()) {
-            let key = fold(owner);
-            match counts.iter_mut().find(|(k, _, _)| *k == key) {
-                Some((_, _, n)) => *n += 1,
-                None => counts.push((key, owner.to_owned(), 1)),
-            }
+            let slot = *slots.entry(owner).or_insert_with(|| {
+                let key = fold(owner);
+                counts
+                    .iter()
+                    .position(|(k, _, _)| *k == key)
+                    .unwrap_or_else(|| {
+                        counts.push((key, owner.to_owned(), 0));
+                        counts.len() - 1
+                    })
+            });
+            counts[slot].2 += 1;
         }
         counts.sort_by(|a, b| b.2.cmp(&a.2).then(a.1.cmp(&b.1)));
         counts.into_iter().map(|(_, owner, n)| (owner, n)).collect()
