@@ -73,6 +73,14 @@ impl Db {
         &self.conn
     }
 
+    /// A second connection to the same database, with the macros every open defines, for a
+    /// read that runs beside one on this connection.
+    pub fn beside(&self) -> Result<Connection> {
+        let conn = self.conn.try_clone()?;
+        conn.execute_batch(queries::HEALTH)?;
+        Ok(conn)
+    }
+
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
     }
