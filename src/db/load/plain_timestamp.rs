@@ -24,7 +24,7 @@ pub(super) fn register(conn: &Connection) -> duckdb::Result<()> {
 }
 
 /// Microseconds since 1970 (UTC) of `text` in one of the two plain shapes, or None.
-pub fn plain_utc_micros(text: &[u8]) -> Option<i64> {
+fn plain_utc_micros(text: &[u8]) -> Option<i64> {
     let shaped = match text.len() {
         20 => text[10] == b'T' && text[19] == b'Z',
         19 => text[10] == b' ',
