@@ -24,18 +24,6 @@ CREATE OR REPLACE TEMP MACRO date_shape(v, sep) AS
     AND substr(v, 10, 1) BETWEEN '0' AND '9'
     AND (strlen(v) = 10 OR substr(v, 11, 1) IN ('T', ' ')) AND NOT contains(v, '(');
 
--- The two shapes the contract names, `2026-11-20T14:03:00Z` and `2026-11-20 14:03:00`, have
--- no offset to test: their date shape and a pattern suffice. One pattern each costs L's 51.6
--- million usage rows ~1 s, where date_shape and the offset test cost ~2.9 s; the cast that
--- follows checks the pattern's `_`s, but for one: a one-digit day followed by `T` or a space
--- (`2026-11-1T 15:00:00`, which the cast reads), kept out of the second shape by looking for
--- those two characters (in the first, the cast refuses it). That cast is to TIMESTAMPTZ:
--- DuckDB's cast to TIMESTAMP reads `15:00: 0Z` as 15:00, taking the rest for a zone name.
-CREATE OR REPLACE TEMP MACRO plain_timestamp(v) AS
-    v >= '0' AND v < ':'
-    AND (v LIKE '____-__-__T__:__:__Z'
-         OR (v LIKE '____-__-__ __:__:__' AND NOT contains(v, 'T ') AND NOT contains(v, '  ')));
-
 -- An ISO timestamp's text as UTC: DuckDB's cast to TIMESTAMPTZ applies an offset (and refuses
 -- a zone it does not know), where its cast to TIMESTAMP ignores both. The one cast every
 -- timestamp rule below ends in.
@@ -54,14 +42,11 @@ CREATE OR REPLACE TEMP MACRO real_offset(v) AS
 -- The typed read's cheap form of contract_timestamp, for millions of usage rows. A Parquet
 -- column that is already a timestamp or a date is taken as it is (without a zone it is UTC,
 -- as text is), not written out as text and parsed back; any other type is read as its text.
--- DuckDB folds `typeof` when it plans the query, so each column pays for one branch. Text of
--- a plain shape is read by plain_utc_timestamp, a function of the loader's
--- (src/db/load/plain_timestamp.rs): in SQL its shape test and cast cost L's usage ~1.8 s.
--- The rest is DuckDB's own cast, but not of a false offset. Text ending in `Z` (UTC, as
--- warehouses write it, `2026-11-20T14:03:00.000Z`) skips the offset test: DuckDB reads no
--- offset before a `Z` (`+25:00Z` is NULL, and so goes to the full stage), and the test cost
--- L's usage ~1.4 s of CPU. Text not shaped as an ISO date (DuckDB reads 2026-1-10 and
--- 02026-11-10, and year-first slashes) goes to the full stage too.
+-- DuckDB folds `typeof` when it plans the query, so each column pays for one branch. Text
+-- ending in `Z` (UTC, as warehouses write it, `2026-11-20T14:03:00.000Z`) skips the offset
+-- test: DuckDB reads no offset before a `Z` (`+25:00Z` is NULL, and so goes to the full
+-- stage), and the test cost L's usage ~1.4 s of CPU. Text not shaped as an ISO date (DuckDB
+-- reads 2026-1-10 and 02026-11-10, and year-first slashes) goes to the full stage too.
 CREATE OR REPLACE TEMP MACRO typed_timestamp(v) AS
     CASE WHEN typeof(v) IN ('TIMESTAMP', 'TIMESTAMP WITH TIME ZONE', 'DATE')
          THEN TRY_CAST(v AS TIMESTAMP)
@@ -71,13 +56,17 @@ CREATE OR REPLACE TEMP MACRO typed_timestamp(v) AS
                             THEN utc_timestamp(v::VARCHAR) END) END;
 
 -- Timestamps are ISO 8601: a date, then optionally `T` or a space and a time, then optionally
--- `Z` or an offset. Without a zone they are UTC. The cheap shape check keeps `2026/11/03` and
--- `3-11-2026` out without running a regular expression over millions of usage rows; text of a
--- plain shape skips the offset test, as in the typed read.
+-- `Z` or an offset. Without a zone they are UTC. The contract's two plain shapes,
+-- `2026-11-20T14:03:00Z` and `2026-11-20 14:03:00`, which nearly every row is in, are read by
+-- plain_utc_timestamp, a function of the loader's (src/db/load/plain_timestamp.rs): in SQL
+-- their shape test and cast cost L's usage ~1.8 s. It reads them as the rest of this rule
+-- does, and leaves to it what it does not read (`24:00:00`). The cheap shape check keeps
+-- `2026/11/03` and `3-11-2026` out without running a regular expression over millions of
+-- usage rows.
 CREATE OR REPLACE TEMP MACRO contract_timestamp(v) AS
-    CASE WHEN plain_timestamp(v) THEN utc_timestamp(v)
-         WHEN date_shape(v, '-') AND real_offset(v) THEN utc_timestamp(v)
-         WHEN date_shape(v, '/') AND real_offset(v) THEN utc_timestamp(year_first(v)) END;
+    coalesce(plain_utc_timestamp(v),
+             CASE WHEN date_shape(v, '-') AND real_offset(v) THEN utc_timestamp(v)
+                  WHEN date_shape(v, '/') AND real_offset(v) THEN utc_timestamp(year_first(v)) END);
 
 -- Decimals are digits with an optional point and digits: a cast alone would read `1e6` as a
 -- million and `0x10` as sixteen.

@@ -552,13 +552,14 @@ pub fn ensure_utf8(path: &Path, encoding: TextEncoding) -> std::io::Result<Decod
         TextEncoding::Auto | TextEncoding::Utf16 => utf16_in(&peek(path)?),
         _ => None,
     };
-    let small = !path.to_string_lossy().to_ascii_lowercase().ends_with(".gz")
-        && std::fs::metadata(path)?.len() <= CHECK_LIMIT;
+    let size = std::fs::metadata(path)?.len();
+    let small =
+        !path.to_string_lossy().to_ascii_lowercase().ends_with(".gz") && size <= CHECK_LIMIT;
     let other = utf16.is_some() || !matches!(encoding, TextEncoding::Auto | TextEncoding::Utf8);
     if !other && (encoding == TextEncoding::Utf8 || !small || plain_utf8(path)?) {
         return Ok(Decoded::Utf8);
     }
-    let mut bytes = Vec::with_capacity(std::fs::metadata(path)?.len() as usize);
+    let mut bytes = Vec::with_capacity(size as usize);
     open(path)?.read_to_end(&mut bytes)?;
     match decode(&bytes, encoding) {
         Ok(std::borrow::Cow::Borrowed(_)) => match unify_line_endings(&bytes) {

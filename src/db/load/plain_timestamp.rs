@@ -1,6 +1,6 @@
-//! The typed read's reading of the contract's two plain timestamp shapes,
-//! `2026-11-20T14:03:00Z` and `2026-11-20 14:03:00`, as a DuckDB function
-//! (`plain_utc_timestamp`, used by `typed_timestamp` in checks.sql).
+//! The loader's reading of the contract's two plain timestamp shapes, `2026-11-20T14:03:00Z`
+//! and `2026-11-20 14:03:00`, as a DuckDB function (`plain_utc_timestamp`, used by both
+//! `typed_timestamp` and `contract_timestamp` in checks.sql).
 //!
 //! Nearly every usage row is in one of these shapes. In SQL the shape test (a `LIKE`), the
 //! `CASE` around it and the cast to TIMESTAMPTZ cost L's 51.6 million usage rows ~1.8 s of a
@@ -9,7 +9,7 @@
 //! time; anything else is NULL and left to the SQL rules, so it can decline what DuckDB's cast
 //! reads (`24:00:00` is the next day's midnight there) but never read a text differently. The
 //! property test `the_typed_reads_rules_accept_nothing_the_full_stage_reads_otherwise` holds
-//! it to the full stage's rules.
+//! it to the general ISO rule (date shape, real offset, DuckDB's cast).
 
 use duckdb::Connection;
 use duckdb::core::{DataChunkHandle, LogicalTypeId};
